@@ -1,0 +1,113 @@
+import createClient, { mergeHeaders, type Client, type Middleware } from 'openapi-fetch';
+import { authMiddleware, type AuthPlacement } from './auth.js';
+import { assertSafeBaseUrl, ConfigurationError } from './base-url.js';
+import { encodeMultipart, hasBlob } from './multipart.js';
+
+/** One operation of a vendor spec, as `pnpm generate` writes it to `src/generated/operations.ts`. */
+export interface OperationInfo {
+  readonly operationId: string;
+  readonly method: string;
+  readonly path: string;
+  /** Request media types the spec declares, in spec order. */
+  readonly requestMediaTypes: readonly string[];
+  /** Multipart properties that go out as `application/json` parts. */
+  readonly jsonParts: readonly string[];
+}
+
+/** Keyed by `"<METHOD> <path>"`, e.g. `"POST /api/inbox/threads/{thread_id}/message"`. */
+export type OperationTable = Readonly<Record<string, OperationInfo>>;
+
+export interface VendorDefinition {
+  /** Short vendor name: `mirakl`, `spp`... */
+  readonly vendor: string;
+  readonly packageName: string;
+  readonly packageVersion: string;
+  readonly operations: OperationTable;
+}
+
+/** Options every vendor client accepts, beside its own credentials. */
+export interface CommonClientOptions {
+  /** Tenant base URL. Must be https, except for loopback hosts or with `allowInsecureHttp`. */
+  baseUrl?: string;
+  /** Replaces `globalThis.fetch`: for tests, proxies, or the retrying fetch of the facade. */
+  fetch?: (request: Request) => Promise<Response>;
+  /** Extra headers sent on every request. */
+  headers?: Record<string, string>;
+  /** Appended to this package's User-Agent, e.g. `my-app/1.2`. */
+  userAgent?: string;
+  allowInsecureHttp?: boolean;
+  /** openapi-fetch middleware, run after auth. */
+  middleware?: Middleware[];
+}
+
+const secretsByClient = new WeakMap<object, readonly string[]>();
+
+/** The credentials a client sends, for scrubbing error bodies and logs. Not enumerable on the client. */
+export function clientSecrets(client: object): readonly string[] {
+  return secretsByClient.get(client) ?? [];
+}
+
+function multipartWanted(info: OperationInfo, body: unknown): boolean {
+  const types = info.requestMediaTypes;
+  if (!types.includes('multipart/form-data')) return false;
+  if (!types.includes('application/json')) return true;
+  return hasBlob(body);
+}
+
+const BODY_METHODS = ['POST', 'PUT', 'PATCH'] as const;
+
+export function createVendorClient<Paths extends {}>(
+  definition: VendorDefinition,
+  options: CommonClientOptions & { baseUrl: string },
+  auth: readonly AuthPlacement[],
+): Client<Paths> {
+  for (const placement of auth) {
+    const secret = placement.secret ?? placement.value;
+    if (typeof secret !== 'string' || secret.trim() === '') {
+      throw new ConfigurationError(`${definition.vendor}: missing credential (${placement.name})`);
+    }
+  }
+  const baseUrl = assertSafeBaseUrl(options.baseUrl, options.allowInsecureHttp).toString();
+  const userAgent = [
+    `${definition.packageName}/${definition.packageVersion}`,
+    typeof process === 'object' && process.version ? `node/${process.version}` : undefined,
+    options.userAgent,
+  ]
+    .filter(Boolean)
+    .join(' ');
+
+  const client = createClient<Paths>({
+    baseUrl,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    headers: { Accept: 'application/json', 'User-Agent': userAgent, ...options.headers },
+  });
+  client.use(authMiddleware(auth), ...(options.middleware ?? []));
+
+  // openapi-fetch serializes every body as JSON; multipart operations need their
+  // parts laid out from the spec, so the body methods look the operation up first.
+  const untyped = client as unknown as Record<
+    string,
+    (path: string, init?: any) => Promise<unknown>
+  >;
+  for (const method of BODY_METHODS) {
+    const original = untyped[method]!.bind(client);
+    untyped[method] = (path: string, init?: any) => {
+      const info = definition.operations[`${method} ${path}`];
+      const body = init?.body;
+      if (!info || body === undefined || body instanceof FormData || !multipartWanted(info, body)) {
+        return original(path, init);
+      }
+      const encoded = encodeMultipart(body as Record<string, unknown>, info);
+      return original(path, {
+        ...init,
+        bodySerializer: () => encoded.body,
+        headers: mergeHeaders(init?.headers, { 'Content-Type': encoded.contentType }),
+      });
+    };
+  }
+  secretsByClient.set(
+    client,
+    auth.map((p) => p.secret ?? p.value),
+  );
+  return client;
+}
