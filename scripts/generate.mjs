@@ -27,6 +27,18 @@ function transform(schema) {
   return undefined;
 }
 
+/** Follows a local `$ref` (`#/components/...`) to the node it names. */
+function resolve(spec, node) {
+  if (!node?.$ref) return node;
+  return resolve(
+    spec,
+    node.$ref
+      .split('/')
+      .slice(1)
+      .reduce((current, key) => current?.[key], spec),
+  );
+}
+
 function operationTable(spec) {
   const table = {};
   for (const [route, item] of Object.entries(spec.paths ?? {})) {
@@ -45,12 +57,19 @@ function operationTable(spec) {
       const jsonParts = Object.entries(multipart?.encoding ?? {})
         .filter(([, enc]) => String(enc.contentType ?? '').includes('json'))
         .map(([name]) => name);
+      const partNames = {};
+      const multipartSchema = resolve(spec, multipart?.schema);
+      for (const [property, schema] of Object.entries(multipartSchema?.properties ?? {})) {
+        const wireName = resolve(spec, schema)?.['x-multipart-part-name'];
+        if (wireName) partNames[property] = wireName;
+      }
       table[`${method.toUpperCase()} ${route}`] = {
         operationId: op.operationId,
         method: method.toUpperCase(),
         path: route,
         requestMediaTypes: Object.keys(content),
         jsonParts,
+        ...(Object.keys(partNames).length > 0 ? { partNames } : {}),
       };
     }
   }

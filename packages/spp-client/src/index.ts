@@ -1,0 +1,132 @@
+import type { Client } from 'openapi-fetch';
+import {
+  bearer,
+  ConfigurationError,
+  createVendorClient,
+  hasBlob,
+  type CommonClientOptions,
+} from '@org/http-runtime';
+import type { components, paths } from './generated/schema.js';
+import { operationTable } from './generated/operations.js';
+import { PACKAGE_VERSION } from './version.js';
+
+export type { components, operations, paths } from './generated/schema.js';
+export { operationTable } from './generated/operations.js';
+export { PACKAGE_VERSION } from './version.js';
+
+/**
+ * SPP has no single production host: every workspace lives on its own host
+ * (`<name>.spp.co` or a custom domain). This is the spec's server template;
+ * build a real base URL with {@link sppBaseUrl} or pass `workspaceUrl`.
+ */
+export const SPP_BASE_URL = 'https://{workspaceUrl}';
+
+/** The API version this package was written against, sent as `X-Api-Version` unless overridden. */
+export const SPP_DEFAULT_API_VERSION = '2024-03-05';
+
+const API_VERSION_HEADER = 'X-Api-Version';
+/** `https://<workspaceUrl>` for a workspace host such as `example.spp.co`. */
+export function sppBaseUrl(workspaceUrl: string): string {
+  const host = workspaceUrl.trim();
+  if (host === '' || !/^[A-Za-z0-9.-]+(?::\d{1,5})?$/.test(host)) {
+    throw new ConfigurationError(
+      `spp: workspaceUrl must be a bare host name such as "example.spp.co" (got ${JSON.stringify(workspaceUrl)}); pass a full URL as baseUrl instead`,
+    );
+  }
+  return `https://${host}`;
+}
+
+export interface SppClientOptions extends CommonClientOptions {
+  /** API key from Modules > API > Settings in the SPP dashboard, sent as `Authorization: Bearer <token>`. */
+  token: string;
+  /**
+   * Workspace host, e.g. `example.spp.co`; the client talks to `https://<workspaceUrl>`.
+   * Give this or `baseUrl` (which wins, and must not include the `/api` prefix: the paths carry it).
+   */
+  workspaceUrl?: string;
+  /**
+   * Sent as `X-Api-Version` on every request (default {@link SPP_DEFAULT_API_VERSION}).
+   * `null` sends no version header, leaving the choice to the server. An `X-Api-Version`
+   * in `headers`, or in a request's `params.header`, wins over this.
+   */
+  apiVersion?: string | null;
+}
+
+export type SppClient = Client<paths>;
+
+function pathnameOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return ''; // not a URL at all: the shared runtime rejects it with a clearer message
+  }
+}
+
+function resolveBaseUrl(options: SppClientOptions): string {
+  if (options.baseUrl !== undefined) {
+    // The spec's paths start with `/api`; a base URL ending in `/api` would send
+    // every request to `/api/api/...` and fail with 404s far from the cause.
+    if (/\/api\/?$/.test(pathnameOf(options.baseUrl))) {
+      throw new ConfigurationError(
+        'spp: baseUrl must not end with /api (the operation paths already start with /api); use e.g. https://example.spp.co',
+      );
+    }
+    return options.baseUrl;
+  }
+  if (options.workspaceUrl !== undefined) return sppBaseUrl(options.workspaceUrl);
+  throw new ConfigurationError('spp: pass workspaceUrl (e.g. "example.spp.co") or baseUrl');
+}
+
+function defaultHeaders(options: SppClientOptions): Record<string, string> {
+  const userHeaders = options.headers ?? {};
+  const userSetsVersion = Object.keys(userHeaders).some(
+    (name) => name.toLowerCase() === API_VERSION_HEADER.toLowerCase(),
+  );
+  const apiVersion =
+    options.apiVersion === undefined ? SPP_DEFAULT_API_VERSION : options.apiVersion;
+  if (apiVersion !== null && (typeof apiVersion !== 'string' || apiVersion.trim() === '')) {
+    throw new ConfigurationError(
+      'spp: apiVersion must be a non-empty string such as "2024-03-05", or null',
+    );
+  }
+  return {
+    ...(apiVersion === null || userSetsVersion ? {} : { [API_VERSION_HEADER]: apiVersion }),
+    ...userHeaders,
+  };
+}
+
+export function createSppClient(options: SppClientOptions): SppClient {
+  return createVendorClient<paths>(
+    {
+      vendor: 'spp',
+      packageName: '@org/spp-client',
+      packageVersion: PACKAGE_VERSION,
+      operations: operationTable,
+    },
+    { ...options, baseUrl: resolveBaseUrl(options), headers: defaultHeaders(options) },
+    [bearer(options.token)],
+  );
+}
+
+/** A message on an order, as created (201) and listed: `MessageResource`. */
+export type SppMessage = components['schemas']['MessageResource'];
+/** The short message form inside `SppTicket.messages` and `SppOrder.messages`. */
+export type SppMessageSummary = components['schemas']['Message'];
+/** One page of `listOrderMessages`: `{ data, links, meta }`. */
+export type SppMessageCollection = components['schemas']['MessageCollection'];
+/** JSON body of `createOrderMessage`. */
+export type SppMessageRequest = components['schemas']['MessageRequest'];
+/** Multipart body of `createOrderMessage` (with `attachments`). */
+export type SppMessageMultipartRequest = components['schemas']['MessageMultipartRequest'];
+export type SppOrder = components['schemas']['Order'];
+export type SppTicket = components['schemas']['Ticket'];
+export type SppUser = components['schemas']['User'];
+export type SppRole = components['schemas']['Role'];
+export type SppAddress = components['schemas']['Address'];
+export type SppUserManager = components['schemas']['UserManager'];
+export type SppEmployee = components['schemas']['Employee'];
+export type SppPaginationLinks = components['schemas']['PaginationLinks'];
+export type SppPaginationMeta = components['schemas']['PaginationMeta'];
+export type SppPaginationMetaLink = components['schemas']['PaginationMetaLink'];
+/** Laravel-style error body of 400/401/404/422 responses. */
+export type SppError = components['schemas']['Error'];

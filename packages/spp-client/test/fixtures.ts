@@ -1,0 +1,187 @@
+// The response examples of specs/spp.yaml, typed. test/client.test.ts checks that these
+// stay equal to the spec's `components.examples`, so the type assertions below cover the spec's own examples.
+import type { SppError, SppMessage, SppMessageCollection } from '../src/index.js';
+
+/** components.examples.MessageResource: assembled from the vendor document's per-field examples. */
+export const messageResourceExample = {
+  id: 1,
+  user_id: 1,
+  created_at: '2021-09-01T00:00:00+00:00',
+  message: 'Message',
+  staff_only: false,
+  files: [],
+  order: { id: 1, user_id: 1, status: 'Working', price: 100, quantity: 1, paysys: 'Stripe' },
+  ticket: {
+    id: 1,
+    created_at: '2021-09-01T00:00:00+00:00',
+    updated_at: '2021-09-01T00:00:00+00:00',
+    last_message_at: '2021-09-01T00:00:00+00:00',
+    date_closed: '2021-09-01T00:00:00+00:00',
+    subject: 'Ticket subject',
+    user_id: 1,
+    form_data: { field_1: 'value_1', field_2: 'value_2' },
+    tags: [],
+    note: 'Ticket note',
+    employees: [{ id: 1, name_f: 'John', name_l: 'Doe', group_id: 1, role_id: 1 }],
+    status: 'Ticket status',
+    source: 'Ticket source',
+    order_id: 1,
+    client: {
+      id: 1,
+      aff_id: 1,
+      aff_link: 'https://example.spp.co/r/ABC123',
+      created_at: '2021-09-01T00:00:00+00:00',
+      name_f: 'John',
+      name_l: 'Doe',
+      email: 'user@example.org',
+      company: 'Example Inc.',
+      tax_id: '123456789',
+      phone: '123456789',
+      address: {
+        line_1: '123 Main St',
+        line_2: 'Suite 100',
+        city: 'New York',
+        country: 'US',
+        state: 'NY',
+        postcode: '10001',
+        name_f: 'John',
+        name_l: 'Doe',
+        tax_id: '123456789',
+        company_name: 'Acme Inc.',
+        company_vat: '123456789',
+      },
+      note: 'Note',
+      balance: 10,
+      optin: 'Yes',
+      stripe_id: 'stripe_id',
+      custom_fields: {},
+      status: 1,
+      role_id: 1,
+      role: {
+        dashboard_access: 3,
+        affiliates: 3,
+        clients: 3,
+        coupons: 3,
+        created_at: '2021-08-31T14:48:00+00:00',
+        forms: 3,
+        id: 1,
+        invoice_access: 3,
+        invoice_management: 3,
+        messaging: 3,
+        name: 'Administrator',
+        order_access: 3,
+        order_management: 3,
+        rank_tracking: 3,
+        services: 3,
+        team: true,
+        settings: true,
+        ticket_access: 3,
+        ticket_management: 3,
+        settings_company: true,
+        settings_payments: true,
+        settings_team: true,
+        settings_modules: true,
+        settings_integrations: true,
+        settings_orders: true,
+        settings_tickets: true,
+        settings_accounts: true,
+        settings_messages: true,
+        settings_tags: true,
+        settings_sidebar: true,
+        settings_dashboard: true,
+        settings_templates: true,
+        settings_emails: true,
+        settings_language: true,
+        settings_logs: true,
+        updated_at: '2021-08-31T14:48:00+00:00',
+      },
+      name: 'John Doe',
+      spent: '10.00',
+      employee_id: 2,
+      managers: [
+        {
+          id: 25,
+          name: 'John Doe',
+          name_f: 'John',
+          name_l: 'Doe',
+          email: 'user@example.org',
+          role_id: 5,
+        },
+      ],
+      ga_cid: '123456789.1234567890',
+      team_owner_ids: [],
+      team_member_ids: [],
+    },
+  },
+} satisfies SppMessage;
+
+/** components.examples.MessageCollection: a page with the vendor document's pagination links. */
+export const messageCollectionExample = {
+  data: [
+    {
+      id: 2,
+      user_id: 1,
+      created_at: '2021-09-02T00:00:00+00:00',
+      message: 'Internal note',
+      staff_only: true,
+      files: [],
+      order: { id: 1 },
+      ticket: null,
+    },
+    {
+      id: 1,
+      user_id: 1,
+      created_at: '2021-09-01T00:00:00+00:00',
+      message: 'Message',
+      staff_only: false,
+      files: ['https://example.spp.co/files/attachment.pdf'],
+      order: { id: 1 },
+      ticket: null,
+    },
+  ],
+  links: {
+    first: 'https://example.spp.co/api/order_messages/E4A269FC?page=1',
+    last: 'https://example.spp.co/api/order_messages/E4A269FC?page=3',
+    prev: null,
+    next: 'https://example.spp.co/api/order_messages/E4A269FC?page=2',
+  },
+  meta: {
+    current_page: 1,
+    from: 1,
+    last_page: 3,
+    links: [
+      { url: null, label: '&laquo; Previous', active: false },
+      {
+        url: 'https://example.spp.co/api/order_messages/E4A269FC?page=1',
+        label: '1',
+        active: true,
+      },
+      {
+        url: 'https://example.spp.co/api/order_messages/E4A269FC?page=2',
+        label: '2',
+        active: false,
+      },
+      {
+        url: 'https://example.spp.co/api/order_messages/E4A269FC?page=2',
+        label: 'Next &raquo;',
+        active: false,
+      },
+    ],
+    path: 'https://example.spp.co/api/order_messages/E4A269FC',
+    per_page: 2,
+    to: 2,
+    total: 6,
+  },
+} satisfies SppMessageCollection;
+
+/** components.examples.ValidationError: Laravel's validation error body (inferred shape). */
+export const validationErrorExample = {
+  message: 'The message field is required.',
+  errors: { message: ['The message field is required.'] },
+} satisfies SppError;
+
+/** The 401 example of components.responses.Unauthenticated. */
+export const unauthenticatedExample = { message: 'Unauthenticated.' } satisfies SppError;
+
+/** The 404 example of components.responses.NotFound. */
+export const notFoundExample = { message: 'Not found.' } satisfies SppError;
