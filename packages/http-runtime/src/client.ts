@@ -1,7 +1,13 @@
-import createClient, { mergeHeaders, type Client, type Middleware } from 'openapi-fetch';
+import createClient, {
+  mergeHeaders,
+  type Client,
+  type ClientOptions,
+  type Middleware,
+} from 'openapi-fetch';
 import { authMiddleware, type AuthPlacement } from './auth.js';
 import { assertSafeBaseUrl, ConfigurationError } from './base-url.js';
 import { encodeMultipart, hasBlob } from './multipart.js';
+import { safePathSerializer } from './path-params.js';
 
 /** One operation of a vendor spec, as `pnpm generate` writes it to `src/generated/operations.ts`. */
 export interface OperationInfo {
@@ -12,6 +18,8 @@ export interface OperationInfo {
   readonly requestMediaTypes: readonly string[];
   /** Multipart properties that go out as `application/json` parts. */
   readonly jsonParts: readonly string[];
+  /** Wire names of multipart parts that differ from the property (`x-multipart-part-name`). */
+  readonly partNames?: Readonly<Record<string, string>>;
 }
 
 /** Keyed by `"<METHOD> <path>"`, e.g. `"POST /api/inbox/threads/{thread_id}/message"`. */
@@ -23,6 +31,12 @@ export interface VendorDefinition {
   readonly packageName: string;
   readonly packageVersion: string;
   readonly operations: OperationTable;
+  /**
+   * How the vendor wants query arrays and objects written, when it differs from
+   * openapi-fetch's default (repeated `name=a&name=b`); Mirakl, for one, takes
+   * comma-joined lists (`style: form, explode: false`).
+   */
+  readonly querySerializer?: ClientOptions['querySerializer'];
 }
 
 /** Options every vendor client accepts, beside its own credentials. */
@@ -62,7 +76,8 @@ export function createVendorClient<Paths extends {}>(
   auth: readonly AuthPlacement[],
 ): Client<Paths> {
   for (const placement of auth) {
-    const secret = placement.secret ?? placement.value;
+    // A bearer placement built from `undefined` still has a non-empty value ("Bearer undefined").
+    const secret = 'secret' in placement ? placement.secret : placement.value;
     if (typeof secret !== 'string' || secret.trim() === '') {
       throw new ConfigurationError(`${definition.vendor}: missing credential (${placement.name})`);
     }
@@ -78,6 +93,8 @@ export function createVendorClient<Paths extends {}>(
 
   const client = createClient<Paths>({
     baseUrl,
+    pathSerializer: safePathSerializer,
+    ...(definition.querySerializer ? { querySerializer: definition.querySerializer } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
     headers: { Accept: 'application/json', 'User-Agent': userAgent, ...options.headers },
   });

@@ -10,6 +10,11 @@
 export interface MultipartEncoding {
   /** Body properties sent as one `application/json` part each. */
   readonly jsonParts: readonly string[];
+  /**
+   * Wire names that differ from the body's property names: PHP servers keep
+   * only the last of several parts sharing a plain name, so SPP wants `attachments[]`.
+   */
+  readonly partNames?: Readonly<Record<string, string>>;
 }
 
 export interface EncodedMultipart {
@@ -77,7 +82,7 @@ export function encodeMultipart(
   const addValue = (name: string, value: unknown) => {
     if (value === undefined || value === null) return;
     if (isBlob(value)) return addFile(name, value);
-    if (encoding.jsonParts.includes(name) || typeof value === 'object') {
+    if (typeof value === 'object') {
       return addField(name, JSON.stringify(value), 'application/json');
     }
     if (
@@ -91,9 +96,12 @@ export function encodeMultipart(
     throw new TypeError(`Cannot encode multipart field "${name}" of type ${typeof value}`);
   };
 
-  for (const [name, value] of Object.entries(body)) {
-    if (Array.isArray(value) && !encoding.jsonParts.includes(name)) {
+  for (const [property, value] of Object.entries(body)) {
+    const name = encoding.partNames?.[property] ?? property;
+    if (Array.isArray(value) && !encoding.jsonParts.includes(property)) {
       for (const item of value) addValue(name, item);
+    } else if (encoding.jsonParts.includes(property) && value !== undefined && value !== null) {
+      addField(name, JSON.stringify(value), 'application/json');
     } else {
       addValue(name, value);
     }

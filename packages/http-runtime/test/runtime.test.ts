@@ -2,6 +2,8 @@ import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import {
   assertSafeBaseUrl,
+  bearer,
+  PathParameterError,
   ConfigurationError,
   createVendorClient,
   clientSecrets,
@@ -145,6 +147,36 @@ describe('createVendorClient', () => {
       body: { message: 'hi', attachments: [new File(['x'], 'x.txt')] },
     });
     expect(rec.last().headers.get('content-type')).toMatch(/^multipart\/form-data/);
+  });
+
+  it('refuses path values that would leave the route, before any request', async () => {
+    const rec = recordingFetch(() => jsonResponse(201, { ok: true }));
+    const client = makeClient(rec.fetch);
+    for (const id of ['..', '.', '', '  ']) {
+      await expect(
+        client.POST('/messages/{id}', { params: { path: { id } }, body: { message: 'x' } }),
+      ).rejects.toBeInstanceOf(PathParameterError);
+    }
+    await expect(
+      client.POST('/messages/{id}', {
+        params: { path: {} as { id: string } },
+        body: { message: 'x' },
+      }),
+    ).rejects.toThrow('path parameter "id" is required');
+    expect(rec.requests).toHaveLength(0);
+    await client.POST('/messages/{id}', {
+      params: { path: { id: '../x' } },
+      body: { message: 'x' },
+    });
+    expect(rec.last().url.pathname).toBe('/v1/messages/..%2Fx');
+  });
+
+  it('rejects a bearer credential built from undefined', () => {
+    expect(() =>
+      createVendorClient(definition, { baseUrl: 'https://x.test' }, [
+        bearer(undefined as unknown as string),
+      ]),
+    ).toThrow(ConfigurationError);
   });
 
   it('rejects unsafe base URLs and missing credentials', () => {

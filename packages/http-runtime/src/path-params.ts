@@ -1,0 +1,38 @@
+import { defaultPathSerializer } from 'openapi-fetch';
+
+/** A path parameter that would move the request off its route or leave a `{placeholder}` in it. */
+export class PathParameterError extends TypeError {
+  override readonly name = 'PathParameterError';
+  constructor(
+    readonly parameter: string,
+    reason: string,
+  ) {
+    super(`path parameter "${parameter}" ${reason}`);
+  }
+}
+
+const PATH_PARAM = /\{([^{}]+)\}/g;
+
+/**
+ * openapi-fetch percent-encodes path values, which stops `/`, `?` and `#`, but
+ * `.` and `..` survive encoding and URL parsing then collapses them
+ * (`/orders/../messages` becomes `/messages`). Missing or empty values would leave
+ * `{id}` or `//` in the path. All of those are refused before any request exists.
+ */
+export function safePathSerializer(
+  pathname: string,
+  pathParams: Record<string, unknown> | undefined,
+): string {
+  for (const match of pathname.matchAll(PATH_PARAM)) {
+    const name = match[1]!.replace(/^[.;]/, '').replace(/\*$/, '');
+    const value = pathParams?.[name];
+    if (value === undefined || value === null) throw new PathParameterError(name, 'is required');
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint') {
+      const text = String(value);
+      if (text.trim() === '') throw new PathParameterError(name, 'must not be empty');
+      if (text === '.' || text === '..')
+        throw new PathParameterError(name, `must not be "${text}"`);
+    }
+  }
+  return defaultPathSerializer(pathname, (pathParams ?? {}) as Record<string, unknown>);
+}
