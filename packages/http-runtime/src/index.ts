@@ -8,6 +8,7 @@ export {
   type OperationTable,
   type VendorDefinition,
 } from './client.js';
+export { PathParameterError, safePathSerializer } from './path-params.js';
 export {
   encodeMultipart,
   hasBlob,
@@ -23,3 +24,71 @@ export {
   SECRET_HEADERS,
   SECRET_QUERY_PARAMS,
 } from './redact.js';
+export { backoffDelay, type BackoffOptions } from './backoff.js';
+export {
+  consoleLogger,
+  LOG_LEVELS,
+  REQUEST_ID_HEADERS,
+  requestIdOf,
+  scrubbingLogger,
+  silentLogger,
+  withLevel,
+  type ConsoleSink,
+  type LogFields,
+  type Logger,
+  type LogLevel,
+} from './logger.js';
+export {
+  AMBIGUOUS_TRANSPORT_CODES,
+  classifyTransportFailure,
+  describeUrl,
+  isTransportError,
+  TLS_REJECTION_CODES,
+  TRANSIENT_CONNECT_CODES,
+  TransportError,
+  type TransportErrorInit,
+  type TransportFailure,
+  type TransportPhase,
+} from './network-error.js';
+export {
+  createRateLimiter,
+  LocalRateLimitError,
+  matchRequests,
+  rateLimitRules,
+  type AcquireOptions,
+  type RateLimiter,
+  type RateLimiterOptions,
+  type RateLimitMatch,
+  type RateLimitRule,
+  type RateLimitRuleSpec,
+  type RateLimitWait,
+} from './rate-limit.js';
+export {
+  attemptsOf,
+  createResilientFetch,
+  DEFAULT_MAX_RATE_LIMIT_WAIT_MS,
+  DEFAULT_TIMEOUT_MS,
+  type FetchFunction,
+  type ResilientFetch,
+  type ResilientFetchOptions,
+  type ResilientFetchPolicy,
+  type WaitReason,
+} from './resilient-fetch.js';
+export {
+  DEFAULT_RETRY,
+  IDEMPOTENT_METHODS,
+  IDEMPOTENT_RETRY_STATUSES,
+  isIdempotentRequest,
+  isRetryableStatus,
+  NON_IDEMPOTENT_RETRY_STATUSES,
+  type RetryOptions,
+} from './retry.js';
+export {
+  parseRateLimitReset,
+  parseRetryAfter,
+  retryAfterMsOf,
+  serverRequestedWait,
+  type ServerWait,
+  type ServerWaitSource,
+} from './retry-after.js';
+export { abortableSleep, type Sleep } from './timeout.js';

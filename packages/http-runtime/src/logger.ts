@@ -1,0 +1,87 @@
+import { scrubSecrets, scrubValue } from './redact.js';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type LogFields = Record<string, unknown>;
+
+/** The logging hook of the runtime. Any structured logger (pino, winston, console) fits behind it. */
+export interface Logger {
+  debug(message: string, fields?: LogFields): void;
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
+}
+
+export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+
+const severity = (level: LogLevel | 'silent'): number =>
+  level === 'silent' ? LOG_LEVELS.length : LOG_LEVELS.indexOf(level);
+
+const nothing = (): void => {};
+
+export const silentLogger: Logger = {
+  debug: nothing,
+  info: nothing,
+  warn: nothing,
+  error: nothing,
+};
+
+/** Drops every line below `level`; `'silent'` drops all of them. */
+export function withLevel(logger: Logger, level: LogLevel | 'silent'): Logger {
+  const threshold = severity(level);
+  const pass = (lineLevel: LogLevel) =>
+    severity(lineLevel) >= threshold
+      ? (message: string, fields?: LogFields) => logger[lineLevel](message, fields)
+      : nothing;
+  return { debug: pass('debug'), info: pass('info'), warn: pass('warn'), error: pass('error') };
+}
+
+export type ConsoleSink = Pick<Console, LogLevel>;
+
+/** Writes to `console.debug/info/warn/error` (or another sink), keeping lines at `level` and above. */
+export function consoleLogger(
+  level: LogLevel | 'silent' = 'info',
+  sink: ConsoleSink = console,
+): Logger {
+  const write = (lineLevel: LogLevel) => (message: string, fields?: LogFields) => {
+    if (fields === undefined) sink[lineLevel](message);
+    else sink[lineLevel](message, fields);
+  };
+  return withLevel(
+    { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') },
+    level,
+  );
+}
+
+/**
+ * Every line goes through `scrubSecrets`/`scrubValue` before reaching the hook, so a token
+ * echoed in a path, a header name or an error message cannot reach the logs. A throwing
+ * logger must not turn a delivered message into a failed send, so its errors are swallowed.
+ */
+export function scrubbingLogger(logger: Logger, secrets: readonly string[]): Logger {
+  const write = (lineLevel: LogLevel) => (message: string, fields?: LogFields) => {
+    try {
+      const safeMessage = scrubSecrets(message, secrets);
+      if (fields === undefined) logger[lineLevel](safeMessage);
+      else logger[lineLevel](safeMessage, scrubValue(fields, secrets));
+    } catch {
+      // a broken log sink is not the request's failure
+    }
+  };
+  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
+}
+
+/** Response headers that carry the vendor's request id (SPP: X-Api-Identifier; GameBoost: X-GameBoost-Request-Id). */
+export const REQUEST_ID_HEADERS: readonly string[] = [
+  'x-request-id',
+  'x-api-identifier',
+  'x-gameboost-request-id',
+];
+
+/** The vendor's id for this request, to quote to its support, or undefined when none was sent. */
+export function requestIdOf(response: Response): string | undefined {
+  for (const name of REQUEST_ID_HEADERS) {
+    const value = response.headers.get(name);
+    if (value) return value;
+  }
+  return undefined;
+}

@@ -1,0 +1,261 @@
+import { REDACTED, scrubSecrets } from './redact.js';
+
+/**
+ * Where a request failed on the wire:
+ * - `connect`: no connection was made (refused, DNS, connect timeout, TLS rejected); nothing was sent.
+ * - `sent`: the connection broke after the request started going out (reset, closed, bad response).
+ * - `timeout`: no response within the attempt timeout or the overall deadline.
+ * - `aborted`: the attempt was aborted by a signal that was neither the caller's nor a timeout.
+ */
+export type TransportPhase = 'connect' | 'sent' | 'timeout' | 'aborted';
+
+/** Failures raised before the request was written, worth another attempt. */
+export const TRANSIENT_CONNECT_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
+/** The TLS handshake failed, so nothing was sent; retrying will not change a certificate. */
+export const TLS_REJECTION_CODES: ReadonlySet<string> = new Set([
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** Failures after the connection was up: the server may have read, even processed, the request. */
+export const AMBIGUOUS_TRANSPORT_CODES: ReadonlySet<string> = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_DESTROYED',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+  'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
+  'UND_ERR_INFO',
+]);
+
+export interface TransportFailure {
+  readonly phase: 'connect' | 'sent';
+  /** The most specific system or undici code found on the error or its causes. */
+  readonly code: string | undefined;
+  /** Whether another attempt can succeed without anyone changing anything (refused, DNS, connect timeout). */
+  readonly transient: boolean;
+}
+
+interface ErrorLike {
+  code?: unknown;
+  syscall?: unknown;
+  cause?: unknown;
+  errors?: unknown;
+  name?: unknown;
+  message?: unknown;
+}
+
+interface FoundCode {
+  readonly code: string;
+  readonly syscall: string | undefined;
+}
+
+function collectCodes(error: unknown, out: FoundCode[], depth: number): void {
+  if (depth > 5 || error === null || typeof error !== 'object') return;
+  const e = error as ErrorLike;
+  if (typeof e.code === 'string') {
+    out.push({ code: e.code, syscall: typeof e.syscall === 'string' ? e.syscall : undefined });
+  }
+  // Happy-eyeballs connects report one failure per address in an AggregateError.
+  if (Array.isArray(e.errors)) for (const inner of e.errors) collectCodes(inner, out, depth + 1);
+  collectCodes(e.cause, out, depth + 1);
+}
+
+const connectPhase = ({ code, syscall }: FoundCode): boolean =>
+  TRANSIENT_CONNECT_CODES.has(code) ||
+  TLS_REJECTION_CODES.has(code) ||
+  (syscall === 'connect' && (code === 'ETIMEDOUT' || code === 'ECONNRESET'));
+
+const transientConnect = ({ code, syscall }: FoundCode): boolean =>
+  TRANSIENT_CONNECT_CODES.has(code) || (syscall === 'connect' && code === 'ETIMEDOUT');
+
+const knownTransportCode = (found: FoundCode): boolean =>
+  connectPhase(found) || AMBIGUOUS_TRANSPORT_CODES.has(found.code) || found.code.startsWith('HPE_');
+
+/** undici refuses these before opening any connection (fetch spec "bad port", non-HTTP schemes). */
+const REFUSED_BEFORE_CONNECT = /^(bad port|URL scheme must be a HTTP\(S\) scheme|unknown scheme)$/i;
+
+function refusedBeforeConnect(error: unknown): boolean {
+  const cause = (error as ErrorLike | null)?.cause as ErrorLike | undefined;
+  return typeof cause?.message === 'string' && REFUSED_BEFORE_CONNECT.test(cause.message);
+}
+
+/** undici says "fetch failed"; browsers and other runtimes word their network TypeError differently. */
+const NETWORK_TYPE_ERROR = /fetch failed|failed to fetch|networkerror|network error|load failed/i;
+
+/**
+ * Tells a network failure from any other exception a fetch can throw, and whether the
+ * request can have reached the server. Returns undefined for errors that are not network
+ * failures (an invalid URL, a bug in a custom fetch): those must reach the caller untouched.
+ */
+export function classifyTransportFailure(error: unknown): TransportFailure | undefined {
+  const found: FoundCode[] = [];
+  collectCodes(error, found, 0);
+  const known = found.filter(knownTransportCode);
+  const isNetworkTypeError =
+    error instanceof TypeError &&
+    typeof error.message === 'string' &&
+    NETWORK_TYPE_ERROR.test(error.message);
+  if (known.length === 0 && !isNetworkTypeError) return undefined;
+  if (known.length === 0 && refusedBeforeConnect(error))
+    return { phase: 'connect', code: undefined, transient: false };
+  const deepest = known.at(-1) ?? found.at(-1);
+  // Only when every code on the chain says "not connected" is the request provably unsent.
+  if (known.length > 0 && known.every(connectPhase)) {
+    return { phase: 'connect', code: deepest?.code, transient: known.every(transientConnect) };
+  }
+  return { phase: 'sent', code: deepest?.code, transient: false };
+}
+
+const secretsOf = new WeakMap<TransportError, readonly string[]>();
+
+/** Strips query strings from any URL inside free text: vendors put API keys in them. */
+export function stripUrlQueries(text: string): string {
+  return text.replace(/(https?:\/\/[^\s?#"'<>]+)\?[^\s#"'<>]*/gi, `$1?${REDACTED}`);
+}
+
+/** `origin + path` of a URL, never its query or credentials. */
+export function describeUrl(url: string, secrets: readonly string[] = []): string {
+  try {
+    const parsed = new URL(url);
+    return scrubSecrets(`${parsed.origin}${parsed.pathname}`, secrets);
+  } catch {
+    return '[invalid URL]';
+  }
+}
+
+export interface TransportErrorInit {
+  readonly phase: TransportPhase;
+  readonly method: string;
+  /** The request URL; only its origin and path are kept. */
+  readonly url: string;
+  readonly code?: string | undefined;
+  readonly attempts: number;
+  readonly timeoutMs?: number | undefined;
+  readonly vendor?: string | undefined;
+  readonly connection?: string | undefined;
+  readonly cause?: unknown;
+  /** Strings scrubbed from the message and from the cause when inspected. */
+  readonly secrets?: readonly string[];
+}
+
+function explain(init: TransportErrorInit): string {
+  const code = init.code ? ` (${init.code})` : '';
+  switch (init.phase) {
+    case 'connect':
+      return `could not connect${code}; the request was not sent`;
+    case 'sent':
+      return `the connection failed after the request was sent${code}; it may have been delivered`;
+    case 'timeout':
+      return `no response within ${init.timeoutMs ?? '?'} ms; the request may have been delivered`;
+    case 'aborted':
+      return `the request was aborted${code}; it may have been delivered`;
+  }
+}
+
+/**
+ * A request that got no HTTP response. `mayHaveBeenDelivered` is false only when the
+ * failure happened before any byte was written, which is what a caller needs to decide
+ * between resending a message and reconciling (listing what the vendor actually has).
+ */
+export class TransportError extends Error {
+  override readonly name = 'TransportError';
+  readonly phase: TransportPhase;
+  readonly mayHaveBeenDelivered: boolean;
+  readonly code: string | undefined;
+  readonly method: string;
+  /** Origin and path only. */
+  readonly url: string;
+  /** Attempts made, this one included. */
+  readonly attempts: number;
+  readonly vendor: string | undefined;
+  readonly connection: string | undefined;
+
+  constructor(init: TransportErrorInit) {
+    const secrets = init.secrets ?? [];
+    const url = describeUrl(init.url, secrets);
+    const label = [init.vendor, init.connection].filter(Boolean).join('/');
+    const message = scrubSecrets(
+      `${label ? `${label}: ` : ''}${init.method} ${url}: ${explain(init)}`,
+      secrets,
+    );
+    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.phase = init.phase;
+    this.mayHaveBeenDelivered = init.phase !== 'connect';
+    this.code = init.code;
+    this.method = init.method;
+    this.url = url;
+    this.attempts = init.attempts;
+    this.vendor = init.vendor;
+    this.connection = init.connection;
+    secretsOf.set(this, secrets);
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      message: this.message,
+      phase: this.phase,
+      mayHaveBeenDelivered: this.mayHaveBeenDelivered,
+      code: this.code,
+      method: this.method,
+      url: this.url,
+      attempts: this.attempts,
+      vendor: this.vendor,
+      connection: this.connection,
+    };
+  }
+
+  /**
+   * util.inspect would print the cause verbatim, and a custom fetch may have put the full
+   * URL (query included) in it; show a scrubbed summary of the cause instead.
+   */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    const secrets = secretsOf.get(this) ?? [];
+    const causes: string[] = [];
+    for (
+      let cause = this.cause as ErrorLike | undefined, depth = 0;
+      cause != null && depth < 4;
+      depth++
+    ) {
+      const text =
+        typeof cause === 'object'
+          ? `${String(cause.name ?? 'Error')}: ${String(cause.message ?? '')}`
+          : String(cause);
+      const code =
+        typeof cause === 'object' && typeof cause.code === 'string' ? ` [${cause.code}]` : '';
+      causes.push(`\n  [cause]: ${scrubSecrets(stripUrlQueries(text), secrets)}${code}`);
+      cause = typeof cause === 'object' ? (cause.cause as ErrorLike | undefined) : undefined;
+    }
+    const causeText = causes.join('');
+    const fields = JSON.stringify({
+      phase: this.phase,
+      mayHaveBeenDelivered: this.mayHaveBeenDelivered,
+      code: this.code,
+      attempts: this.attempts,
+    });
+    return `${scrubSecrets(stripUrlQueries(this.stack ?? `${this.name}: ${this.message}`), secrets)}\n  ${fields}${causeText}`;
+  }
+}
+
+export function isTransportError(error: unknown): error is TransportError {
+  return error instanceof TransportError;
+}

@@ -1,0 +1,71 @@
+/** Where a server-requested wait came from. */
+export type ServerWaitSource = 'retry-after-ms' | 'retry-after' | 'rate-limit-reset';
+
+export interface ServerWait {
+  readonly ms: number;
+  readonly source: ServerWaitSource;
+}
+
+/** `Retry-After` is either delta-seconds or an HTTP-date (RFC 9110 §10.2.3). */
+export function parseRetryAfter(
+  value: string | null | undefined,
+  nowMs: number,
+): number | undefined {
+  if (value == null) return undefined;
+  const text = value.trim();
+  if (text === '') return undefined;
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.ceil(Number(text) * 1000);
+  // A bare number with a sign or exponent is not a valid delta and not a date either.
+  if (/^[-+\d.eE]+$/.test(text)) return undefined;
+  const date = Date.parse(text);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - nowMs);
+}
+
+/** Seconds below this are a delta rather than an epoch (1e9 s is September 2001). */
+const EPOCH_SECONDS_FLOOR = 1e9;
+const EPOCH_MILLISECONDS_FLOOR = 1e12;
+
+/**
+ * `X-RateLimit-Reset` is documented by GameBoost (as `X-Ratelimit-Reset`) as a unix timestamp in
+ * seconds; other APIs send seconds-until-reset or epoch milliseconds, told apart by magnitude.
+ */
+export function parseRateLimitReset(
+  value: string | null | undefined,
+  nowMs: number,
+): number | undefined {
+  if (value == null || !/^\s*\d+(\.\d+)?\s*$/.test(value)) return undefined;
+  const number = Number(value);
+  if (number >= EPOCH_MILLISECONDS_FLOOR) return Math.max(0, Math.ceil(number - nowMs));
+  if (number >= EPOCH_SECONDS_FLOOR) return Math.max(0, Math.ceil(number * 1000 - nowMs));
+  return Math.ceil(number * 1000);
+}
+
+/**
+ * The wait the server asked for, in the order of precision: `retry-after-ms`, `Retry-After`,
+ * then the rate-limit reset time when `X-RateLimit-Remaining` is 0. Undefined when the
+ * response asks for nothing. Header lookups are case-insensitive, so `X-Ratelimit-Reset`
+ * and `X-RateLimit-Reset` are the same header.
+ */
+export function serverRequestedWait(
+  response: Response,
+  nowMs: number = Date.now(),
+): ServerWait | undefined {
+  const headers = response.headers;
+  const retryAfterMs = headers.get('retry-after-ms');
+  if (retryAfterMs !== null && /^\s*\d+(\.\d+)?\s*$/.test(retryAfterMs)) {
+    return { ms: Math.ceil(Number(retryAfterMs)), source: 'retry-after-ms' };
+  }
+  const retryAfter = parseRetryAfter(headers.get('retry-after'), nowMs);
+  if (retryAfter !== undefined) return { ms: retryAfter, source: 'retry-after' };
+  if (headers.get('x-ratelimit-remaining')?.trim() === '0') {
+    const reset = parseRateLimitReset(headers.get('x-ratelimit-reset'), nowMs);
+    if (reset !== undefined) return { ms: reset, source: 'rate-limit-reset' };
+  }
+  return undefined;
+}
+
+/** Milliseconds the server asked the client to wait before the next call, if it asked. */
+export function retryAfterMsOf(response: Response, nowMs: number = Date.now()): number | undefined {
+  return serverRequestedWait(response, nowMs)?.ms;
+}

@@ -1,0 +1,74 @@
+import { ConfigurationError } from './base-url.js';
+
+export interface RetryOptions {
+  /** Retries after the first attempt; 0 sends once. */
+  readonly maxRetries: number;
+  readonly initialDelayMs: number;
+  readonly maxDelayMs: number;
+  readonly jitter: boolean;
+  /**
+   * The longest server-requested wait (`Retry-After`, reset headers) the runtime sleeps through.
+   * A longer request returns the 429/503 to the caller instead, who can read the wait with
+   * `retryAfterMsOf(response)`.
+   */
+  readonly maxRetryAfterMs: number;
+}
+
+export const DEFAULT_RETRY: Readonly<RetryOptions> = Object.freeze({
+  maxRetries: 2,
+  initialDelayMs: 500,
+  maxDelayMs: 8_000,
+  jitter: true,
+  maxRetryAfterMs: 60_000,
+});
+
+/** Statuses worth another attempt when repeating the request cannot do harm. */
+export const IDEMPOTENT_RETRY_STATUSES: ReadonlySet<number> = new Set([
+  408, 425, 429, 500, 502, 503, 504,
+]);
+
+/**
+ * Statuses that say the server did not act on the request (timed out reading it, throttled it,
+ * or refused it while unavailable), so even a message post can be sent again. A 500, 502 or 504
+ * may come after the message was stored: the caller has to reconcile, never blindly resend.
+ */
+export const NON_IDEMPOTENT_RETRY_STATUSES: ReadonlySet<number> = new Set([408, 429, 503]);
+
+/** RFC 9110 idempotent methods. POST and PATCH are not: posting a message twice sends it twice. */
+export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set([
+  'GET',
+  'HEAD',
+  'OPTIONS',
+  'PUT',
+  'DELETE',
+]);
+
+export function isIdempotentRequest(request: Request): boolean {
+  return IDEMPOTENT_METHODS.has(request.method.toUpperCase());
+}
+
+export function isRetryableStatus(status: number, idempotent: boolean): boolean {
+  return (idempotent ? IDEMPOTENT_RETRY_STATUSES : NON_IDEMPOTENT_RETRY_STATUSES).has(status);
+}
+
+function nonNegative(name: string, value: number, integer = false): void {
+  if (!Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
+    throw new ConfigurationError(
+      `${name} must be a finite ${integer ? 'integer' : 'number'} >= 0 (got ${value})`,
+    );
+  }
+}
+
+/** Fills defaults and rejects settings that would loop forever or sleep for NaN. */
+export function resolveRetryOptions(
+  retry: Partial<RetryOptions> | false | undefined,
+  base: Readonly<RetryOptions> = DEFAULT_RETRY,
+): RetryOptions | false {
+  if (retry === false) return false;
+  const resolved: RetryOptions = { ...base, ...retry };
+  nonNegative('retry.maxRetries', resolved.maxRetries, true);
+  nonNegative('retry.initialDelayMs', resolved.initialDelayMs);
+  nonNegative('retry.maxDelayMs', resolved.maxDelayMs);
+  nonNegative('retry.maxRetryAfterMs', resolved.maxRetryAfterMs);
+  return resolved;
+}
