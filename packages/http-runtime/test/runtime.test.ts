@@ -125,12 +125,23 @@ describe('createVendorClient', () => {
     const req = rec.last();
     expect(req.url.pathname).toBe('/v1/threads/a%2Fb%3Fc%23d%25e%20%C3%A9/message');
     expect(req.url.searchParams.get('apiKey')).toBe('q-secret-key');
+    expect(req.url.search).toBe('?apiKey=q-secret-key');
     expect(req.headers.get('authorization')).toBe('Bearer s3cr3t-token');
     expect(req.headers.get('accept')).toBe('application/json');
     expect(req.headers.get('user-agent')).toMatch(/^@org\/test-client\/1\.2\.3 node\/v\d+/);
     expect(req.headers.get('content-type')).toMatch(/^multipart\/form-data; boundary=/);
     const form = await req.formData();
     expect((form.get('files') as File).name).toBe('x.pdf');
+  });
+
+  it('adds query credentials without re-encoding the other parameters', async () => {
+    const rec = recordingFetch(() => jsonResponse(200, {}));
+    const client = makeClient(rec.fetch);
+    await client.POST('/messages/{id}', {
+      params: { path: { id: '1' }, query: { q: 'a b,c', apiKey: 'caller-supplied' } as never },
+      body: { message: 'x' },
+    });
+    expect(rec.last().url.search).toBe('?q=a%20b%2Cc&apiKey=q-secret-key');
   });
 
   it('keeps JSON for operations that accept both, until a file is attached', async () => {
