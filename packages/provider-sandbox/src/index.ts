@@ -1,0 +1,219 @@
+/**
+ * `@org/provider-sandbox`: local fakes of the Mirakl, SPP, Omnidesk and GameBoost
+ * messaging APIs on one loopback HTTP server. Requests and responses are checked
+ * against the vendors' specs; state is inspectable; faults and rate limits are
+ * scriptable.
+ *
+ * ```ts
+ * const sb = await startSandbox();
+ * const client = createGameBoostClient({ baseUrl: sb.vendors.gameboost.baseUrl, token: sb.vendors.gameboost.token });
+ * await client.POST('/v2/account-orders/{accountOrder}/messages', {
+ *   params: { path: { accountOrder: sb.seed.gameboost.accountOrders.processing } },
+ *   body: { message: 'Hello' },
+ * });
+ * sb.state.messages('gameboost', sb.seed.gameboost.accountOrders.processing);
+ * await sb.close();
+ * ```
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { FaultBook, type FaultController } from './faults.js';
+import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
+import { createRequestListener, type MountedVendor } from './server.js';
+import { defaultSpecsDir, loadSpec } from './spec.js';
+import { SandboxState, type ResponseViolation, type SandboxStateView } from './state.js';
+import type { AnyVendorModule } from './types.js';
+import { vendorModules, type VendorName, type VendorRegistry } from './vendors/index.js';
+
+export type { FaultBodyKind, FaultController, FaultRule } from './faults.js';
+export type { BucketOverride, RateLimitOptions, VendorRateLimitOptions } from './rate-limit.js';
+export type { RequestLogEntry, ResponseViolation, SandboxStateView } from './state.js';
+export type {
+  HandlerContext,
+  Reply,
+  ReplyContext,
+  StoredMessage,
+  UploadedFile,
+  ValidationIssue,
+  VendorErrors,
+  VendorModule,
+} from './types.js';
+export { defineVendor } from './types.js';
+export type {
+  GameBoostCredentials,
+  GameBoostOrderKind,
+  GameBoostOrderStatus,
+  GameBoostSeed,
+} from './vendors/gameboost.js';
+export { GAMEBOOST_ORDER_STATUSES } from './vendors/gameboost.js';
+export type { MiraklCredentials, MiraklSeed } from './vendors/mirakl.js';
+export { MIRAKL_LIMITS } from './vendors/mirakl.js';
+export type { OmnideskCredentials, OmnideskSeed } from './vendors/omnidesk.js';
+export type { SppCredentials, SppSeed } from './vendors/spp.js';
+export type { VendorName } from './vendors/index.js';
+
+/** Each vendor's base URL (give it to the vendor client as `baseUrl`) and credentials. */
+export type SandboxVendors = {
+  readonly [K in VendorName]: VendorRegistry[K]['credentials'] & { readonly baseUrl: string };
+};
+
+/** Ids of the seeded orders, threads, tickets and users, per vendor. */
+export type SandboxSeed = { readonly [K in VendorName]: ReturnType<VendorRegistry[K]['seedIds']> };
+
+export interface SandboxOptions {
+  /** Default 0: an ephemeral port. */
+  readonly port?: number;
+  /** Default `127.0.0.1`; only loopback addresses are accepted (the credentials are public). */
+  readonly host?: string;
+  /**
+   * Rate limits per vendor and bucket. GameBoost's documented limits apply by default
+   * (chat 5/min, reads 1000/min, writes 500/min, 5/min and 10/hour per resource);
+   * `{ gameboost: { chat: { limit: 100 } } }` changes one, `{ gameboost: false }` or
+   * `false` switches them off; a bucket the spec does not name covers every operation
+   * (`{ spp: { all: { limit: 10, windowMs: 1000 } } }`).
+   */
+  readonly rateLimits?: RateLimitOptions;
+  /** Check every response against the spec and record problems in `responseViolations` (default true). */
+  readonly validateResponses?: boolean;
+  /** Called with each response violation as it happens (the CLI prints them). */
+  readonly onViolation?: (violation: ResponseViolation) => void;
+  /** Where `<vendor>.yaml` specs are; default `dist/specs` of the package, else the repository's `specs/`. */
+  readonly specsDir?: string;
+  /** Clock for timestamps and rate-limit windows (tests pass a fake one). */
+  readonly clock?: () => Date;
+  /** Largest request body accepted (default 64 MiB, above Mirakl's 30 MB per message). */
+  readonly maxBodyBytes?: number;
+}
+
+export interface Sandbox {
+  /** `http://127.0.0.1:PORT` */
+  readonly url: string;
+  readonly port: number;
+  readonly vendors: SandboxVendors;
+  readonly seed: SandboxSeed;
+  /** One `curl` command per vendor that works against the seeded data. */
+  readonly examples: Readonly<Record<VendorName, string>>;
+  readonly state: SandboxStateView;
+  readonly faults: FaultController;
+  /** Responses that did not match the spec (a sandbox bug if not empty). Kept across `reset()`. */
+  readonly responseViolations: readonly ResponseViolation[];
+  /** Back to the seeded state: messages, request log, faults and rate-limit windows. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK.has(host) || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const host = options.host ?? '127.0.0.1';
+  if (!isLoopbackHost(host)) {
+    throw new Error(
+      `The sandbox listens on loopback addresses only (its credentials are public); got host "${host}"`,
+    );
+  }
+  const clock = options.clock ?? (() => new Date());
+  const specsDir = options.specsDir ?? defaultSpecsDir();
+  const modules: AnyVendorModule[] = Object.values(vendorModules);
+  const mounted: MountedVendor[] = modules.map((module) => {
+    const spec = loadSpec(module.name, specsDir);
+    return { module, spec, mountPath: `/${module.name}${spec.serverPath}` };
+  });
+  const state = new SandboxState(modules, clock);
+  const faults = new FaultBook((vendor, operationId) => {
+    const target = mounted.find((m) => m.module.name === vendor);
+    if (!target)
+      return `unknown vendor "${vendor}" (known: ${mounted.map((m) => m.module.name).join(', ')})`;
+    if (operationId !== undefined && !target.spec.operation(operationId)) {
+      return `unknown operationId "${operationId}" for ${vendor} (known: ${target.spec.operations.map((o) => o.operationId).join(', ')})`;
+    }
+    return undefined;
+  });
+  const rateLimiter = new RateLimiter(options.rateLimits, clock);
+  const violations: ResponseViolation[] = [];
+  let origin = '';
+  const listener = createRequestListener({
+    vendors: mounted,
+    state,
+    faults,
+    rateLimiter,
+    validateResponses: options.validateResponses ?? true,
+    violations,
+    ...(options.onViolation ? { onViolation: options.onViolation } : {}),
+    clock,
+    maxBodyBytes: options.maxBodyBytes ?? 64 * 1024 * 1024,
+    origin: () => origin,
+  });
+  const server: Server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
+    listener(req, res).catch((error: unknown) => {
+      if (!res.headersSent && !res.destroyed) {
+        res.writeHead(500, { 'Content-Type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            message: `Sandbox failure: ${error instanceof Error ? error.message : String(error)}`,
+          }),
+        );
+      } else {
+        res.destroy();
+      }
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host.replace(/^\[|\]$/g, ''), () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const hostPart =
+    address.family === 'IPv6' || address.address.includes(':')
+      ? `[${address.address}]`
+      : address.address;
+  origin = `http://${hostPart}:${address.port}`;
+
+  const vendors = Object.fromEntries(
+    mounted.map((m) => [
+      m.module.name,
+      { ...m.module.credentials, baseUrl: `${origin}${m.mountPath}` },
+    ]),
+  ) as unknown as SandboxVendors;
+  const seedIds = () =>
+    Object.fromEntries(
+      modules.map((m) => [m.name, m.seedIds(state.vendorState(m.name))]),
+    ) as unknown as SandboxSeed;
+  const seed = seedIds();
+  const examples = Object.fromEntries(
+    mounted.map((m) => [
+      m.module.name,
+      m.module.example?.(`${origin}${m.mountPath}`, seed[m.module.name as VendorName]) ?? '',
+    ]),
+  ) as Record<VendorName, string>;
+
+  let closed: Promise<void> | undefined;
+  return {
+    url: origin,
+    port: address.port,
+    vendors,
+    seed,
+    examples,
+    state,
+    faults,
+    responseViolations: violations,
+    reset() {
+      state.reseed();
+      faults.clear();
+      rateLimiter.reset();
+    },
+    close() {
+      closed ??= new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      });
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,91 @@
+/**
+ * What the sandbox really holds: each vendor's state (seeded, then changed by
+ * requests), the request log and the responses that broke the spec. Tests read
+ * it to count lost and duplicated messages after faults.
+ */
+import type { AnyVendorModule, StoredMessage } from './types.js';
+
+const MAX_LOG_ENTRIES = 200_000;
+
+export interface RequestLogEntry {
+  readonly vendor: string;
+  /** Undefined when no operation of the vendor's spec matched. */
+  readonly operationId: string | undefined;
+  readonly method: string;
+  /** Path below the vendor's mount point, without the query (which may hold a credential). */
+  readonly path: string;
+  /** Status sent, or that would have been sent for `after-apply` drops; 0 for `before-apply` drops. */
+  readonly status: number;
+  /** Set when the connection was closed without an answer. */
+  readonly dropped?: 'before-apply' | 'after-apply';
+  /** True when a fault rule shaped this exchange. */
+  readonly faulted: boolean;
+  readonly requestId: string;
+  readonly at: Date;
+}
+
+export interface ResponseViolation {
+  readonly vendor: string;
+  readonly operationId: string;
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly problems: readonly string[];
+}
+
+export interface SandboxStateView {
+  /** Messages as stored, oldest first; only those of `orderId` (order/ticket id) when given. */
+  messages(vendor: string, orderId?: string): StoredMessage[];
+  /** Every exchange since start or the last `reset()`, oldest first. */
+  readonly requests: readonly RequestLogEntry[];
+  /** The vendor module's own live state object, for assertions the neutral view does not cover. */
+  raw(vendor: string): unknown;
+}
+
+export class SandboxState implements SandboxStateView {
+  readonly #modules: ReadonlyMap<string, AnyVendorModule>;
+  readonly #states = new Map<string, unknown>();
+  readonly #requests: RequestLogEntry[] = [];
+
+  constructor(
+    modules: readonly AnyVendorModule[],
+    private readonly clock: () => Date,
+  ) {
+    this.#modules = new Map(modules.map((m) => [m.name, m]));
+    this.reseed();
+  }
+
+  reseed(): void {
+    const now = this.clock();
+    for (const [name, module] of this.#modules) this.#states.set(name, module.seed(now));
+    this.#requests.length = 0;
+  }
+
+  vendorState(vendor: string): unknown {
+    if (!this.#states.has(vendor)) throw new RangeError(`Unknown vendor "${vendor}"`);
+    return this.#states.get(vendor);
+  }
+
+  messages(vendor: string, orderId?: string): StoredMessage[] {
+    const module = this.#modules.get(vendor);
+    if (!module) throw new RangeError(`Unknown vendor "${vendor}"`);
+    return module
+      .messages(this.#states.get(vendor), orderId)
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  }
+
+  get requests(): readonly RequestLogEntry[] {
+    return [...this.#requests];
+  }
+
+  raw(vendor: string): unknown {
+    return this.vendorState(vendor);
+  }
+
+  log(entry: RequestLogEntry): void {
+    this.#requests.push(entry);
+    // A long-running CLI must not grow without bound; tests never get near this.
+    if (this.#requests.length > MAX_LOG_ENTRIES)
+      this.#requests.splice(0, this.#requests.length - MAX_LOG_ENTRIES / 2);
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * The contract between the sandbox core (routing, validation, faults, rate limits)
+ * and the vendor modules in `src/vendors/`. A vendor module owns everything that
+ * differs per vendor: credentials, seed data, handlers keyed by `operationId`,
+ * error bodies and the headers it adds to every response.
+ */
+
+/** A file received in a multipart body. */
+export interface UploadedFile {
+  readonly filename: string;
+  readonly contentType: string;
+  readonly size: number;
+  readonly bytes: Uint8Array;
+}
+
+/** One reason a request does not match the vendor's spec. */
+export interface ValidationIssue {
+  readonly location: 'path' | 'query' | 'header' | 'body';
+  /** Dotted field path inside the location (`message`, `thread_input.to.0`); empty for the whole body. */
+  readonly field: string;
+  /** The JSON Schema keyword that failed (`required`, `maxLength`, `type`...), or `body` / `content-type`. */
+  readonly rule: string;
+  /** The limit or expected value the rule names (`maxLength` → 10000), when there is one. */
+  readonly limit?: unknown;
+  /** A neutral English description; vendors word their own messages from `rule`, `field` and `limit`. */
+  readonly message: string;
+}
+
+/** What a handler or an error formatter answers. */
+export interface Reply {
+  readonly status: number;
+  /** JSON body; `undefined` for no body. */
+  readonly body?: unknown;
+  /** A non-JSON body (downloads). */
+  readonly binary?: { readonly bytes: Uint8Array; readonly contentType: string };
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** The rate-limit window a response counted against, for vendors that advertise it in headers. */
+export interface RateLimitSnapshot {
+  readonly bucket: string;
+  readonly limit: number;
+  readonly remaining: number;
+  /** When the window resets. */
+  readonly resetAt: Date;
+}
+
+/** What every reply formatter gets to know about the request it answers. */
+export interface ReplyContext {
+  readonly vendor: string;
+  readonly operationId: string | undefined;
+  readonly method: string;
+  /** Path below the vendor's mount point, e.g. `/api/inbox/threads`. */
+  readonly path: string;
+  readonly requestId: string;
+  readonly now: Date;
+  readonly rateLimit?: RateLimitSnapshot;
+}
+
+/** A request that passed auth, rate limits and spec validation. */
+export interface HandlerContext extends ReplyContext {
+  readonly operationId: string;
+  /** Deserialized path parameters (numbers and booleans already converted per the spec). */
+  readonly pathParams: Readonly<Record<string, unknown>>;
+  readonly query: Readonly<Record<string, unknown>>;
+  /** Request headers, lower-case names. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  /** JSON body, or the multipart/urlencoded form as an object (files as `UploadedFile`). */
+  readonly body: unknown;
+  readonly mediaType: string | undefined;
+  /** Vendor base URL as clients reach it, e.g. `http://127.0.0.1:4010/spp`. */
+  readonly baseUrl: string;
+  /** Raw query string values, for building pagination links. */
+  readonly url: URL;
+}
+
+/** A message as it was really stored, vendor-neutral, for tests that count lost and duplicated sends. */
+export interface StoredMessage {
+  readonly vendor: string;
+  readonly id: string;
+  /** The vendor's order reference: Mirakl order id, SPP order id, Omnidesk ticket id, GameBoost order id. */
+  readonly orderId: string;
+  readonly threadId?: string;
+  readonly text: string;
+  readonly createdAt: Date;
+  readonly author: { readonly kind: string; readonly id?: string; readonly name?: string };
+  readonly internal?: boolean;
+  readonly attachments?: readonly {
+    readonly id: string;
+    readonly name: string;
+    readonly size: number;
+  }[];
+  /** The vendor's own representation, as the list/read endpoints return it. */
+  readonly raw: unknown;
+}
+
+export interface VendorErrors {
+  unauthorized(ctx: ReplyContext): Reply;
+  validation(ctx: ReplyContext, issues: readonly ValidationIssue[]): Reply;
+  /** Unknown route, or an unknown id when a handler does not word it itself. */
+  notFound(ctx: ReplyContext, message?: string): Reply;
+  rateLimited(ctx: ReplyContext, retryAfterSeconds: number): Reply;
+  /** Any other status in the vendor's error envelope (faults, 405, 413, 500). */
+  generic(ctx: ReplyContext, status: number, message?: string): Reply;
+}
+
+export type Handler<State> = (ctx: HandlerContext, state: State) => Reply | Promise<Reply>;
+
+export interface VendorModule<State, Credentials extends object, Seed> {
+  /** Vendor name; its spec is `specs/<name>.yaml` and its mount point `/<name>` + the spec's server path. */
+  readonly name: string;
+  /** Fixed sandbox credentials, returned to callers with the base URL. */
+  readonly credentials: Credentials;
+  /** The secret each security scheme of the spec must carry, by scheme name. */
+  readonly secrets: Readonly<Record<string, string>>;
+  seed(now: Date): State;
+  /** The ids a test or a person needs to start with. */
+  seedIds(state: State): Seed;
+  messages(state: State, orderId?: string): StoredMessage[];
+  readonly handlers: Readonly<Record<string, Handler<State>>>;
+  readonly errors: VendorErrors;
+  /** A ready-to-paste `curl` command against the seeded data, printed by the CLI. */
+  example?(baseUrl: string, seed: Seed): string;
+  /** Headers on every response of this vendor (request ids, rate-limit state). */
+  responseHeaders?(ctx: ReplyContext): Record<string, string>;
+}
+
+// The registry holds modules of different State types; `any` keeps their own types at definition.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyVendorModule = VendorModule<any, object, unknown>;
+
+/** Keeps a module's own State, Credentials and Seed types when it is declared. */
+export function defineVendor<State, Credentials extends object, Seed>(
+  module: VendorModule<State, Credentials, Seed>,
+): VendorModule<State, Credentials, Seed> {
+  return module;
+}

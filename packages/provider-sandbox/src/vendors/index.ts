@@ -1,0 +1,13 @@
+/**
+ * The vendors the sandbox serves. Adding one: a spec in `specs/<name>.yaml`, a module
+ * in this folder (see `VendorModule`), and one line here.
+ */
+import { gameboost } from './gameboost.js';
+import { mirakl } from './mirakl.js';
+import { omnidesk } from './omnidesk.js';
+import { spp } from './spp.js';
+
+export const vendorModules = { mirakl, spp, omnidesk, gameboost } as const;
+
+export type VendorRegistry = typeof vendorModules;
+export type VendorName = keyof VendorRegistry;
