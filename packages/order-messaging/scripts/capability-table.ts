@@ -1,0 +1,69 @@
+/**
+ * Prints the vendor × capability table, or writes it between
+ * `<!-- capabilities:start -->` and `<!-- capabilities:end -->` in the files given.
+ *
+ *   tsx --tsconfig scripts/tsconfig.json scripts/capability-table.ts                 # print
+ *   tsx --tsconfig scripts/tsconfig.json scripts/capability-table.ts README.md ../../README.md
+ *   tsx --tsconfig scripts/tsconfig.json scripts/capability-table.ts --check README.md   # exit 1 if stale
+ *
+ * The adapters are found through this package's `exports` map (every subpath but `.` and
+ * `./package.json`), so a new vendor's adapter appears here with its export line.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  capabilityTable,
+  currentCapabilityTable,
+  normalizeTable,
+  replaceCapabilityTable,
+  type CapabilitySource,
+} from '../src/capability-table.js';
+
+const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export async function adapterSources(): Promise<CapabilitySource[]> {
+  const manifest = JSON.parse(await readFile(path.join(packageDir, 'package.json'), 'utf8')) as {
+    exports: Record<string, { import: string }>;
+  };
+  const sources: CapabilitySource[] = [];
+  for (const [subpath, entry] of Object.entries(manifest.exports)) {
+    if (subpath === '.' || subpath === './package.json') continue;
+    const source = path.join(
+      packageDir,
+      entry.import.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts'),
+    );
+    const module = (await import(pathToFileURL(source).href)) as { default: CapabilitySource };
+    sources.push(module.default);
+  }
+  return sources;
+}
+
+async function main(args: string[]): Promise<number> {
+  const check = args.includes('--check');
+  const files = args.filter((arg) => !arg.startsWith('--'));
+  const table = capabilityTable(await adapterSources());
+  if (files.length === 0) {
+    process.stdout.write(`${table}\n`);
+    return 0;
+  }
+  let stale = 0;
+  for (const file of files) {
+    const document = await readFile(file, 'utf8');
+    if (check) {
+      if (normalizeTable(currentCapabilityTable(document) ?? '') !== normalizeTable(table)) {
+        process.stderr.write(
+          `${file}: the capability table is stale; run this script without --check\n`,
+        );
+        stale++;
+      }
+      continue;
+    }
+    const updated = replaceCapabilityTable(document, table);
+    if (updated !== document) await writeFile(file, updated);
+    process.stdout.write(`${file}: ${updated === document ? 'up to date' : 'updated'}\n`);
+  }
+  return stale > 0 ? 1 : 0;
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,200 @@
+/**
+ * The versioned contract between the facade and one vendor. An adapter turns a
+ * normalized request into calls of the vendor's typed client and the vendor's
+ * answers into normalized messages; it owns nothing else: HTTP, auth and
+ * retries belong to the client and the shared runtime, limits are declared here
+ * as data and enforced by the runtime's limiter.
+ *
+ * A new vendor is one file implementing `OrderMessagingAdapterV1` plus one
+ * subpath export. Breaking changes to this interface get a new
+ * `specificationVersion`; the facade rejects versions it does not know.
+ */
+import type { Logger, RateLimitRuleSpec, RetryOptions } from '@org/http-runtime';
+import type { Delivery, ErrorKind, OrderMessagingError, ValidationReason } from './errors.js';
+import type { Capabilities, OrderMessage, OrderRef, SendRequest, VendorName } from './model.js';
+
+export type FetchFunction = (request: Request) => Promise<Response>;
+
+/** Retry settings a caller may override; `false` sends every request once. */
+export type RetrySettings =
+  Partial<Pick<RetryOptions, 'maxRetries' | 'initialDelayMs' | 'maxDelayMs'>> | false;
+
+/** Runtime settings shared by all connections, overridable per connection and per call. */
+export interface RuntimeSettings {
+  retry?: RetrySettings;
+  /** Per-attempt timeout (default 30 s). */
+  timeoutMs?: number;
+  /** Deadline for a whole call, retries and rate-limit waits included (default 120 s). */
+  totalTimeoutMs?: number;
+  logger?: Logger;
+  /** Replaces `globalThis.fetch` (tests, proxies). */
+  fetch?: FetchFunction;
+}
+
+/** Options every adapter factory accepts besides its vendor's credentials. */
+export interface ConnectionOptions extends RuntimeSettings {
+  /** Full base URL; tenant vendors also accept their tenant name instead. */
+  baseUrl?: string;
+  /** Allows a plain-http, non-loopback base URL (credentials would travel in clear text). */
+  allowInsecureHttp?: boolean;
+  /** Extra headers on every request of this connection. */
+  headers?: Record<string, string>;
+  /** Appended to the client's User-Agent. */
+  userAgent?: string;
+  /**
+   * Replaces the adapter's declared rate limits for this connection (e.g. a plan with higher
+   * quotas, or a sandbox); `false` disables proactive limiting (429 answers are still honoured).
+   */
+  rateLimits?: Readonly<Record<string, RateLimitRuleSpec>> | false;
+}
+
+/** What the facade hands an adapter to build its typed client with. */
+export interface ClientTransport {
+  /** The connection's resilient fetch (limiter, retries, timeouts), wrapping the user's fetch. */
+  fetch: FetchFunction;
+}
+
+/** Per-request options adapters spread into every client call (`client.GET(path, { ...ctx.init, params })`). */
+export interface CallInit {
+  /** The fetch of this facade call: the connection's limiter plus this call's timeouts and retries. */
+  fetch: FetchFunction;
+  signal?: AbortSignal;
+}
+
+/** The outcome of an openapi-fetch call. */
+export interface ClientResult<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
+
+export interface CallOptions {
+  /** True for requests that store something (a message post): decides `delivery` on ambiguous failures. */
+  write?: boolean;
+}
+
+/** A normalized problem with a request, found before anything was sent. */
+export interface RequestIssue {
+  field: string;
+  reason: ValidationReason;
+  message: string;
+  limit?: number;
+  actual?: number;
+}
+
+/** The vendor's answer to a failed call, as the shared mapping sees it. */
+export interface HttpFailure {
+  readonly vendor: string;
+  readonly operation: string;
+  readonly write: boolean;
+  readonly status: number;
+  readonly headers: Headers;
+  /** Parsed JSON body, or the text when it is not JSON (secrets not yet scrubbed). */
+  readonly body: unknown;
+}
+
+/** How an adapter refines the shared status mapping for one failure. */
+export interface ErrorHint {
+  kind?: ErrorKind;
+  message?: string;
+  retryable?: boolean;
+  delivery?: Delivery;
+  /** For vendor validation errors: the request field the vendor blamed. */
+  field?: string;
+}
+
+export interface AdapterContext<Client> {
+  readonly client: Client;
+  readonly connection: string;
+  readonly vendor: VendorName;
+  readonly logger: Logger;
+  readonly signal: AbortSignal | undefined;
+  readonly init: CallInit;
+  /**
+   * Runs one client call and returns its data, or throws the mapped `OrderMessagingError`
+   * (HTTP errors through the shared status mapping and the adapter's `mapError`, transport
+   * failures through the runtime's classification).
+   */
+  call<T>(
+    operation: string,
+    run: (init: CallInit) => Promise<ClientResult<T>>,
+    options?: CallOptions,
+  ): Promise<{ data: T; response: Response }>;
+  /** An error for a 2xx answer that does not have the documented shape. */
+  unexpected(
+    operation: string,
+    detail: string,
+    body: unknown,
+    options?: CallOptions,
+  ): OrderMessagingError;
+  /** State shared by every attempt (and reconciliation) of one send, e.g. a pre-send snapshot. */
+  readonly sendState: Map<string, unknown>;
+}
+
+/** What `findSent` looks for after an ambiguous send. */
+export interface SentProbe {
+  readonly request: SendRequest;
+  /** When the first attempt started (local clock). */
+  readonly since: Date;
+  /** Messages that carry an earlier date than this cannot be the one sent (local clock minus skew allowance). */
+  readonly notBefore: Date;
+}
+
+export interface OrderMessagingAdapterV1<Client = unknown, Raw = unknown> {
+  readonly specificationVersion: 'v1';
+  readonly vendor: VendorName;
+  readonly capabilities: Capabilities;
+  /** Proactive limits per connection (per credential), enforced by the runtime's limiter. */
+  readonly rateLimits: Readonly<Record<string, RateLimitRuleSpec>>;
+  /** Runtime settings given to the factory; they override the facade's shared ones. */
+  readonly settings: RuntimeSettings;
+  /** Builds the typed vendor client on the facade's transport. Called once per connection. */
+  createClient(transport: ClientTransport): Client;
+  /** The credentials this connection sends, for scrubbing; never enumerable or printed. */
+  secrets(): readonly string[];
+  /** Vendor-specific checks of a reference or request (id formats, order kinds, channel names). */
+  validate?(request: OrderRef | SendRequest, operation: 'send' | 'list'): RequestIssue[];
+  send(request: SendRequest, ctx: AdapterContext<Client>): Promise<OrderMessage<Raw>>;
+  list(ref: OrderRef, ctx: AdapterContext<Client>): AsyncIterable<OrderMessage<Raw>>;
+  /**
+   * After an ambiguous send: the message if the vendor has it, `undefined` if it clearly does not.
+   * Throws when it cannot tell (the listing failed). Absent when the vendor cannot list.
+   */
+  findSent?(probe: SentProbe, ctx: AdapterContext<Client>): Promise<OrderMessage<Raw> | undefined>;
+  /** Vendor specifics on top of the shared HTTP status mapping. */
+  mapError?(failure: HttpFailure): ErrorHint | undefined;
+  /**
+   * Opens an attachment's bytes as a stream; the facade reads it within the caller's `maxBytes`.
+   * Present when `capabilities.attachmentDownload` is true.
+   */
+  downloadAttachment?(attachmentId: string, ctx: AdapterContext<Client>): Promise<AttachmentStream>;
+}
+
+export interface AttachmentStream {
+  filename?: string;
+  contentType?: string;
+  /** The size the vendor announced (Content-Length), checked before reading. */
+  declaredBytes?: number;
+  body: ReadableStream<Uint8Array> | null;
+}
+
+/** Any adapter, whatever its client and raw types. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyAdapter = OrderMessagingAdapterV1<any, any>;
+
+export type ClientOf<A> = A extends OrderMessagingAdapterV1<infer C, unknown> ? C : never;
+export type RawOf<A> = A extends OrderMessagingAdapterV1<unknown, infer R> ? R : never;
+
+export const ADAPTER_SPECIFICATION_VERSIONS: readonly string[] = ['v1'];
+
+/**
+ * Keeps the connection's credentials out of `util.inspect`, `JSON.stringify` and error output:
+ * adapters hold them in closures, and this gives the adapter object a printable face.
+ */
+export function describeAdapter(adapter: { vendor: VendorName; capabilities: Capabilities }) {
+  const face = () => ({ specificationVersion: 'v1', vendor: adapter.vendor });
+  return {
+    toJSON: face,
+    [Symbol.for('nodejs.util.inspect.custom')]: () => `OrderMessagingAdapter(${adapter.vendor})`,
+  };
+}

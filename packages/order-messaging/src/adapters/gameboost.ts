@@ -1,0 +1,276 @@
+/**
+ * GameBoost adapter. Account, item and currency orders each have their own
+ * message endpoints (`orderKind`, default `account`).
+ * - send: `POST /v2/<kind>-orders/{id}/messages` `{message}`; only while the order is processing
+ *   (a 422 about the order's status becomes `InvalidOrderStateError`).
+ * - list: `GET` the order (to tell the buyer's messages from the seller's) and its messages (one page).
+ * - limits, per API key and so per connection: chat 5/min (every message read AND send),
+ *   writes 500/min, reads 1000/min. Reconciling a send lists messages, which spends a chat slot:
+ *   the limiter counts it like any other call.
+ */
+import {
+  createGameBoostClient,
+  type GameBoostClient,
+  type GameBoostMessage,
+} from '@org/gameboost-client';
+import type { RateLimitRuleSpec } from '@org/http-runtime';
+import type {
+  AdapterContext,
+  CallInit,
+  ConnectionOptions,
+  ErrorHint,
+  HttpFailure,
+  OrderMessagingAdapterV1,
+  SentProbe,
+} from '../adapter.js';
+import {
+  clientOptionsOf,
+  isRecord,
+  rateLimitsOf,
+  runtimeSettingsOf,
+  sealAdapter,
+  stringId,
+  unixSecondsDate,
+} from '../adapter-kit.js';
+import { firstFieldError, vendorMessage } from '../error-mapping.js';
+import type {
+  AuthorKind,
+  Capabilities,
+  MessageAttachment,
+  OrderMessage,
+  OrderRef,
+  SendRequest,
+} from '../model.js';
+import { findInListing } from '../reconcile.js';
+
+export type { GameBoostClient, GameBoostMessage } from '@org/gameboost-client';
+
+export type GameBoostOrderKind = 'account' | 'item' | 'currency';
+
+export interface GameBoostConnectionOptions extends ConnectionOptions {
+  /** API key (Partner Dashboard > Developers), sent as a bearer token. */
+  token: string;
+}
+
+export type GameBoostOrderMessage = OrderMessage<GameBoostMessage>;
+
+export const gameboostCapabilities: Capabilities = Object.freeze({
+  vendor: 'gameboost',
+  list: true,
+  send: true,
+  text: { minLength: 1, maxLength: 10_000 },
+  attachments: false,
+  internalNotes: false,
+  audiences: ['customer'],
+  orderKinds: ['account', 'item', 'currency'],
+  sendOptions: ['orderKind'],
+  pagination: 'none',
+  reconcile: 'by-listing',
+} as const satisfies Capabilities);
+
+const MINUTE = 60_000;
+
+/** From the spec's `x-rate-limit` (GameBoost "Rate limiting" page), per API key. */
+export const gameboostRateLimits: Readonly<Record<string, RateLimitRuleSpec>> = Object.freeze({
+  // Unanchored at the start: a base URL may carry a path prefix (a proxy, the sandbox).
+  chat: {
+    limit: 5,
+    windowMs: MINUTE,
+    match: { pathPattern: /\/v2\/(account|item|currency)-orders\/[^/]+\/messages\/?$/ },
+  },
+  writes: { limit: 500, windowMs: MINUTE, match: { methods: ['POST', 'PUT', 'PATCH', 'DELETE'] } },
+  reads: { limit: 1000, windowMs: MINUTE, match: { methods: ['GET', 'HEAD'] } },
+});
+
+type Ctx = AdapterContext<GameBoostClient>;
+
+export interface GameBoostAdapter extends OrderMessagingAdapterV1<
+  GameBoostClient,
+  GameBoostMessage
+> {
+  readonly vendor: 'gameboost';
+}
+
+const ORDER_STATE_WORDS =
+  /processing|status|state|completed|delivered|refunded|cancel|disput|closed|not allowed to (send|message)/i;
+
+/** GameBoost specifics: a 422 about the order's status is not a problem with the message. */
+export function gameboostErrorHint(
+  failure: Pick<HttpFailure, 'status' | 'body'>,
+): ErrorHint | undefined {
+  if (failure.status !== 422 && failure.status !== 409 && failure.status !== 400) return undefined;
+  const fieldError = firstFieldError(failure.body);
+  const text = [vendorMessage(failure.body), fieldError?.message].filter(Boolean).join(' ');
+  const aboutTheMessage = fieldError?.field === 'message';
+  if (!aboutTheMessage && ORDER_STATE_WORDS.test(text)) {
+    return { kind: 'invalid_order_state', retryable: false };
+  }
+  // GameBoost names the body field `message`; the facade's field is `text`.
+  return aboutTheMessage ? { field: 'text' } : undefined;
+}
+
+function kindOf(ref: OrderRef): GameBoostOrderKind {
+  return (ref.orderKind as GameBoostOrderKind | undefined) ?? 'account';
+}
+
+function createGameBoostAdapter(options: GameBoostConnectionOptions): GameBoostAdapter {
+  const clientOptions = { ...clientOptionsOf(options), token: options.token };
+
+  function normalize(
+    message: GameBoostMessage,
+    ref: OrderRef,
+    buyerId: number | undefined,
+    ctx: Ctx,
+  ): GameBoostOrderMessage {
+    const sender = message.sender;
+    let kind: AuthorKind;
+    if (message.type === 'system_message') kind = 'system';
+    else if (sender?.is_admin === true) kind = 'operator';
+    else if (buyerId !== undefined && sender?.id === buyerId) kind = 'customer';
+    else kind = 'seller';
+    const senderId = stringId(sender?.id);
+    const attachments: MessageAttachment[] = [];
+    if (isRecord(message.attachment)) {
+      const a = message.attachment;
+      const url = typeof a.url === 'string' ? a.url : undefined;
+      const name = [a.name, a.filename, a.file_name].find(
+        (v): v is string => typeof v === 'string',
+      );
+      attachments.push({
+        id: stringId(a.id) ?? `${message.id ?? ''}:attachment`,
+        filename: name ?? 'attachment',
+        ...(typeof a.size === 'number' ? { size: a.size } : {}),
+        ...(typeof a.mime_type === 'string' ? { contentType: a.mime_type } : {}),
+        ...(url ? { url } : {}),
+      });
+    }
+    return {
+      id: message.id ?? '',
+      orderId: ref.orderId,
+      text: message.text ?? '',
+      author: {
+        kind,
+        ...(senderId === undefined ? {} : { id: senderId }),
+        ...(sender?.username ? { name: sender.username } : {}),
+      },
+      sentAt: unixSecondsDate(message.sent_at) ?? new Date(0),
+      attachments,
+      internal: false,
+      vendor: 'gameboost',
+      connection: ctx.connection,
+      raw: message,
+    };
+  }
+
+  async function buyerOf(ref: OrderRef, ctx: Ctx): Promise<number | undefined> {
+    const orderId = ref.orderId;
+    const read = (init: CallInit) => {
+      switch (kindOf(ref)) {
+        case 'account':
+          return ctx.client.GET('/v2/account-orders/{accountOrder}', {
+            ...init,
+            params: { path: { accountOrder: orderId } },
+          });
+        case 'item':
+          return ctx.client.GET('/v2/item-orders/{itemOrder}', {
+            ...init,
+            params: { path: { itemOrder: orderId } },
+          });
+        case 'currency':
+          return ctx.client.GET('/v2/currency-orders/{currencyOrder}', {
+            ...init,
+            params: { path: { currencyOrder: orderId } },
+          });
+      }
+    };
+    const { data } = await ctx.call(`get ${kindOf(ref)} order`, read);
+    const buyer = isRecord(data) && isRecord(data.data) ? data.data.buyer : undefined;
+    return isRecord(buyer) && typeof buyer.id === 'number' ? buyer.id : undefined;
+  }
+
+  async function* list(ref: OrderRef, ctx: Ctx): AsyncGenerator<GameBoostOrderMessage> {
+    const buyerId = await buyerOf(ref, ctx);
+    const orderId = ref.orderId;
+    const operation = `list ${kindOf(ref)} order messages`;
+    const { data } = await ctx.call(operation, (init) => {
+      switch (kindOf(ref)) {
+        case 'account':
+          return ctx.client.GET('/v2/account-orders/{accountOrder}/messages', {
+            ...init,
+            params: { path: { accountOrder: orderId } },
+          });
+        case 'item':
+          return ctx.client.GET('/v2/item-orders/{itemOrder}/messages', {
+            ...init,
+            params: { path: { itemOrder: orderId } },
+          });
+        case 'currency':
+          return ctx.client.GET('/v2/currency-orders/{currencyOrder}/messages', {
+            ...init,
+            params: { path: { currencyOrder: orderId } },
+          });
+      }
+    });
+    if (!Array.isArray(data?.data)) throw ctx.unexpected(operation, 'no `data` array', data);
+    for (const message of data.data) yield normalize(message, ref, buyerId, ctx);
+  }
+
+  async function send(request: SendRequest, ctx: Ctx): Promise<GameBoostOrderMessage> {
+    const orderId = request.orderId;
+    const body = { message: request.text };
+    const operation = `send ${kindOf(request)} order message`;
+    const { data } = await ctx.call(
+      operation,
+      (init) => {
+        switch (kindOf(request)) {
+          case 'account':
+            return ctx.client.POST('/v2/account-orders/{accountOrder}/messages', {
+              ...init,
+              params: { path: { accountOrder: orderId } },
+              body,
+            });
+          case 'item':
+            return ctx.client.POST('/v2/item-orders/{itemOrder}/messages', {
+              ...init,
+              params: { path: { itemOrder: orderId } },
+              body,
+            });
+          case 'currency':
+            return ctx.client.POST('/v2/currency-orders/{currencyOrder}/messages', {
+              ...init,
+              params: { path: { currencyOrder: orderId } },
+              body,
+            });
+        }
+      },
+      { write: true },
+    );
+    if (!isRecord(data?.data))
+      throw ctx.unexpected(operation, 'no message `data` in the answer', data, { write: true });
+    // We wrote it, so the author is the seller side unless GameBoost says otherwise.
+    return normalize(data.data, request, undefined, ctx);
+  }
+
+  return sealAdapter<GameBoostAdapter>({
+    specificationVersion: 'v1',
+    vendor: 'gameboost',
+    capabilities: gameboostCapabilities,
+    rateLimits: rateLimitsOf(options, gameboostRateLimits),
+    settings: runtimeSettingsOf(options),
+    createClient: (transport) =>
+      createGameBoostClient({ ...clientOptions, fetch: transport.fetch }),
+    secrets: () => (options.token ? [options.token] : []),
+    send,
+    list,
+    findSent: (probe: SentProbe, ctx: Ctx) => findInListing(list(probe.request, ctx), probe),
+    mapError: gameboostErrorHint,
+  });
+}
+
+/** A GameBoost connection: `gameboost({ token })`; `baseUrl` defaults to https://api.gameboost.com. */
+export const gameboost = Object.assign(createGameBoostAdapter, {
+  vendor: 'gameboost' as const,
+  capabilities: gameboostCapabilities,
+  rateLimits: gameboostRateLimits,
+});
+export default gameboost;

@@ -1,0 +1,202 @@
+/**
+ * SPP (Service Provider Pro) adapter.
+ * - send: `POST /api/order_messages/{order}` (JSON, or multipart with `attachments[]` files);
+ *   `internal` ↔ `staff_only`, always sent explicitly since the REST default is undocumented.
+ * - list: `GET /api/order_messages/{order}`, Laravel pages walked through `links.next`
+ *   (newest first, as SPP returns them).
+ */
+import {
+  createSppClient,
+  type SppClient,
+  type SppMessage,
+  type SppMessageCollection,
+} from '@org/spp-client';
+import type {
+  AdapterContext,
+  ConnectionOptions,
+  OrderMessagingAdapterV1,
+  SentProbe,
+} from '../adapter.js';
+import {
+  clientOptionsOf,
+  fileNameFromUrl,
+  isoDate,
+  MAX_PAGES,
+  rateLimitsOf,
+  runtimeSettingsOf,
+  sealAdapter,
+} from '../adapter-kit.js';
+import type { Capabilities, OrderMessage, OrderRef, SendRequest } from '../model.js';
+import { findInListing } from '../reconcile.js';
+import { attachmentFile } from '../validation.js';
+
+export type { SppClient, SppMessage } from '@org/spp-client';
+
+export interface SppConnectionOptions extends ConnectionOptions {
+  /** API key (Modules > API > Settings), sent as a bearer token. */
+  token: string;
+  /** Workspace host such as `acme.spp.co`; give this or `baseUrl`. */
+  workspaceUrl?: string;
+  /** `X-Api-Version` (default: the client's pinned version); `null` sends none. */
+  apiVersion?: string | null;
+  /** Author of sent messages; default: the user who owns the API key. */
+  userId?: number;
+  /** Messages per page when listing (SPP's default 20; at most 100, inferred). */
+  pageSize?: number;
+}
+
+export type SppOrderMessage = OrderMessage<SppMessage>;
+
+export const sppCapabilities: Capabilities = Object.freeze({
+  vendor: 'spp',
+  list: true,
+  send: true,
+  // SPP documents "non-empty" only; no maximum length, attachment size, count or type limits.
+  text: { minLength: 1 },
+  attachments: {},
+  internalNotes: true,
+  audiences: [],
+  sendOptions: [],
+  pagination: 'page',
+  reconcile: 'by-listing',
+} as const satisfies Capabilities);
+
+type Ctx = AdapterContext<SppClient>;
+
+export interface SppAdapter extends OrderMessagingAdapterV1<SppClient, SppMessage> {
+  readonly vendor: 'spp';
+}
+
+/** The page number `links.next` points at, or undefined at the last page. */
+export function nextPageOf(
+  collection: Pick<SppMessageCollection, 'links' | 'meta'>,
+  current: number,
+): number | undefined {
+  const next = collection.links?.next;
+  if (!next) return undefined;
+  let page: number | undefined;
+  try {
+    const value = new URL(next).searchParams.get('page');
+    page = value === null ? undefined : Number(value);
+  } catch {
+    page = undefined;
+  }
+  // Only forward: a vendor link that points back (or nowhere sensible) would loop.
+  if (page === undefined || !Number.isSafeInteger(page) || page <= current) page = current + 1;
+  const last = collection.meta?.last_page;
+  if (typeof last === 'number' && page > last) return undefined;
+  return page;
+}
+
+function createSppAdapter(options: SppConnectionOptions): SppAdapter {
+  const clientOptions = {
+    ...clientOptionsOf(options),
+    token: options.token,
+    ...(options.workspaceUrl === undefined ? {} : { workspaceUrl: options.workspaceUrl }),
+    ...(options.apiVersion === undefined ? {} : { apiVersion: options.apiVersion }),
+  };
+  const pageSize = options.pageSize;
+
+  function normalize(message: SppMessage, orderId: string, ctx: Ctx): SppOrderMessage {
+    const order = message.order;
+    const clientIds = new Set(
+      [order?.user_id, order?.client?.id].filter((id) => typeof id === 'number'),
+    );
+    const byClient = clientIds.has(message.user_id);
+    return {
+      id: String(message.id),
+      orderId,
+      text: message.message ?? '',
+      author: {
+        kind: byClient ? 'customer' : 'staff',
+        ...(message.user_id === undefined || message.user_id === null
+          ? {}
+          : { id: String(message.user_id) }),
+        ...(byClient && order?.client?.name ? { name: order.client.name } : {}),
+      },
+      sentAt: isoDate(message.created_at) ?? new Date(0),
+      attachments: (message.files ?? []).map((url) => ({
+        id: url,
+        filename: fileNameFromUrl(url),
+        url,
+      })),
+      internal: message.staff_only === true,
+      vendor: 'spp',
+      connection: ctx.connection,
+      raw: message,
+    };
+  }
+
+  async function* list(ref: OrderRef, ctx: Ctx): AsyncGenerator<SppOrderMessage> {
+    let page: number | undefined = 1;
+    for (let count = 0; page !== undefined && count < MAX_PAGES; count++) {
+      const current: number = page;
+      const { data } = await ctx.call('list order messages', (init) =>
+        ctx.client.GET('/api/order_messages/{order}', {
+          ...init,
+          params: {
+            path: { order: ref.orderId },
+            query: { page: current, ...(pageSize ? { limit: pageSize } : {}) },
+          },
+        }),
+      );
+      if (!Array.isArray(data?.data))
+        throw ctx.unexpected('list order messages', 'no `data` array', data);
+      for (const message of data.data) yield normalize(message, ref.orderId, ctx);
+      page = data.data.length === 0 ? undefined : nextPageOf(data, current);
+    }
+  }
+
+  async function send(request: SendRequest, ctx: Ctx): Promise<SppOrderMessage> {
+    const files = (request.attachments ?? []).map(attachmentFile);
+    const fields = {
+      message: request.text,
+      staff_only: request.internal === true,
+      ...(options.userId === undefined ? {} : { user_id: options.userId }),
+    };
+    const { data } = await ctx.call(
+      'create order message',
+      (init) =>
+        files.length > 0
+          ? ctx.client.POST('/api/order_messages/{order}', {
+              ...init,
+              params: { path: { order: request.orderId } },
+              body: { ...fields, attachments: files },
+            })
+          : ctx.client.POST('/api/order_messages/{order}', {
+              ...init,
+              params: { path: { order: request.orderId } },
+              body: fields,
+            }),
+      { write: true },
+    );
+    if (!data || data.id === undefined) {
+      throw ctx.unexpected('create order message', 'no message in the answer', data, {
+        write: true,
+      });
+    }
+    return normalize(data, request.orderId, ctx);
+  }
+
+  return sealAdapter<SppAdapter>({
+    specificationVersion: 'v1',
+    vendor: 'spp',
+    capabilities: sppCapabilities,
+    // SPP documents no rate limits; 429 answers are still honoured.
+    rateLimits: rateLimitsOf(options, {}),
+    settings: runtimeSettingsOf(options),
+    createClient: (transport) => createSppClient({ ...clientOptions, fetch: transport.fetch }),
+    secrets: () => (options.token ? [options.token] : []),
+    send,
+    list,
+    findSent: (probe: SentProbe, ctx: Ctx) => findInListing(list(probe.request, ctx), probe),
+  });
+}
+
+/** An SPP connection: `spp({ workspaceUrl | baseUrl, token })`. */
+export const spp = Object.assign(createSppAdapter, {
+  vendor: 'spp' as const,
+  capabilities: sppCapabilities,
+  rateLimits: {} as Readonly<Record<string, never>>,
+});
+export default spp;

@@ -1,0 +1,322 @@
+/**
+ * One mapping from HTTP statuses and transport failures to error kinds, shared
+ * by every vendor. Adapters only add what is specific to them (GameBoost's 422
+ * for an order that is not in processing, Omnidesk's error envelope).
+ */
+import {
+  classifyTransportFailure,
+  LocalRateLimitError,
+  retryAfterMsOf,
+  scrubSecrets,
+  scrubValue,
+  TransportError,
+} from '@org/http-runtime';
+import type { ErrorHint, HttpFailure } from './adapter.js';
+import {
+  AuthenticationError,
+  InvalidOrderStateError,
+  NetworkError,
+  NotFoundError,
+  OrderMessagingError,
+  PermissionError,
+  RateLimitedError,
+  TimeoutError,
+  UnsupportedOperationError,
+  ValidationError,
+  VendorServerError,
+  type Delivery,
+  type ErrorKind,
+  type OrderMessagingErrorOptions,
+  type ValidationReason,
+} from './errors.js';
+
+export interface ErrorScope {
+  readonly vendor: string;
+  readonly connection: string;
+  readonly secrets: readonly string[];
+}
+
+export interface MakeErrorOptions extends OrderMessagingErrorOptions {
+  retryAfterMs?: number;
+  field?: string;
+  reason?: ValidationReason;
+}
+
+/** Builds the class that stands for `kind`. */
+export function makeError(
+  kind: ErrorKind,
+  message: string,
+  options: MakeErrorOptions = {},
+): OrderMessagingError {
+  const { retryAfterMs, field, reason, ...common } = options;
+  switch (kind) {
+    case 'validation':
+      return new ValidationError(message, {
+        ...common,
+        field: field ?? 'request',
+        reason: reason ?? 'invalid',
+      });
+    case 'authentication':
+      return new AuthenticationError(message, common);
+    case 'permission':
+      return new PermissionError(message, common);
+    case 'not_found':
+      return new NotFoundError(message, common);
+    case 'invalid_order_state':
+      return new InvalidOrderStateError(message, common);
+    case 'rate_limited':
+      return new RateLimitedError(message, {
+        ...common,
+        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      });
+    case 'vendor_server':
+      return new VendorServerError(message, common);
+    case 'network':
+      return new NetworkError(message, common);
+    case 'timeout':
+      return new TimeoutError(message, common);
+    case 'unsupported':
+      return new UnsupportedOperationError(message, common);
+  }
+}
+
+export function kindForStatus(status: number): ErrorKind {
+  switch (status) {
+    case 401:
+      return 'authentication';
+    case 403:
+      return 'permission';
+    case 404:
+    case 410:
+      return 'not_found';
+    case 405:
+    case 501:
+      return 'unsupported';
+    case 408:
+      return 'timeout';
+    case 409:
+    case 423:
+      return 'invalid_order_state';
+    case 429:
+      return 'rate_limited';
+  }
+  if (status >= 500) return 'vendor_server';
+  return 'validation';
+}
+
+/** Statuses after which the same request may succeed unchanged. */
+const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 425, 429, 500, 502, 503, 504]);
+
+/**
+ * Statuses that can arrive after a message was stored: a gateway lost the vendor's answer
+ * (502, 504) or the vendor failed half-way (500). 503 and 429 mean the vendor did not act.
+ */
+const AMBIGUOUS_WRITE_STATUSES: ReadonlySet<number> = new Set([500, 502, 504]);
+
+export function deliveryForStatus(status: number, write: boolean): Delivery {
+  return write && AMBIGUOUS_WRITE_STATUSES.has(status) ? 'unknown' : 'rejected';
+}
+
+/** The vendor's own wording, from the error envelopes these APIs use (`message`, `error`, `errors`). */
+export function vendorMessage(body: unknown): string | undefined {
+  if (typeof body === 'string') {
+    const text = body.trim();
+    return text && text.length <= 500 && !text.startsWith('<') ? text : undefined;
+  }
+  if (body === null || typeof body !== 'object') return undefined;
+  const record = body as Record<string, unknown>;
+  for (const key of ['message', 'error_description', 'error', 'detail', 'title']) {
+    const value = record[key];
+    if (typeof value === 'string' && value.trim()) return value.trim();
+  }
+  return undefined;
+}
+
+/** Laravel-style `errors: { field: [messages] }`: the first field and its first message. */
+export function firstFieldError(body: unknown): { field: string; message?: string } | undefined {
+  if (body === null || typeof body !== 'object') return undefined;
+  const errors = (body as { errors?: unknown }).errors;
+  if (errors === null || typeof errors !== 'object' || Array.isArray(errors)) return undefined;
+  for (const [field, value] of Object.entries(errors)) {
+    const first = Array.isArray(value) ? value[0] : value;
+    return { field, ...(typeof first === 'string' ? { message: first } : {}) };
+  }
+  return undefined;
+}
+
+function label(scope: ErrorScope): string {
+  return scope.connection === scope.vendor ? scope.vendor : `${scope.vendor} (${scope.connection})`;
+}
+
+function requestIdFrom(
+  headers: Headers,
+  body: unknown,
+  extraHeaders: readonly string[],
+): string | undefined {
+  for (const name of [
+    ...extraHeaders,
+    'x-request-id',
+    'x-api-identifier',
+    'x-gameboost-request-id',
+    'x-mirakl-request-id',
+  ]) {
+    const value = headers.get(name);
+    if (value) return value;
+  }
+  if (body !== null && typeof body === 'object') {
+    const id = (body as { request_id?: unknown }).request_id;
+    if (typeof id === 'string' && id) return id;
+  }
+  return undefined;
+}
+
+export function errorFromHttp(
+  failure: HttpFailure,
+  scope: ErrorScope,
+  hint: ErrorHint | undefined,
+  requestIdHeaders: readonly string[] = [],
+): OrderMessagingError {
+  const kind = hint?.kind ?? kindForStatus(failure.status);
+  const body = scrubValue(failure.body, scope.secrets);
+  const requestId = requestIdFrom(failure.headers, failure.body, requestIdHeaders);
+  const vendorText = hint?.message ?? vendorMessage(body);
+  const fieldError = kind === 'validation' ? firstFieldError(body) : undefined;
+  const details = [`HTTP ${failure.status}`, requestId ? `request id ${requestId}` : undefined]
+    .filter(Boolean)
+    .join(', ');
+  const message = scrubSecrets(
+    `${label(scope)}: ${failure.operation} failed: ${vendorText ?? defaultText(kind)} (${details})`,
+    scope.secrets,
+  );
+  const response = new Response(null, { status: 204, headers: failure.headers });
+  const retryAfterMs = kind === 'rate_limited' ? retryAfterMsOf(response) : undefined;
+  return makeError(kind, message, {
+    vendor: scope.vendor,
+    connection: scope.connection,
+    status: failure.status,
+    ...(requestId === undefined ? {} : { requestId }),
+    retryable: hint?.retryable ?? RETRYABLE_STATUSES.has(failure.status),
+    delivery: hint?.delivery ?? deliveryForStatus(failure.status, failure.write),
+    body,
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    field: hint?.field ?? fieldError?.field ?? 'request',
+    reason: failure.status === 413 ? 'too_large' : 'invalid',
+  });
+}
+
+function defaultText(kind: ErrorKind): string {
+  switch (kind) {
+    case 'authentication':
+      return 'the credential was refused';
+    case 'permission':
+      return 'the credential may not do this';
+    case 'not_found':
+      return 'not found';
+    case 'invalid_order_state':
+      return 'the order cannot take this message in its current state';
+    case 'rate_limited':
+      return 'rate limited';
+    case 'vendor_server':
+      return 'vendor server error';
+    case 'unsupported':
+      return 'not supported by the vendor';
+    case 'timeout':
+      return 'the vendor timed out reading the request';
+    default:
+      return 'the vendor rejected the request';
+  }
+}
+
+export interface ExceptionContext {
+  readonly operation: string;
+  readonly write: boolean;
+  /** Whether at least one attempt of this call reached the network layer. */
+  readonly attempted: boolean;
+}
+
+/** A short, scrubbed stand-in for a low-level cause, safe to print. */
+function safeCause(error: unknown, secrets: readonly string[]): Error | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const copy = new Error(
+    scrubSecrets(error.message.replace(/\?[^\s"']*/g, '?[REDACTED]'), secrets),
+  );
+  copy.name = error.name;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') (copy as Error & { code?: string }).code = code;
+  copy.stack = `${copy.name}: ${copy.message}`;
+  return copy;
+}
+
+function isAbort(error: unknown): boolean {
+  return (
+    (error instanceof DOMException || error instanceof Error) &&
+    (error.name === 'AbortError' || error.name === 'TimeoutError')
+  );
+}
+
+/**
+ * Maps anything a client call threw. Errors that are not network failures (bugs, invalid
+ * arguments) are returned untouched so they reach the caller as they are.
+ */
+export function errorFromException(
+  error: unknown,
+  scope: ErrorScope,
+  context: ExceptionContext,
+): unknown {
+  if (error instanceof OrderMessagingError) return error;
+  const base = { vendor: scope.vendor, connection: scope.connection };
+  const where = `${label(scope)}: ${context.operation} failed`;
+  const ambiguous: Delivery = context.write ? 'unknown' : 'not_sent';
+
+  if (error instanceof LocalRateLimitError) {
+    return new RateLimitedError(scrubSecrets(`${where}: ${error.message}`, scope.secrets), {
+      ...base,
+      retryable: true,
+      delivery: 'not_sent',
+      retryAfterMs: error.retryAfterMs,
+    });
+  }
+  if (error instanceof TransportError) {
+    const delivery: Delivery = error.mayHaveBeenDelivered ? ambiguous : 'not_sent';
+    const message = scrubSecrets(`${where}: ${error.message}`, scope.secrets);
+    const options = { ...base, retryable: true, delivery, cause: safeCause(error, scope.secrets) };
+    return error.phase === 'timeout' || error.phase === 'aborted'
+      ? new TimeoutError(message, options)
+      : new NetworkError(message, options);
+  }
+  if (isAbort(error)) {
+    const delivery: Delivery = context.attempted ? ambiguous : 'not_sent';
+    const reason = (error as Error).name === 'TimeoutError' ? 'timed out' : 'was aborted';
+    return new TimeoutError(scrubSecrets(`${where}: the call ${reason}`, scope.secrets), {
+      ...base,
+      retryable: true,
+      delivery,
+      cause: safeCause(error, scope.secrets),
+    });
+  }
+  const transport = classifyTransportFailure(error);
+  if (transport) {
+    const delivery: Delivery = transport.phase === 'connect' ? 'not_sent' : ambiguous;
+    const code = transport.code ? ` (${transport.code})` : '';
+    return new NetworkError(
+      scrubSecrets(
+        `${where}: ${transport.phase === 'connect' ? 'could not connect' : 'the connection failed'}${code}`,
+        scope.secrets,
+      ),
+      { ...base, retryable: true, delivery, cause: safeCause(error, scope.secrets) },
+    );
+  }
+  if (error instanceof SyntaxError) {
+    // The vendor answered 2xx with a body that is not JSON: for a post, it may well have stored the message.
+    return new VendorServerError(
+      scrubSecrets(`${where}: the vendor's answer is not valid JSON`, scope.secrets),
+      {
+        ...base,
+        retryable: false,
+        delivery: context.write ? 'unknown' : 'rejected',
+        cause: safeCause(error, scope.secrets),
+      },
+    );
+  }
+  return error;
+}

@@ -1,0 +1,92 @@
+export {
+  createOrderMessaging,
+  DEFAULT_MAX_DOWNLOAD_BYTES,
+  DEFAULT_TOTAL_TIMEOUT_MS,
+} from './facade.js';
+export type {
+  CallSettings,
+  ConnectionInfo,
+  CreateOrderMessagingOptions,
+  OrderMessaging,
+} from './facade.js';
+export type {
+  AdapterContext,
+  AnyAdapter,
+  AttachmentStream,
+  CallInit,
+  CallOptions,
+  ClientOf,
+  ClientResult,
+  ClientTransport,
+  ConnectionOptions,
+  ErrorHint,
+  FetchFunction,
+  HttpFailure,
+  OrderMessagingAdapterV1,
+  RawOf,
+  RequestIssue,
+  RetrySettings,
+  RuntimeSettings,
+  SentProbe,
+} from './adapter.js';
+export { ADAPTER_SPECIFICATION_VERSIONS } from './adapter.js';
+export {
+  AuthenticationError,
+  ERROR_BRAND,
+  ERROR_KINDS,
+  InvalidOrderStateError,
+  isOrderMessagingError,
+  NetworkError,
+  NotFoundError,
+  OrderMessagingError,
+  PermissionError,
+  RateLimitedError,
+  TimeoutError,
+  UnsupportedOperationError,
+  ValidationError,
+  VendorServerError,
+} from './errors.js';
+export type {
+  Delivery,
+  ErrorKind,
+  OrderMessagingErrorOptions,
+  RateLimitedErrorOptions,
+  ValidationErrorOptions,
+  ValidationReason,
+} from './errors.js';
+export { AUDIENCES } from './model.js';
+export type {
+  AttachmentData,
+  AttachmentLimits,
+  Audience,
+  AuthorKind,
+  Capabilities,
+  DownloadedAttachment,
+  KnownVendor,
+  MessageAttachment,
+  MessageAuthor,
+  OrderMessage,
+  OrderRef,
+  OutgoingAttachment,
+  SendOption,
+  SendRequest,
+  SendResult,
+  VendorName,
+} from './model.js';
+export { comparableText, matchesSent, type ReconcileSettings } from './reconcile.js';
+export {
+  capabilityTable,
+  CAPABILITY_TABLE_END,
+  CAPABILITY_TABLE_START,
+  currentCapabilityTable,
+  normalizeTable,
+  replaceCapabilityTable,
+  type CapabilitySource,
+} from './capability-table.js';
+export {
+  ConfigurationError,
+  type Logger,
+  type LogFields,
+  type LogLevel,
+  type RateLimitRuleSpec,
+} from '@org/http-runtime';

@@ -1,0 +1,126 @@
+/**
+ * The normalized shapes every adapter speaks: what a caller sends, what a
+ * message looks like whatever vendor it came from, and what a vendor can do.
+ */
+
+/** Vendors with an adapter in this package; adapters for other vendors may use any name. */
+export type KnownVendor = 'mirakl' | 'spp' | 'omnidesk' | 'gameboost';
+export type VendorName = KnownVendor | (string & {});
+
+/** Who a message is addressed to, where the vendor lets the sender choose. */
+export type Audience = 'customer' | 'seller' | 'operator';
+export const AUDIENCES: readonly Audience[] = ['customer', 'seller', 'operator'];
+
+export type AuthorKind = 'customer' | 'seller' | 'operator' | 'staff' | 'system';
+
+/** Identifies the order (Omnidesk: the ticket) whose messages are read or written. */
+export interface OrderRef {
+  orderId: string;
+  /** GameBoost only: which kind of order `orderId` is (`account` by default). */
+  orderKind?: string;
+}
+
+export type AttachmentData = Blob | Uint8Array | ArrayBuffer;
+
+export interface OutgoingAttachment {
+  filename: string;
+  data: AttachmentData;
+  /** Defaults to the Blob's own type, else `application/octet-stream`. */
+  contentType?: string;
+}
+
+export interface SendRequest extends OrderRef {
+  text: string;
+  /** Vendor-dependent (see `capabilities().audiences`); validated before anything is sent. */
+  audience?: readonly Audience[];
+  /** Staff-only note, hidden from the customer (SPP `staff_only`, Omnidesk note channel). */
+  internal?: boolean;
+  attachments?: readonly OutgoingAttachment[];
+  /** Mirakl: topic (FREE_TEXT) of a new thread; defaults to `Order <orderId>`. */
+  subject?: string;
+  /** Omnidesk: the channel `type` to send in (`1` = e-mail, `calllog`, `contactform`, ...). */
+  channel?: string;
+  /** Mirakl: reply in this thread instead of the order's most recent one. */
+  threadId?: string;
+}
+
+export interface MessageAuthor {
+  kind: AuthorKind;
+  id?: string;
+  name?: string;
+}
+
+export interface MessageAttachment {
+  id: string;
+  filename: string;
+  size?: number;
+  contentType?: string;
+  /** Where the vendor serves the file, when it gives a URL (SPP). Mirakl files are fetched by id (M13). */
+  url?: string;
+}
+
+export interface OrderMessage<Raw = unknown> {
+  id: string;
+  orderId: string;
+  /** The vendor's thread id, where messages live in threads (Mirakl). */
+  threadId?: string;
+  text: string;
+  author: MessageAuthor;
+  sentAt: Date;
+  attachments: MessageAttachment[];
+  /** A staff-only note the customer cannot see. */
+  internal: boolean;
+  vendor: VendorName;
+  /** The connection name the message was read or written through. */
+  connection: string;
+  /** The vendor's own object, as the vendor returned it. */
+  raw: Raw;
+}
+
+export interface AttachmentLimits {
+  maxCount?: number;
+  maxTotalBytes?: number;
+  maxFileBytes?: number;
+}
+
+/** Optional request fields beyond orderId/text/audience/internal/attachments. */
+export type SendOption = 'subject' | 'channel' | 'threadId' | 'orderKind';
+
+export interface Capabilities {
+  vendor: VendorName;
+  list: boolean;
+  send: boolean;
+  /** Lengths in Unicode code points. `maxLength` absent: the vendor documents none. */
+  text: { minLength: number; maxLength?: number };
+  attachments: false | AttachmentLimits;
+  internalNotes: boolean;
+  /** Audiences a caller may pick; `[]` means the vendor decides who sees a message. */
+  audiences: readonly Audience[];
+  /** The kinds of order `orderKind` accepts (GameBoost); absent: the vendor has one kind. */
+  orderKinds?: readonly string[];
+  /** Request fields from `SendOption` this vendor honours; others are rejected by validation. */
+  sendOptions: readonly SendOption[];
+  pagination: 'seek' | 'page' | 'none';
+  /** How an ambiguous send is checked before any retry. */
+  reconcile: 'by-listing' | 'none';
+  /** Whether `downloadAttachment` can fetch a listed attachment's bytes (Mirakl M13). Absent: no. */
+  attachmentDownload?: boolean;
+}
+
+export interface DownloadedAttachment {
+  filename: string;
+  contentType?: string;
+  data: Uint8Array;
+}
+
+export interface SendResult<Raw = unknown> {
+  message: OrderMessage<Raw>;
+  /** True when the send's outcome was ambiguous and the message was found on the order afterwards. */
+  reconciled: boolean;
+  /** How many times the message was submitted to the vendor (transport retries included). */
+  attempts: number;
+  raw: {
+    request?: { method: string; url: string };
+    response?: { status: number; headers: Record<string, string> };
+  };
+}

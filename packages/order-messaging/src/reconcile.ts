@@ -1,0 +1,186 @@
+/**
+ * Duplicate-safe sends. When a send's outcome is ambiguous (timeout after the
+ * request was written, connection reset, 500/502/504), the message may or may
+ * not be stored. Resending blindly risks a duplicate the customer sees twice;
+ * giving up risks a lost message. So before any resend the order is listed:
+ * found → that is the result; clearly absent → one more attempt (bounded);
+ * cannot tell → a typed error with `delivery: 'unknown'`.
+ */
+import { abortableSleep, type Logger } from '@org/http-runtime';
+import type { AdapterContext, AnyAdapter, SentProbe } from './adapter.js';
+import { makeError } from './error-mapping.js';
+import { OrderMessagingError, type Delivery } from './errors.js';
+import type { OrderMessage, SendRequest } from './model.js';
+
+export interface ReconcileSettings {
+  /** Resends allowed after the order was listed and the message was clearly absent. Default 1. */
+  maxResends?: number;
+  /** Wait before listing, so a vendor still processing the lost request has stored it. Default 1000. */
+  settleDelayMs?: number;
+  /** How far the vendor's clock may lag ours when matching by time. Default 120 000. */
+  clockSkewMs?: number;
+}
+
+export const DEFAULT_RECONCILE: Required<ReconcileSettings> = {
+  maxResends: 1,
+  settleDelayMs: 1000,
+  clockSkewMs: 120_000,
+};
+
+const ENTITIES: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  '#39': "'",
+  apos: "'",
+  nbsp: ' ',
+};
+
+/**
+ * Vendors may store a message as HTML (SPP) or reflow its whitespace; compare what a
+ * reader sees, not bytes.
+ */
+export function comparableText(text: string): string {
+  return text
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/?[a-z][^>]*>/gi, '')
+    .replace(/&(amp|lt|gt|quot|#39|apos|nbsp);/g, (_, name: string) => ENTITIES[name] ?? '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Whether `message` can be the one `probe` describes: same text, our side, not older than the send. */
+export function matchesSent(message: OrderMessage, probe: SentProbe): boolean {
+  if (message.author.kind === 'customer' || message.author.kind === 'system') return false;
+  if (message.internal !== (probe.request.internal === true)) return false;
+  if (message.sentAt.getTime() < probe.notBefore.getTime()) return false;
+  return comparableText(message.text) === comparableText(probe.request.text);
+}
+
+/** The newest message matching the probe. */
+export function pickSent<M extends OrderMessage>(
+  messages: Iterable<M>,
+  probe: SentProbe,
+): M | undefined {
+  let best: M | undefined;
+  for (const message of messages) {
+    if (!matchesSent(message, probe)) continue;
+    if (!best || message.sentAt.getTime() >= best.sentAt.getTime()) best = message;
+  }
+  return best;
+}
+
+/** Scans an async listing for the probe's message, reading at most `maxMessages`. */
+export async function findInListing<M extends OrderMessage>(
+  listing: AsyncIterable<M>,
+  probe: SentProbe,
+  maxMessages = 10_000,
+): Promise<M | undefined> {
+  const matches: M[] = [];
+  let seen = 0;
+  for await (const message of listing) {
+    if (matchesSent(message, probe)) matches.push(message);
+    if (++seen >= maxMessages) break;
+  }
+  return pickSent(matches, probe);
+}
+
+function withDelivery(
+  error: OrderMessagingError,
+  delivery: Delivery,
+  note: string,
+): OrderMessagingError {
+  const copy = makeError(error.kind, `${error.message}; ${note}`, {
+    vendor: error.vendor,
+    connection: error.connection,
+    status: error.status,
+    requestId: error.requestId,
+    retryable: error.retryable,
+    delivery,
+    body: error.body,
+    cause: error.cause,
+    ...('retryAfterMs' in error
+      ? { retryAfterMs: (error as { retryAfterMs?: number }).retryAfterMs }
+      : {}),
+    ...('field' in error ? { field: (error as { field: string }).field } : {}),
+  });
+  return copy;
+}
+
+export interface ReconciledSend<Raw> {
+  message: OrderMessage<Raw>;
+  reconciled: boolean;
+}
+
+export async function sendWithReconciliation<Raw>(
+  adapter: AnyAdapter,
+  request: SendRequest,
+  ctx: AdapterContext<unknown>,
+  settings: Required<ReconcileSettings>,
+  logger: Logger,
+): Promise<ReconciledSend<Raw>> {
+  const since = new Date();
+  const probe: SentProbe = {
+    request,
+    since,
+    notBefore: new Date(since.getTime() - settings.clockSkewMs),
+  };
+  let resends = 0;
+  for (;;) {
+    let ambiguous: OrderMessagingError;
+    try {
+      return { message: await adapter.send(request, ctx), reconciled: false };
+    } catch (error) {
+      if (!(error instanceof OrderMessagingError) || error.delivery !== 'unknown') throw error;
+      ambiguous = error;
+    }
+
+    const fields = {
+      vendor: ctx.vendor,
+      connection: ctx.connection,
+      orderId: request.orderId,
+      kind: ambiguous.kind,
+    };
+    if (!adapter.findSent || adapter.capabilities.reconcile === 'none') {
+      logger.warn('send outcome unknown; the vendor cannot be listed to check', fields);
+      throw withDelivery(
+        ambiguous,
+        'unknown',
+        `${ctx.vendor} cannot list messages to check; look at the order before sending again`,
+      );
+    }
+
+    logger.info('send outcome unknown; listing the order before any resend', fields);
+    let found: OrderMessage<Raw> | undefined;
+    try {
+      if (settings.settleDelayMs > 0) await abortableSleep(settings.settleDelayMs, ctx.signal);
+      found = await adapter.findSent(probe, ctx);
+    } catch (listError) {
+      const why = listError instanceof Error ? listError.message : String(listError);
+      logger.warn('reconciliation failed; delivery unknown', { ...fields, reason: why });
+      throw withDelivery(
+        ambiguous,
+        'unknown',
+        `checking the order failed too (${why}); look at the order before sending again`,
+      );
+    }
+    if (found) {
+      logger.info('message found on the order after an ambiguous send', {
+        ...fields,
+        messageId: found.id,
+      });
+      return { message: found, reconciled: true };
+    }
+    if (resends >= settings.maxResends) {
+      logger.warn('message absent after the last allowed attempt', fields);
+      throw withDelivery(
+        ambiguous,
+        'not_sent',
+        `the message is not on the order after ${resends + 1} attempt(s)`,
+      );
+    }
+    resends += 1;
+    logger.info('message absent from the order; sending again', { ...fields, resend: resends });
+  }
+}

@@ -1,0 +1,96 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import {
+  capabilityTable,
+  CAPABILITY_TABLE_END,
+  CAPABILITY_TABLE_START,
+  replaceCapabilityTable,
+} from '@org/order-messaging';
+import type { CapabilitySource } from '../src/capability-table.js';
+import { currentCapabilityTable, normalizeTable } from '../src/capability-table.js';
+
+const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const manifest = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as {
+  exports: Record<string, unknown>;
+};
+const adapterSubpaths = Object.keys(manifest.exports).filter(
+  (key) => key !== '.' && key !== './package.json',
+);
+
+async function sources(): Promise<CapabilitySource[]> {
+  const modules = await Promise.all(
+    adapterSubpaths.map(
+      (subpath) =>
+        import(`@org/order-messaging/${subpath.slice(2)}`) as Promise<{
+          default: CapabilitySource;
+        }>,
+    ),
+  );
+  return modules.map((module) => module.default);
+}
+
+describe('capability table', () => {
+  it('every adapter subpath exports a factory that declares its vendor, capabilities and limits', async () => {
+    expect(adapterSubpaths).toEqual(['./mirakl', './spp', './omnidesk', './gameboost']);
+    for (const [index, source] of (await sources()).entries()) {
+      expect(source.capabilities.vendor).toBe(adapterSubpaths[index]!.slice(2));
+      expect(typeof source).toBe('function');
+      expect(source.rateLimits).toBeDefined();
+    }
+  });
+
+  // A README that drifts from the adapters fails here: run `pnpm --filter @org/order-messaging capabilities`.
+  it.each(
+    [path.join(packageDir, 'README.md'), path.join(packageDir, '..', '..', 'README.md')].filter(
+      (file) => existsSync(file) && readFileSync(file, 'utf8').includes(CAPABILITY_TABLE_START),
+    ),
+  )('%s is up to date', async (file) => {
+    const expected = capabilityTable(await sources());
+    expect(normalizeTable(currentCapabilityTable(readFileSync(file, 'utf8')) ?? '')).toBe(
+      normalizeTable(expected),
+    );
+  });
+
+  it('is stale when a cell changes, not when whitespace does', () => {
+    const table = '| a | b |\n| --- | --- |\n| x | y |';
+    expect(normalizeTable(table)).toBe(normalizeTable('|a|b|\n|-----|---|\n|  x  | y |'));
+    expect(normalizeTable(table)).not.toBe(normalizeTable('| a | b |\n| --- | --- |\n| x | z |'));
+  });
+
+  it('renders one column per vendor and replaces only what sits between the markers', () => {
+    const table = capabilityTable([
+      {
+        capabilities: {
+          vendor: 'acme',
+          list: false,
+          send: true,
+          text: { minLength: 2, maxLength: 500 },
+          attachments: { maxCount: 3, maxFileBytes: 1024 * 1024 },
+          internalNotes: false,
+          audiences: [],
+          sendOptions: [],
+          pagination: 'none',
+          reconcile: 'none',
+        },
+        rateLimits: { writes: { limit: 10, windowMs: 3_600_000 } },
+      },
+    ]);
+    const rows = normalizeTable(table).split('\n');
+    expect(rows).toContain('|capability|`acme`|');
+    expect(rows).toContain('|---|---|');
+    expect(rows).toContain('|list|no|');
+    expect(rows).toContain('|text length (code points)|2–500|');
+    expect(rows).toContain('|attachments|yes (≤ 3 files, ≤ 1 MB per file)|');
+    expect(rows).toContain('|ambiguous send|`delivery: unknown`|');
+    expect(rows).toContain('|proactive rate limits|writes 10/h|');
+    // padded like Prettier: every row has the same width
+    expect(new Set(table.split('\n').map((row) => row.length)).size).toBe(1);
+    const document = `# Title\n\n${CAPABILITY_TABLE_START}\nold\n${CAPABILITY_TABLE_END}\n\nAfter.\n`;
+    expect(replaceCapabilityTable(document, table)).toBe(
+      `# Title\n\n${CAPABILITY_TABLE_START}\n\n${table}\n\n${CAPABILITY_TABLE_END}\n\nAfter.\n`,
+    );
+    expect(() => replaceCapabilityTable('no markers', table)).toThrow(/markers/);
+  });
+});

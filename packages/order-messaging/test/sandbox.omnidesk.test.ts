@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '@org/provider-sandbox';
+import { createOrderMessaging, NotFoundError, ValidationError } from '@org/order-messaging';
+import { omnidesk, type OmnideskConnectionOptions } from '@org/order-messaging/omnidesk';
+
+let sb: Sandbox;
+
+beforeAll(async () => {
+  sb = await startSandbox();
+});
+afterAll(() => sb.close());
+beforeEach(() => sb.reset());
+
+function facade(extra: Partial<OmnideskConnectionOptions> = {}) {
+  return createOrderMessaging({
+    connections: {
+      desk: omnidesk({
+        baseUrl: sb.vendors.omnidesk.baseUrl,
+        apiKey: sb.vendors.omnidesk.apiKey,
+        ...extra,
+      }),
+    },
+    retry: false,
+    reconcile: { settleDelayMs: 0 },
+  });
+}
+
+const ticket = () => String(sb.seed.omnidesk.ticketWithMessages);
+
+describe('omnidesk against the sandbox (the order is a ticket)', () => {
+  it('lists the ticket timeline: messages and notes, no events', async () => {
+    const messages = await facade().listAll('desk', { orderId: ticket() });
+    expect(messages.map((m) => [m.text, m.author.kind, m.internal])).toEqual([
+      ['Where is my order? It has been a week.', 'customer', false],
+      ['It left our warehouse yesterday.', 'staff', false],
+      ['Checked with the warehouse.', 'staff', true],
+    ]);
+    expect(messages[1]!.author).toEqual({ kind: 'staff', id: '7', name: 'Agent Smith' });
+    expect(messages[0]!.author).toMatchObject({ kind: 'customer', id: '501' });
+    expect(messages[0]!.sentAt.toISOString()).toBe('2024-03-05T10:15:00.000Z');
+    expect(messages.map((m) => m.id)).toEqual(
+      sb.state.messages('omnidesk', ticket()).map((m) => m.id),
+    );
+  });
+
+  it('reads the whole timeline in one call, however long', async () => {
+    const messaging = facade();
+    for (let i = 1; i <= 30; i++)
+      await messaging.send('desk', { orderId: ticket(), text: `Update number ${i}` });
+    const before = sb.state.requests.length;
+    const messages = await messaging.listAll('desk', { orderId: ticket() });
+    expect(messages).toHaveLength(33);
+    expect(messages.at(-1)!.text).toBe('Update number 30');
+    expect(sb.state.requests.slice(before).map((r) => r.operationId)).toEqual(['getTicket']);
+  });
+
+  it('sends in the default e-mail channel and returns the new timeline entry', async () => {
+    const result = await facade({ userId: 7 }).send('desk', {
+      orderId: ticket(),
+      text: 'Your refund is on its way.',
+    });
+    const stored = sb.state.messages('omnidesk', ticket()).at(-1)!;
+    expect(stored.text).toBe('Your refund is on its way.');
+    expect((stored.raw as { channel_id: number }).channel_id).toBe(1);
+    expect(result).toMatchObject({ reconciled: false, attempts: 1 });
+    expect(result.message).toMatchObject({
+      id: stored.id,
+      orderId: ticket(),
+      text: 'Your refund is on its way.',
+      internal: false,
+      author: { kind: 'staff', id: '7', name: 'Agent Smith' },
+    });
+  });
+
+  it('the channel `type` is an option', async () => {
+    await facade().send('desk', {
+      orderId: ticket(),
+      text: 'Called the customer back.',
+      channel: 'calllog',
+    });
+    expect((sb.state.messages('omnidesk', ticket()).at(-1)!.raw as { type: string }).type).toBe(
+      'calllog',
+    );
+  });
+
+  it('internal notes go to the note channel', async () => {
+    const result = await facade().send('desk', {
+      orderId: ticket(),
+      text: 'Customer is on holiday until Monday.',
+      internal: true,
+    });
+    const stored = sb.state.messages('omnidesk', ticket()).at(-1)!;
+    expect(stored).toMatchObject({ internal: true, text: 'Customer is on holiday until Monday.' });
+    expect(result.message.internal).toBe(true);
+    expect(result.message.id).toBe(stored.id);
+  });
+
+  it('an unknown ticket is NotFoundError and nothing is posted', async () => {
+    const error = await facade()
+      .send('desk', { orderId: '999999', text: 'Anyone there?' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error).toMatchObject({ status: 404, delivery: 'rejected' });
+    expect((error as Error).message).toContain('Ticket 999999 not found');
+    expect(sb.state.requests.some((r) => r.operationId === 'createMessage')).toBe(false);
+  });
+
+  it('Omnidesk’s own 400 (an unknown agent) is a ValidationError', async () => {
+    const error = await facade({ userId: 4242 })
+      .send('desk', { orderId: ticket(), text: 'Hello from nobody' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({ status: 400, delivery: 'rejected', body: { status: 'error' } });
+  });
+
+  it('leaves no response that breaks the spec', () => {
+    expect(sb.responseViolations).toEqual([]);
+  });
+});
