@@ -1196,6 +1196,11 @@ export interface operations {
                     "application/json": components["schemas"]["MessageCollection"];
                 };
             };
+            /**
+             * @description Invalid `page` or `limit` (inferred: not in SPP's list documentation,
+             *     but every SPP endpoint answers schema errors this way).
+             */
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
         };
