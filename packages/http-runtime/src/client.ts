@@ -4,7 +4,7 @@ import createClient, {
   type ClientOptions,
   type Middleware,
 } from 'openapi-fetch';
-import { authMiddleware, type AuthPlacement } from './auth.js';
+import type { AuthPlacement } from './auth.js';
 import { assertSafeBaseUrl, ConfigurationError } from './base-url.js';
 import { encodeMultipart, hasBlob } from './multipart.js';
 import { safePathSerializer } from './path-params.js';
@@ -50,7 +50,7 @@ export interface CommonClientOptions {
   /** Appended to this package's User-Agent, e.g. `my-app/1.2`. */
   userAgent?: string;
   allowInsecureHttp?: boolean;
-  /** openapi-fetch middleware, run after auth. */
+  /** openapi-fetch middleware; requests reach it with credentials already in place. */
   middleware?: Middleware[];
 }
 
@@ -68,11 +68,22 @@ function multipartWanted(info: OperationInfo, body: unknown): boolean {
   return hasBlob(body);
 }
 
-const BODY_METHODS = ['POST', 'PUT', 'PATCH'] as const;
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+const METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE'] as const;
+
+type RequestInit_ = {
+  params?: { query?: Record<string, unknown> } & Record<string, unknown>;
+  body?: unknown;
+  headers?: unknown;
+} & Record<string, unknown>;
 
 export function createVendorClient<Paths extends {}>(
   definition: VendorDefinition,
-  options: CommonClientOptions & { baseUrl: string },
+  options: CommonClientOptions & {
+    baseUrl: string;
+    /** Query parameters sent on every request unless the call sets them (Mirakl's `shop_id`). */
+    defaultQuery?: Readonly<Record<string, string | number>>;
+  },
   auth: readonly AuthPlacement[],
 ): Client<Paths> {
   for (const placement of auth) {
@@ -90,38 +101,68 @@ export function createVendorClient<Paths extends {}>(
   ]
     .filter(Boolean)
     .join(' ');
+  const place = (where: AuthPlacement['in']) =>
+    Object.fromEntries(auth.filter((p) => p.in === where).map((p) => [p.name, p.value]));
+  const authHeaders = place('header');
+  const authQuery = place('query');
+  const defaultQuery = options.defaultQuery ?? {};
+  const addsQuery = Object.keys(authQuery).length + Object.keys(defaultQuery).length > 0;
 
+  // Credentials and fixed query parameters go in as openapi-fetch inputs, not as
+  // middleware: a middleware can only change the query by copying the whole Request.
   const client = createClient<Paths>({
     baseUrl,
     pathSerializer: safePathSerializer,
     ...(definition.querySerializer ? { querySerializer: definition.querySerializer } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
-    headers: { Accept: 'application/json', 'User-Agent': userAgent, ...options.headers },
+    headers: {
+      Accept: 'application/json',
+      'User-Agent': userAgent,
+      ...options.headers,
+      ...authHeaders,
+    },
   });
-  client.use(authMiddleware(auth), ...(options.middleware ?? []));
+  if (options.middleware?.length) client.use(...options.middleware);
 
-  // openapi-fetch serializes every body as JSON; multipart operations need their
-  // parts laid out from the spec, so the body methods look the operation up first.
-  const untyped = client as unknown as Record<
-    string,
-    (path: string, init?: any) => Promise<unknown>
-  >;
-  for (const method of BODY_METHODS) {
-    const original = untyped[method]!.bind(client);
-    untyped[method] = (path: string, init?: any) => {
-      const info = definition.operations[`${method} ${path}`];
-      const body = init?.body;
-      if (!info || body === undefined || body instanceof FormData || !multipartWanted(info, body)) {
-        return original(path, init);
-      }
-      const encoded = encodeMultipart(body as Record<string, unknown>, info);
-      return original(path, {
-        ...init,
-        bodySerializer: () => encoded.body,
-        headers: mergeHeaders(init?.headers, { 'Content-Type': encoded.contentType }),
-      });
+  const prepare = (
+    method: string,
+    path: string,
+    init: RequestInit_ | undefined,
+  ): RequestInit_ | undefined => {
+    let next = init;
+    if (addsQuery) {
+      // The call's own parameters first, then the defaults it left out; the
+      // credential always wins over a caller's parameter of the same name.
+      const query: Record<string, unknown> = { ...init?.params?.query };
+      for (const [name, value] of Object.entries(defaultQuery)) query[name] ??= value;
+      Object.assign(query, authQuery);
+      next = { ...init, params: { ...init?.params, query } };
+    }
+    // openapi-fetch serializes every body as JSON; multipart operations need their
+    // parts laid out from the spec, so body methods look the operation up first.
+    if (!BODY_METHODS.has(method)) return next;
+    const info = definition.operations[`${method} ${path}`];
+    const body = next?.body;
+    if (!info || body === undefined || body instanceof FormData || !multipartWanted(info, body)) {
+      return next;
+    }
+    const encoded = encodeMultipart(body as Record<string, unknown>, info);
+    return {
+      ...next,
+      bodySerializer: () => encoded.body,
+      headers: mergeHeaders(next?.headers as HeadersInit, { 'Content-Type': encoded.contentType }),
     };
+  };
+
+  const untyped = client as unknown as Record<string, (...args: any[]) => Promise<unknown>>;
+  for (const method of METHODS) {
+    const original = untyped[method]!.bind(client);
+    untyped[method] = (path: string, init?: RequestInit_) =>
+      original(path, prepare(method, path, init));
   }
+  const originalRequest = untyped['request']!.bind(client);
+  untyped['request'] = (method: string, path: string, init?: RequestInit_) =>
+    originalRequest(method, path, prepare(method.toUpperCase(), path, init));
   secretsByClient.set(
     client,
     auth.map((p) => p.secret ?? p.value),

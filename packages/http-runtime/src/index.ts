@@ -1,4 +1,4 @@
-export { authMiddleware, bearer, type AuthPlacement } from './auth.js';
+export { bearer, type AuthPlacement } from './auth.js';
 export { assertSafeBaseUrl, ConfigurationError, isLoopbackHost } from './base-url.js';
 export {
   clientSecrets,

@@ -58,6 +58,8 @@ export function consoleLogger(
  * logger must not turn a delivered message into a failed send, so its errors are swallowed.
  */
 export function scrubbingLogger(logger: Logger, secrets: readonly string[]): Logger {
+  // Nothing is written, so there is nothing to scrub (and no per-call copying of fields).
+  if (logger === silentLogger) return logger;
   const write = (lineLevel: LogLevel) => (message: string, fields?: LogFields) => {
     try {
       const safeMessage = scrubSecrets(message, secrets);

@@ -238,19 +238,24 @@ async function send(
     // The call's own signals keep aborting the response body after headers arrive; they live
     // no longer than the request, so their listeners need no removal.
     forwardAbort([initSignal, request.signal], controller);
-    const reason = timeoutReason(timeoutMs);
-    const timer = setTimeout(() => controller.abort(reason), timeoutMs);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(timeoutReason(timeoutMs));
+    }, timeoutMs);
     const startedAt = now();
     try {
       const underlying = shared.fetch ?? globalThis.fetch;
-      const response = await underlying(request.clone(), {
+      // Bodies are single-use: every attempt but the last sends a copy.
+      const attemptRequest = attempt >= maxAttempts ? request : request.clone();
+      const response = await underlying(attemptRequest, {
         ...extension,
         signal: controller.signal,
       });
       return { kind: 'response', response, durationMs: now() - startedAt };
     } catch (error) {
       if (caller.signal.aborted) throw caller.signal.reason;
-      if (controller.signal.reason === reason || isNamedError(error, 'TimeoutError')) {
+      if (timedOut || isNamedError(error, 'TimeoutError')) {
         return {
           kind: 'failure',
           error: transportError('timeout', attempt, { timeoutMs, cause: error }),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  authMiddleware,
   consoleLogger,
+  createVendorClient,
   createRateLimiter,
   createResilientFetch,
   requestIdOf,
@@ -153,7 +153,7 @@ describe('logging through every path leaks no secret', () => {
     expect((await resilient(authorized('GET'))).status).toBe(200);
   });
 
-  it('works with the auth middleware in front: the header it adds never reaches a log line', async () => {
+  it('works under a vendor client: the query credential it adds never reaches a log line', async () => {
     const { logger, lines } = capturingLogger();
     const clock = fakeClock();
     const resilient = createResilientFetch({
@@ -163,11 +163,12 @@ describe('logging through every path leaks no secret', () => {
       now: clock.now,
       sleep: clock.sleep,
     });
-    const middleware = authMiddleware([{ in: 'query', name: 'token', value: TOKEN }]);
-    const request = (await middleware.onRequest!({
-      request: new Request('https://api.vendor.test/x'),
-    } as never)) as Request;
-    await resilient(request);
+    const client = createVendorClient<{ '/x': { get: { responses: { 200: never } } } }>(
+      { vendor: 'test', packageName: '@org/test', packageVersion: '0.0.0', operations: {} },
+      { baseUrl: 'https://api.vendor.test', fetch: resilient },
+      [{ in: 'query', name: 'token', value: TOKEN }],
+    );
+    await client.GET('/x');
     expect(lines.length).toBeGreaterThan(0);
     for (const text of everyLine(lines)) expect(text).not.toContain(TOKEN);
   });

@@ -89,7 +89,8 @@ describe('encodeMultipart', () => {
       'BOUNDARY',
     );
     expect(contentType).toBe('multipart/form-data; boundary=BOUNDARY');
-    const text = await body.text();
+    expect(body).toBeInstanceOf(Blob);
+    const text = await (body as Blob).text();
     expect(text).toContain(
       'Content-Disposition: form-data; name="message_input"\r\nContent-Type: application/json\r\n\r\n{"body":"hi","to":[{"type":"SHOP"}]}\r\n',
     );
@@ -107,6 +108,16 @@ describe('encodeMultipart', () => {
       body: 'hi',
       to: [{ type: 'SHOP' }],
     });
+  });
+});
+
+describe('encodeMultipart without files', () => {
+  it('returns the text itself, which fetch sends without copying a Blob', async () => {
+    const { body } = encodeMultipart({ ticketID: 5, message: 'hello' }, { jsonParts: [] }, 'B');
+    expect(body).toBe(
+      '--B\r\nContent-Disposition: form-data; name="ticketID"\r\n\r\n5\r\n' +
+        '--B\r\nContent-Disposition: form-data; name="message"\r\n\r\nhello\r\n--B--\r\n',
+    );
   });
 });
 

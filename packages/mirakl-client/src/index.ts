@@ -1,4 +1,4 @@
-import type { Client, Middleware } from 'openapi-fetch';
+import type { Client } from 'openapi-fetch';
 import {
   bearer,
   ConfigurationError,
@@ -57,17 +57,6 @@ export interface MiraklClientOptions extends CommonClientOptions {
 
 export type MiraklClient = Client<paths>;
 
-function defaultShopId(shopId: number): Middleware {
-  return {
-    onRequest({ request }) {
-      const url = new URL(request.url);
-      if (url.searchParams.has('shop_id')) return undefined;
-      url.search = `${url.search.length > 1 ? `${url.search}&` : '?'}shop_id=${encodeURIComponent(String(shopId))}`;
-      return new Request(url, request);
-    },
-  };
-}
-
 function authPlacement(auth: MiraklAuth | undefined): AuthPlacement {
   if (auth?.type === 'apiKey') {
     // The key is the whole header value; the runtime rejects a blank one.
@@ -97,7 +86,6 @@ export function createMiraklClient(options: MiraklClientOptions): MiraklClient {
   if (shopId !== undefined && !(Number.isSafeInteger(shopId) && shopId > 0)) {
     throw new ConfigurationError('mirakl: shopId must be a positive integer');
   }
-  const vendorMiddleware = shopId === undefined ? [] : [defaultShopId(shopId)];
   return createVendorClient<paths>(
     {
       vendor: 'mirakl',
@@ -107,7 +95,12 @@ export function createMiraklClient(options: MiraklClientOptions): MiraklClient {
       // entity_id and channel_codes are sent comma-joined in one parameter (entity_id=a,b).
       querySerializer: { array: { style: 'form', explode: false } },
     },
-    { ...common, baseUrl, middleware: [...vendorMiddleware, ...(common.middleware ?? [])] },
+    {
+      ...common,
+      baseUrl,
+      // Like Mirakl's own SDK: act as this shop unless a call names another.
+      ...(shopId === undefined ? {} : { defaultQuery: { shop_id: shopId } }),
+    },
     [placement],
   );
 }
