@@ -1,0 +1,172 @@
+/**
+ * Benchmark 2: end-to-end on loopback against the sandbox (in its own process), keep-alive on.
+ *
+ * Per vendor, each tier sends messages with a fixed number of concurrent workers, making the
+ * same HTTP requests as the facade's `send` (see plans.ts): raw undici (`undici.request` on a
+ * keep-alive Agent), raw `fetch`, the vendor client, and the facade. Reported: sends per second,
+ * p50/p99 latency of a send, and the client process's CPU time per send (the sandbox's own CPU
+ * is not in it, so this is the SDK's cost even when the server is the bottleneck).
+ */
+import { Agent } from 'undici';
+import { createOrderMessaging } from '@org/order-messaging';
+import { clientCall, rawFetchCall, undiciCall } from './executors.js';
+import { collectGarbage } from './gc.js';
+import { VENDORS, type Vendor } from './paths.js';
+import type { VendorPlan } from './plans.js';
+import type { RemoteSandbox } from './sandbox-process.js';
+import { percentile, ratioSpread, sorted, spread, type Spread } from './stats.js';
+
+export const LOOPBACK_TIERS = ['raw undici', 'raw fetch', 'vendor client', 'facade send'] as const;
+export type LoopbackTier = (typeof LOOPBACK_TIERS)[number];
+
+export interface LoopbackOptions {
+  readonly rounds: number;
+  /**
+   * HTTP requests per tier and round; a vendor whose send is three requests gets a third of the
+   * sends. (A Mirakl thread holds at most 1000 messages; the sandbox is reset before each tier.)
+   */
+  readonly requestsPerRound: number;
+  readonly warmupSends: number;
+  readonly concurrency: number;
+}
+
+interface TierRound {
+  sendsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  cpuMicrosPerSend: number;
+}
+
+export interface LoopbackVendorResult {
+  readonly vendor: Vendor;
+  readonly requestsPerSend: number;
+  readonly sendsPerSecond: Record<LoopbackTier, Spread>;
+  readonly p50Ms: Record<LoopbackTier, Spread>;
+  readonly p99Ms: Record<LoopbackTier, Spread>;
+  readonly cpuMicrosPerSend: Record<LoopbackTier, Spread>;
+  /** Per-round sends/s over raw undici's. */
+  readonly throughputRatioToUndici: Record<LoopbackTier, Spread>;
+  /** Per-round client CPU per send over raw undici's. */
+  readonly cpuRatioToUndici: Record<LoopbackTier, Spread>;
+}
+
+const TEXT = 'Your parcel left the warehouse today.';
+
+function sendersFor(plan: VendorPlan, agent: Agent): Record<LoopbackTier, () => Promise<unknown>> {
+  const calls = plan.sendCalls(TEXT);
+  const client = plan.client();
+  const messaging = createOrderMessaging({
+    connections: { [plan.vendor]: plan.connection({ rateLimits: false }) },
+  });
+  const fetchLike = (input: string, init: RequestInit) => fetch(input, init);
+  return {
+    'raw undici': async () => {
+      for (const call of calls) await undiciCall(agent, plan, call);
+    },
+    'raw fetch': async () => {
+      for (const call of calls) await rawFetchCall(fetchLike, plan, call);
+    },
+    'vendor client': async () => {
+      for (const call of calls) await clientCall(client, call);
+    },
+    'facade send': () => messaging.send(plan.vendor, { orderId: plan.orderId, text: TEXT }),
+  };
+}
+
+/** Runs `total` sends with `concurrency` workers; returns each send's latency (ms) and the totals. */
+async function drive(send: () => Promise<unknown>, total: number, concurrency: number) {
+  const latencies: number[] = [];
+  let started = 0;
+  const worker = async () => {
+    while (started < total) {
+      started += 1;
+      const t0 = performance.now();
+      await send();
+      latencies.push(performance.now() - t0);
+    }
+  };
+  const cpuBefore = process.cpuUsage();
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const elapsedMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpuBefore);
+  return { latencies, elapsedMs, cpuMicros: cpu.user + cpu.system };
+}
+
+export async function runLoopbackBench(
+  sandbox: RemoteSandbox,
+  plans: Record<Vendor, VendorPlan>,
+  options: LoopbackOptions,
+  log: (line: string) => void = () => {},
+): Promise<LoopbackVendorResult[]> {
+  const agent = new Agent({ keepAliveTimeout: 10_000, connections: options.concurrency });
+  const results: LoopbackVendorResult[] = [];
+  try {
+    for (const vendor of VENDORS) {
+      const plan = plans[vendor];
+      const senders = sendersFor(plan, agent);
+      const sends = Math.max(
+        options.concurrency,
+        Math.round(options.requestsPerRound / plan.sendCalls(TEXT).length),
+      );
+      const rounds: Record<LoopbackTier, TierRound>[] = [];
+      for (let round = 0; round < options.rounds; round++) {
+        const measured = {} as Record<LoopbackTier, TierRound>;
+        const tiers = LOOPBACK_TIERS.map(
+          (_, i) => LOOPBACK_TIERS[(i + round) % LOOPBACK_TIERS.length]!,
+        );
+        for (const tier of tiers) {
+          await sandbox.reset();
+          // Warm-up opens the keep-alive connections and lets the JIT settle; its messages are wiped.
+          await drive(senders[tier], options.warmupSends, options.concurrency);
+          await sandbox.reset();
+          collectGarbage();
+          const run = await drive(senders[tier], sends, options.concurrency);
+          const latencies = sorted(run.latencies);
+          measured[tier] = {
+            sendsPerSecond: (sends / run.elapsedMs) * 1000,
+            p50Ms: percentile(latencies, 50),
+            p99Ms: percentile(latencies, 99),
+            cpuMicrosPerSend: run.cpuMicros / sends,
+          };
+        }
+        rounds.push(measured);
+        log(
+          `loopback round ${round + 1}/${options.rounds} ${vendor}: ` +
+            LOOPBACK_TIERS.map(
+              (tier) =>
+                `${tier} ${Math.round(measured[tier].sendsPerSecond)}/s p50 ${measured[tier].p50Ms.toFixed(2)} ms p99 ${measured[tier].p99Ms.toFixed(2)} ms ${Math.round(measured[tier].cpuMicrosPerSend)} µs CPU`,
+            ).join(', '),
+        );
+      }
+      const column = (tier: LoopbackTier, key: keyof TierRound) => rounds.map((r) => r[tier][key]);
+      const table = (key: keyof TierRound) =>
+        Object.fromEntries(
+          LOOPBACK_TIERS.map((tier) => [tier, spread(column(tier, key))]),
+        ) as Record<LoopbackTier, Spread>;
+      const ratio = (key: keyof TierRound) =>
+        Object.fromEntries(
+          LOOPBACK_TIERS.map((tier) => [
+            tier,
+            ratioSpread(column(tier, key), column('raw undici', key)),
+          ]),
+        ) as Record<LoopbackTier, Spread>;
+      results.push({
+        vendor,
+        requestsPerSend: plan.sendCalls(TEXT).length,
+        sendsPerSecond: table('sendsPerSecond'),
+        p50Ms: table('p50Ms'),
+        p99Ms: table('p99Ms'),
+        cpuMicrosPerSend: table('cpuMicrosPerSend'),
+        throughputRatioToUndici: ratio('sendsPerSecond'),
+        cpuRatioToUndici: ratio('cpuMicrosPerSend'),
+      });
+    }
+  } finally {
+    await agent.close();
+  }
+  const { violations } = await sandbox.statuses();
+  if (violations > 0)
+    log(`loopback: the sandbox recorded ${violations} response(s) that break the spec`);
+  return results;
+}

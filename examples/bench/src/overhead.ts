@@ -1,0 +1,206 @@
+/**
+ * Benchmark 1: per-call overhead with `fetch` stubbed, in one process.
+ *
+ * Per vendor, each tier makes the requests of one message send against a replaying stub:
+ * - raw fetch, bare openapi-fetch and the vendor client make the write alone (one POST);
+ * - "openapi-fetch, whole send" makes every request the facade's `send` makes (Mirakl and
+ *   Omnidesk look up and read back: three requests), so facade / that tier is the facade's own
+ *   cost for the same HTTP work;
+ * - the facade's `send`.
+ * Ratios are taken against bare openapi-fetch's single POST of the same round.
+ */
+import { Bench } from 'tinybench';
+import { createOrderMessaging } from '@org/order-messaging';
+import { bareCall, bareClient, clientCall, rawFetchCall } from './executors.js';
+import { collectGarbage } from './gc.js';
+import { VENDORS, type Vendor } from './paths.js';
+import type { VendorPlan } from './plans.js';
+import { recordSend, replayFetch, type Recording } from './replay.js';
+import { ratioSpread, spread, type Spread } from './stats.js';
+
+export const OVERHEAD_TIERS = [
+  'raw fetch (1 POST)',
+  'openapi-fetch (1 POST)',
+  'vendor client (1 POST)',
+  'openapi-fetch (whole send)',
+  'facade send',
+] as const;
+export type OverheadTier = (typeof OVERHEAD_TIERS)[number];
+export const OVERHEAD_BASELINE: OverheadTier = 'openapi-fetch (1 POST)';
+
+export interface OverheadOptions {
+  readonly rounds: number;
+  /** Measuring time per task and round, ms. */
+  readonly timeMs: number;
+  readonly warmupMs: number;
+}
+
+export interface OverheadVendorResult {
+  readonly vendor: Vendor;
+  /** HTTP requests one facade send makes. */
+  readonly requestsPerSend: number;
+  /** Wall-clock operations per second. */
+  readonly opsPerSecond: Record<OverheadTier, Spread>;
+  /** Per-round ops/s over bare openapi-fetch's single POST (above 1 = faster than it). */
+  readonly ratioToOpenapiFetch: Record<OverheadTier, Spread>;
+  /** CPU time per operation, microseconds. */
+  readonly cpuMicrosPerOp: Record<OverheadTier, Spread>;
+  /** Per-round CPU per operation over bare openapi-fetch's single POST (above 1 = costs more). */
+  readonly cpuRatioToOpenapiFetch: Record<OverheadTier, Spread>;
+  /** Facade CPU per send over bare openapi-fetch making the same requests (1 = no cost of its own). */
+  readonly facadeCpuToSameRequests: Spread;
+  /** CPU microseconds the facade adds per send over bare openapi-fetch making the same requests. */
+  readonly facadeExtraCpuMicros: Spread;
+}
+
+const MESSAGE = 'Your parcel left the warehouse today.';
+
+export async function recordAll(
+  plans: Record<Vendor, VendorPlan>,
+): Promise<Record<Vendor, Recording>> {
+  const recordings = {} as Record<Vendor, Recording>;
+  for (const vendor of VENDORS) recordings[vendor] = await recordSend(plans[vendor], MESSAGE);
+  return recordings;
+}
+
+/**
+ * Installs `stub` as `globalThis.fetch` while building and running the tasks: that is the fetch
+ * every tier uses when the application passes none, the configuration users run in production.
+ * (A `fetch` option would take other code paths in some layers.)
+ */
+function tasksFor(plan: VendorPlan): Record<OverheadTier, () => Promise<unknown>> {
+  const calls = plan.sendCalls(MESSAGE);
+  const write = calls[plan.writeIndex]!;
+  const bare = bareClient(plan);
+  const client = plan.client();
+  const messaging = createOrderMessaging({
+    // Proactive limits would throttle a loop of sends (GameBoost allows 5 a minute); they are
+    // measured in the goodput benchmark instead.
+    connections: { [plan.vendor]: plan.connection({ rateLimits: false }) },
+  });
+  return {
+    'raw fetch (1 POST)': () => rawFetchCall(globalThis.fetch, plan, write),
+    'openapi-fetch (1 POST)': () => bareCall(bare, plan, write),
+    'vendor client (1 POST)': () => clientCall(client, write),
+    'openapi-fetch (whole send)': async () => {
+      for (const call of calls) await bareCall(bare, plan, call);
+    },
+    'facade send': () => messaging.send(plan.vendor, { orderId: plan.orderId, text: MESSAGE }),
+  };
+}
+
+/** Runs `work` with `globalThis.fetch` replaced, and puts the real one back whatever happens. */
+export async function withGlobalFetch<T>(
+  stub: typeof globalThis.fetch,
+  work: () => Promise<T>,
+): Promise<T> {
+  const real = globalThis.fetch;
+  globalThis.fetch = stub;
+  try {
+    return await work();
+  } finally {
+    globalThis.fetch = real;
+  }
+}
+
+async function measureRound(
+  plan: VendorPlan,
+  recording: Recording,
+  options: OverheadOptions,
+  round: number,
+): Promise<RoundResult> {
+  // One stub for every tier: each task runs whole sends, so a path read twice per send
+  // (Omnidesk's ticket, before and after) gets its two answers in turn in every tier.
+  const bench = new Bench({ time: options.timeMs, warmupTime: options.warmupMs, throws: true });
+  // CPU time of the measured iterations: on a shared machine wall time also counts the time
+  // other processes held the CPU; CPU time per operation is steadier.
+  const cpuMicros = new Map<string, number>();
+  await withGlobalFetch(replayFetch(recording), async () => {
+    const tasks = tasksFor(plan);
+    // Tiers rotate between rounds too: the first task of a bench pays for a colder JIT.
+    const tiers = OVERHEAD_TIERS.map(
+      (_, i) => OVERHEAD_TIERS[(i + round) % OVERHEAD_TIERS.length]!,
+    );
+    for (const tier of tiers) {
+      let start: NodeJS.CpuUsage | undefined;
+      bench.add(tier, tasks[tier], {
+        beforeAll: (mode) => {
+          collectGarbage();
+          if (mode === 'run') start = process.cpuUsage();
+        },
+        afterAll: (mode) => {
+          if (mode !== 'run' || !start) return;
+          const used = process.cpuUsage(start);
+          cpuMicros.set(tier, used.user + used.system);
+        },
+      });
+    }
+    await bench.run();
+  });
+  const measured = { opsPerSecond: {}, cpuMicrosPerOp: {} } as RoundResult;
+  for (const task of bench.tasks) {
+    const result = task.result;
+    if (result.state !== 'completed')
+      throw new Error(`${plan.vendor} / ${task.name}: ${result.state}`);
+    const tier = task.name as OverheadTier;
+    measured.opsPerSecond[tier] = 1000 / result.period;
+    measured.cpuMicrosPerOp[tier] = cpuMicros.get(tier)! / task.runs;
+  }
+  return measured;
+}
+
+interface RoundResult {
+  opsPerSecond: Record<OverheadTier, number>;
+  cpuMicrosPerOp: Record<OverheadTier, number>;
+}
+
+export async function runOverheadBench(
+  plans: Record<Vendor, VendorPlan>,
+  recordings: Record<Vendor, Recording>,
+  options: OverheadOptions,
+  log: (line: string) => void = () => {},
+): Promise<OverheadVendorResult[]> {
+  const perVendor = new Map<Vendor, RoundResult[]>();
+  for (let round = 0; round < options.rounds; round++) {
+    // Vendors rotate between rounds so none always runs first (on a cold JIT) or last.
+    const order = VENDORS.map((_, i) => VENDORS[(i + round) % VENDORS.length]!);
+    for (const vendor of order) {
+      const result = await measureRound(plans[vendor], recordings[vendor], options, round);
+      perVendor.set(vendor, [...(perVendor.get(vendor) ?? []), result]);
+      log(
+        `overhead round ${round + 1}/${options.rounds} ${vendor}: ` +
+          OVERHEAD_TIERS.map(
+            (tier) =>
+              `${tier} ${Math.round(result.opsPerSecond[tier])}/s ${Math.round(result.cpuMicrosPerOp[tier])} µs CPU`,
+          ).join(', '),
+      );
+    }
+  }
+  return VENDORS.map((vendor) => {
+    const rounds = perVendor.get(vendor)!;
+    const ops = (tier: OverheadTier) => rounds.map((r) => r.opsPerSecond[tier]);
+    const cpu = (tier: OverheadTier) => rounds.map((r) => r.cpuMicrosPerOp[tier]);
+    const opsPerSecond = {} as Record<OverheadTier, Spread>;
+    const ratioToOpenapiFetch = {} as Record<OverheadTier, Spread>;
+    const cpuMicrosPerOp = {} as Record<OverheadTier, Spread>;
+    const cpuRatioToOpenapiFetch = {} as Record<OverheadTier, Spread>;
+    for (const tier of OVERHEAD_TIERS) {
+      opsPerSecond[tier] = spread(ops(tier));
+      ratioToOpenapiFetch[tier] = ratioSpread(ops(tier), ops(OVERHEAD_BASELINE));
+      cpuMicrosPerOp[tier] = spread(cpu(tier));
+      cpuRatioToOpenapiFetch[tier] = ratioSpread(cpu(tier), cpu(OVERHEAD_BASELINE));
+    }
+    const sameCpu = cpu('openapi-fetch (whole send)');
+    const facadeCpu = cpu('facade send');
+    return {
+      vendor,
+      requestsPerSend: plans[vendor].sendCalls(MESSAGE).length,
+      opsPerSecond,
+      ratioToOpenapiFetch,
+      cpuMicrosPerOp,
+      cpuRatioToOpenapiFetch,
+      facadeCpuToSameRequests: ratioSpread(facadeCpu, sameCpu),
+      facadeExtraCpuMicros: spread(facadeCpu.map((f, i) => f - sameCpu[i]!)),
+    };
+  });
+}
