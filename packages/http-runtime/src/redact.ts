@@ -44,14 +44,46 @@ export function redactHeaders(headers: Headers | Record<string, string>): Record
   return out;
 }
 
+const encodedPatterns = new Map<string, RegExp | null>();
+
+/**
+ * The secret as it reads inside a URL when it has characters to escape (`+`, `/`, `=` of a base64
+ * key): percent-encoded (`%2B`, any hex case) or form-encoded. Null when those equal the secret.
+ */
+function encodedPattern(secret: string): RegExp | null {
+  let pattern = encodedPatterns.get(secret);
+  if (pattern !== undefined) return pattern;
+  let forms: string[] = [];
+  try {
+    forms = [encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)];
+  } catch {
+    // a lone surrogate cannot be encoded, so it cannot be in a URL either
+  }
+  const distinct = [...new Set(forms)].filter((form) => form !== secret);
+  pattern =
+    distinct.length === 0
+      ? null
+      : new RegExp(
+          distinct.map((form) => form.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'),
+          'gi',
+        );
+  if (encodedPatterns.size > 1000) encodedPatterns.clear();
+  encodedPatterns.set(secret, pattern);
+  return pattern;
+}
+
 /**
  * Removes every occurrence of the given secrets from a string, whatever field
- * or message it ended up in (a vendor may echo a token back in an error body).
+ * or message it ended up in (a vendor may echo a token back in an error body,
+ * or echo the request URL that carried it in its query string, percent-encoded).
  */
 export function scrubSecrets(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const secret of secrets) {
-    if (secret.length >= 4) out = out.split(secret).join(REDACTED);
+    if (secret.length < 4) continue;
+    out = out.split(secret).join(REDACTED);
+    const encoded = encodedPattern(secret);
+    if (encoded) out = out.replace(encoded, REDACTED);
   }
   return out;
 }

@@ -42,12 +42,16 @@ const ENTITIES: Record<string, string> = {
  * reader sees, not bytes.
  */
 export function comparableText(text: string): string {
-  return text
-    .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<\/?[a-z][^>]*>/gi, '')
-    .replace(/&(amp|lt|gt|quot|#39|apos|nbsp);/g, (_, name: string) => ENTITIES[name] ?? '')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return (
+    text
+      // A lone surrogate cannot travel as UTF-8: form bodies and most servers store U+FFFD instead.
+      .replace(/\p{Cs}/gu, '\uFFFD')
+      .replace(/<br\s*\/?>/gi, '\n')
+      .replace(/<\/?[a-z][^>]*>/gi, '')
+      .replace(/&(amp|lt|gt|quot|#39|apos|nbsp);/g, (_, name: string) => ENTITIES[name] ?? '')
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }
 
 /** Whether `message` can be the one `probe` describes: same text, our side, not older than the send. */

@@ -11,11 +11,38 @@ import { AUDIENCES } from './model.js';
 export const MAX_ID_LENGTH = 256;
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+/** Half of a surrogate pair on its own: not Unicode text, and `encodeURIComponent` throws on it. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * A caller's value quoted in a message. Never throws: JavaScript callers can pass anything,
+ * and `JSON.stringify` throws on a BigInt or a cycle.
+ */
+export function quoted(value: unknown): string {
+  if (typeof value === 'bigint') return `${value}n`;
+  try {
+    const json = JSON.stringify(value);
+    if (json !== undefined) return json;
+  } catch {
+    // a cycle, or a toJSON that throws
+  }
+  return typeof value === 'symbol' ? value.toString() : typeof value;
+}
 
 export function codePointLength(text: string): number {
   let count = 0;
   for (const _ of text) count++;
   return count;
+}
+
+/** Bytes of the text in UTF-8, as the vendor counts a message's size (a lone surrogate as U+FFFD). */
+export function utf8ByteLength(text: string): number {
+  let bytes = 0;
+  for (const character of text) {
+    const code = character.codePointAt(0)!;
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+  }
+  return bytes;
 }
 
 export function byteLengthOf(data: AttachmentData): number | undefined {
@@ -38,6 +65,13 @@ export function checkId(value: unknown, field: string): RequestIssue | undefined
   }
   if (CONTROL_CHARACTERS.test(value)) {
     return { field, reason: 'invalid', message: `${field} must not contain control characters` };
+  }
+  if (LONE_SURROGATE.test(value)) {
+    return {
+      field,
+      reason: 'invalid',
+      message: `${field} must be well-formed Unicode (it contains a lone surrogate)`,
+    };
   }
   if (value !== value.trim()) {
     return { field, reason: 'invalid', message: `${field} must not start or end with whitespace` };
@@ -78,7 +112,7 @@ export function validateRef(ref: OrderRef, capabilities: Capabilities): RequestI
       issues.push({
         field: 'orderKind',
         reason: 'invalid',
-        message: `orderKind must be one of ${capabilities.orderKinds.join(', ')} (got ${JSON.stringify(ref.orderKind)})`,
+        message: `orderKind must be one of ${capabilities.orderKinds.join(', ')} (got ${quoted(ref.orderKind)})`,
       });
     }
   }
@@ -154,7 +188,7 @@ export function validateSend(request: SendRequest, capabilities: Capabilities): 
           issues.push({
             field: `audience[${index}]`,
             reason: 'invalid',
-            message: `audience must be one of ${AUDIENCES.join(', ')} (got ${JSON.stringify(audience)})`,
+            message: `audience must be one of ${AUDIENCES.join(', ')} (got ${quoted(audience)})`,
           });
         } else if (!capabilities.audiences.includes(audience)) {
           issues.push({
@@ -193,8 +227,24 @@ export function validateSend(request: SendRequest, capabilities: Capabilities): 
     }
   }
 
-  // attachments
+  // attachments; a per-message size limit (Mirakl's 30 MB) counts the text too
   const attachments = request.attachments;
+  const messageLimit =
+    capabilities.attachments === false ? undefined : capabilities.attachments.maxTotalBytes;
+  const textBytes =
+    messageLimit !== undefined && typeof request.text === 'string'
+      ? utf8ByteLength(request.text)
+      : 0;
+  const withFiles = Array.isArray(attachments) && attachments.length > 0;
+  if (!withFiles && messageLimit !== undefined && textBytes > messageLimit) {
+    issues.push({
+      field: 'text',
+      reason: 'too_large',
+      message: `text is ${textBytes} bytes; ${vendor} accepts at most ${messageLimit} per message`,
+      limit: messageLimit,
+      actual: textBytes,
+    });
+  }
   if (attachments !== undefined) {
     if (!Array.isArray(attachments)) {
       issues.push({
@@ -220,7 +270,7 @@ export function validateSend(request: SendRequest, capabilities: Capabilities): 
             actual: attachments.length,
           });
         }
-        let total = 0;
+        let total = textBytes;
         attachments.forEach((attachment, index) => {
           const at = `attachments[${index}]`;
           if (attachment === null || typeof attachment !== 'object') {
@@ -268,7 +318,7 @@ export function validateSend(request: SendRequest, capabilities: Capabilities): 
           issues.push({
             field: 'attachments',
             reason: 'too_large',
-            message: `attachments total ${total} bytes; ${vendor} accepts at most ${limits.maxTotalBytes} per message`,
+            message: `text and attachments total ${total} bytes; ${vendor} accepts at most ${limits.maxTotalBytes} per message`,
             limit: limits.maxTotalBytes,
             actual: total,
           });

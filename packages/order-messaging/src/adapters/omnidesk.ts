@@ -285,7 +285,8 @@ function createOmnideskAdapter(options: OmnideskConnectionOptions): OmnideskAdap
     if (
       typeof request.orderId === 'string' &&
       request.orderId !== '' &&
-      !TICKET_ID.test(request.orderId)
+      // Ticket ids travel as JSON/form numbers: above 2^53 they would silently name another ticket.
+      !(TICKET_ID.test(request.orderId) && Number.isSafeInteger(Number(request.orderId)))
     ) {
       issues.push({
         field: 'orderId',

@@ -1,0 +1,165 @@
+/**
+ * The delivery guarantees, proved against the sandbox: every fault of the matrix on every
+ * vendor's send operation, the caller's result set against the messages the sandbox stored.
+ * `scripts/fault-matrix.ts` runs the same matrix and writes docs/fault-matrix.md.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '@org/provider-sandbox';
+import {
+  NetworkError,
+  OrderMessagingError,
+  RateLimitedError,
+  TimeoutError,
+  VendorServerError,
+} from '@org/order-messaging';
+import {
+  COLUMNS,
+  FAULTS,
+  MATRIX_SANDBOX_OPTIONS,
+  matrixHolds,
+  matrixMarkdown,
+  runFaultMatrix,
+  type Cell,
+  type Matrix,
+} from '../scripts/fault-matrix.js';
+
+let sb: Sandbox;
+let matrix: Matrix;
+
+beforeAll(async () => {
+  sb = await startSandbox(MATRIX_SANDBOX_OPTIONS);
+  matrix = await runFaultMatrix(sb);
+}, 45_000);
+afterAll(() => sb?.close());
+
+const cellsOf = (faultId: string): Cell[] => matrix.cells.filter((c) => c.fault === faultId);
+
+/** What the caller was told, in the words of the definitions, for a failing assertion. */
+const describeCell = (c: Cell) =>
+  `${c.fault} / ${c.column}: ${c.outcome}, delivery=${c.delivery}, stored=${c.stored}, posts=${c.posts}, ${c.elapsedMs} ms`;
+
+describe('fault matrix: totals', () => {
+  it('covers every fault on every send path', () => {
+    expect(matrix.cells).toHaveLength(FAULTS.length * COLUMNS.length);
+    expect(COLUMNS.map((c) => `${c.vendor}:${c.sendOperation}`)).toEqual([
+      'mirakl:replyToThread',
+      'mirakl:createOrderThread',
+      'spp:createOrderMessage',
+      'omnidesk:createMessage',
+      'gameboost:sendAccountOrderMessage',
+    ]);
+  });
+
+  it('loses nothing and duplicates nothing', () => {
+    expect(matrix.cells.filter((c) => c.lost).map(describeCell)).toEqual([]);
+    expect(matrix.cells.filter((c) => c.duplicated).map(describeCell)).toEqual([]);
+    expect(matrix.totals).toMatchObject({ lost: 0, duplicated: 0, untyped: 0, unexpected: 0 });
+    expect(matrixHolds(matrix)).toBe(true);
+  });
+
+  it("says delivery 'unknown' only where its own check failed", () => {
+    const unknown = matrix.cells.filter((c) => c.delivery === 'unknown');
+    expect(new Set(unknown.map((c) => c.fault))).toEqual(new Set(['drop-after-apply-check-fails']));
+    expect(unknown).toHaveLength(COLUMNS.length);
+    expect(matrix.totals.unknown).toBe(COLUMNS.length);
+  });
+
+  it('sent nothing the sandbox refused as invalid, and the sandbox kept to the specs', () => {
+    expect(matrix.invalidRequests).toEqual([]);
+    expect(matrix.responseViolations).toBe(0);
+  });
+
+  it('renders the markdown table with every cell and the totals', () => {
+    const markdown = matrixMarkdown(matrix, 'test');
+    const tableRows = markdown.split('\n').filter((line) => line.startsWith('| '));
+    expect(tableRows).toHaveLength(FAULTS.length + 2); // header and rule lines
+    expect(tableRows[0]).toBe(`| fault | ${COLUMNS.map((c) => c.label).join(' | ')} |`);
+    expect(markdown).toContain(
+      '| connection dropped after the message was stored | ok: reconciled, delivery=delivered, stored=1 |',
+    );
+    expect(markdown).toMatch(/lost = 0, duplicated = 0/);
+    for (const row of tableRows.slice(2)) {
+      expect(row).not.toMatch(/LOST|DUPLICATED|UNTYPED|UNEXPECTED/);
+      expect(row.match(/\| ok: /g)).toHaveLength(COLUMNS.length);
+    }
+  });
+});
+
+describe.each(FAULTS.map((fault) => [fault.label, fault] as const))('%s', (_label, fault) => {
+  it('ends as the guarantees say on every vendor', () => {
+    const cells = cellsOf(fault.id);
+    expect(cells).toHaveLength(COLUMNS.length);
+    for (const cell of cells) {
+      const expected = fault.expectedFor?.[cell.column] ?? fault.expected;
+      expect(
+        { outcome: cell.outcome, delivery: cell.delivery, stored: cell.stored, posts: cell.posts },
+        describeCell(cell),
+      ).toEqual(expected);
+      expect(cell.asExpected, describeCell(cell)).toBe(true);
+    }
+  });
+
+  it('returns the stored message on success and a typed error otherwise', () => {
+    for (const cell of cellsOf(fault.id)) {
+      if (cell.result) {
+        expect(cell.sameMessage, describeCell(cell)).toBe(true);
+        expect(cell.result.message.text).toBe(cell.text);
+        expect(cell.result.attempts, describeCell(cell)).toBe(cell.posts);
+        continue;
+      }
+      const error = cell.error as OrderMessagingError;
+      expect(error, describeCell(cell)).toBeInstanceOf(OrderMessagingError);
+      expect(error.kind).toBe(cell.outcome);
+      expect(error.vendor).toBe(COLUMNS.find((c) => c.id === cell.column)!.vendor);
+      // The typed class matches the kind, so `instanceof` branches work.
+      const classOf = {
+        rate_limited: RateLimitedError,
+        vendor_server: VendorServerError,
+        network: NetworkError,
+        timeout: TimeoutError,
+      } as const;
+      expect(error).toBeInstanceOf(classOf[error.kind as keyof typeof classOf]);
+    }
+  });
+
+  if (fault.minElapsedMs) {
+    it(`waited the server-requested time (at least ${fault.minElapsedMs} ms), not a short backoff`, () => {
+      for (const cell of cellsOf(fault.id)) {
+        expect(cell.elapsedMs, describeCell(cell)).toBeGreaterThanOrEqual(fault.minElapsedMs!);
+      }
+    });
+  }
+});
+
+describe('fault matrix: details of the failures', () => {
+  it('a Retry-After beyond the allowed wait comes back as RateLimitedError with retryAfterMs', () => {
+    for (const cell of cellsOf('429-too-long')) {
+      expect(cell.error).toBeInstanceOf(RateLimitedError);
+      expect(cell.retryAfterMs, describeCell(cell)).toBe(3_600_000);
+      expect((cell.error as RateLimitedError).retryable).toBe(true);
+      expect((cell.error as RateLimitedError).status).toBe(429);
+    }
+  });
+
+  it('an unknown delivery tells the caller to look before sending again', () => {
+    for (const cell of cellsOf('drop-after-apply-check-fails')) {
+      const error = cell.error as OrderMessagingError;
+      expect(error.message).toContain('look at the order before sending again');
+      expect(error.retryable).toBe(true);
+    }
+  });
+
+  it('not_sent after the resend budget says how many attempts were checked', () => {
+    for (const id of [
+      '500-every-attempt',
+      'drop-before-apply-every-attempt',
+      'latency-never-applied',
+    ]) {
+      for (const cell of cellsOf(id)) {
+        expect((cell.error as Error).message, describeCell(cell)).toContain(
+          'the message is not on the order after 2 attempt(s)',
+        );
+      }
+    }
+  });
+});
