@@ -1,0 +1,297 @@
+import { EXIT_CODES, isErrorKind, UsageError } from './exit-codes.js';
+import type { BulkLine } from './input.js';
+import { JournalWriter, loadJournal, lockJournal, type JournalEntry } from './journal.js';
+import type { ProgressCounts } from './progress.js';
+
+export interface BulkSendOutcome {
+  readonly messageId: string;
+  /** The facade found the message already stored (after an ambiguous or interrupted send) instead of sending it. */
+  readonly reconciled: boolean;
+}
+
+/** What the bulk runner needs from the facade; the CLI wires it to `@org/order-messaging`. */
+export interface BulkSender {
+  /**
+   * Sends one line. With `reconcileFirst`, first looks for the message on the vendor
+   * (an earlier run died after announcing it) and returns that one if found.
+   */
+  send(
+    line: BulkLine,
+    options: {
+      reconcileFirst: boolean;
+      /** First and last time an earlier run announced this line as `sending` (from the journal). */
+      firstAttemptAt: Date | undefined;
+      lastAttemptAt: Date | undefined;
+      signal: AbortSignal;
+    },
+  ): Promise<BulkSendOutcome>;
+  /** Whether the line's vendor can tell if a message was already delivered. */
+  canReconcile(line: BulkLine): boolean;
+  /** Lines of the same conversation are sent one after another, in file order. */
+  conversationOf(line: BulkLine): string;
+  /** Secrets-free one-line description of an error, with what to fix. */
+  describeError(error: unknown): string;
+}
+
+export interface BulkFailure {
+  readonly line: number;
+  readonly key: string;
+  readonly orderId: string;
+  readonly vendor?: string;
+  /** A facade error kind, `internal` for an unexpected error, `unverifiable` for an interrupted send that cannot be checked. */
+  readonly kind: string;
+  readonly delivery: 'not_sent' | 'rejected' | 'unknown';
+  readonly message: string;
+}
+
+export interface BulkSummary {
+  readonly total: number;
+  /** Sent in this run, including those the facade found already delivered (`reconciled`). */
+  readonly sent: number;
+  readonly reconciled: number;
+  /** Already `sent` in the journal: not touched. */
+  readonly skipped: number;
+  /** Refused or failed for sure (delivery `not_sent` or `rejected`); rerunning retries them. */
+  readonly failed: number;
+  readonly failedByKind: Readonly<Record<string, number>>;
+  /** May or may not be stored at the vendor; the next run checks before resending. */
+  readonly deliveryUnknown: number;
+  /** Never attempted because the run stopped early (interrupt, or a fatal error such as bad credentials). */
+  readonly notAttempted: number;
+  readonly interrupted: boolean;
+  /** Set when an error that every later line would hit too (bad credentials) stopped the run. */
+  readonly abortedBy?: { readonly kind: string; readonly message: string };
+  readonly failures: readonly BulkFailure[];
+  readonly journal: string;
+  readonly journalUnreadableLines: readonly number[];
+  readonly durationMs: number;
+}
+
+export interface BulkRunOptions {
+  readonly lines: readonly BulkLine[];
+  readonly journalPath: string;
+  readonly concurrency: number;
+  readonly sender: BulkSender;
+  /** Stops taking new lines (first Ctrl-C); sends in flight finish and are journaled. */
+  readonly stopSignal?: AbortSignal;
+  /** Aborts sends in flight (second Ctrl-C). */
+  readonly abortSignal?: AbortSignal;
+  /** Resend interrupted lines whose vendor cannot be checked, accepting a possible duplicate. */
+  readonly resendUnverifiable?: boolean;
+  readonly onProgress?: (counts: ProgressCounts) => void;
+}
+
+/** A journal that cannot be read or written is a setting to fix (a path, a permission), not a bug. */
+async function withJournalError<T>(path: string, action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(
+      `cannot use the journal ${path}: ${(error as Error).message} (choose another with --journal)`,
+    );
+  }
+}
+
+/** Kinds that every following line would hit as well: stop instead of failing them one by one. */
+const FATAL_KINDS = new Set(['authentication']);
+
+function classify(error: unknown): { kind: string; delivery: BulkFailure['delivery'] } {
+  if (error !== null && typeof error === 'object') {
+    const { kind, delivery } = error as { kind?: unknown; delivery?: unknown };
+    if (isErrorKind(kind)) {
+      const known = delivery === 'not_sent' || delivery === 'rejected' || delivery === 'unknown';
+      return { kind, delivery: known ? delivery : 'unknown' };
+    }
+  }
+  // An unexpected error may have struck after the request left: assume the worst.
+  return { kind: 'internal', delivery: 'unknown' };
+}
+
+/**
+ * Sends every line at most once across runs. The journal records `sending`
+ * before each request and the outcome after, so a run that is killed at any
+ * point can be rerun: lines already `sent` are skipped, and lines left in
+ * `sending` (or failed with an unknown delivery) are reconciled with the vendor
+ * before they are sent again.
+ */
+export async function runBulk(options: BulkRunOptions): Promise<BulkSummary> {
+  const started = Date.now();
+  const { sender } = options;
+  const unlock = await withJournalError(options.journalPath, () =>
+    lockJournal(options.journalPath),
+  );
+  let loaded: Awaited<ReturnType<typeof loadJournal>>;
+  let journal: JournalWriter;
+  try {
+    loaded = await withJournalError(options.journalPath, () => loadJournal(options.journalPath));
+    journal = await withJournalError(options.journalPath, () =>
+      JournalWriter.open(options.journalPath),
+    );
+  } catch (error) {
+    await unlock();
+    throw error;
+  }
+  const neverAborted = new AbortController().signal;
+  const abortSignal = options.abortSignal ?? neverAborted;
+  const stopSignal = options.stopSignal ?? neverAborted;
+
+  let sent = 0;
+  let reconciled = 0;
+  let skipped = 0;
+  let failed = 0;
+  let deliveryUnknown = 0;
+  let done = 0;
+  const failedByKind: Record<string, number> = {};
+  const failures: BulkFailure[] = [];
+  let abortedBy: BulkSummary['abortedBy'];
+
+  const counts = (): ProgressCounts => ({
+    done,
+    total: options.lines.length,
+    sent,
+    skipped,
+    failed,
+    unknown: deliveryUnknown,
+  });
+  const shouldStop = () => stopSignal.aborted || abortSignal.aborted || abortedBy !== undefined;
+
+  const recordFailure = (
+    line: BulkLine,
+    kind: string,
+    delivery: BulkFailure['delivery'],
+    message: string,
+  ) => {
+    failures.push({
+      line: line.line,
+      key: line.key,
+      orderId: line.orderId,
+      ...(line.vendor !== undefined ? { vendor: line.vendor } : {}),
+      kind,
+      delivery,
+      message,
+    });
+    if (delivery === 'unknown') {
+      deliveryUnknown += 1;
+    } else {
+      failed += 1;
+      failedByKind[kind] = (failedByKind[kind] ?? 0) + 1;
+    }
+  };
+
+  const processLine = async (line: BulkLine): Promise<void> => {
+    const previous: JournalEntry | undefined = loaded.latest.get(line.key);
+    if (previous?.state === 'sent') {
+      skipped += 1;
+      return;
+    }
+    let reconcileFirst =
+      previous?.state === 'sending' ||
+      (previous?.state === 'failed' && previous.delivery === 'unknown');
+    if (reconcileFirst && !sender.canReconcile(line)) {
+      if (!options.resendUnverifiable) {
+        recordFailure(
+          line,
+          'unverifiable',
+          'unknown',
+          'an earlier run was interrupted while sending this line and this vendor cannot be checked for it; ' +
+            'look at the order (order-messaging list), then rerun with --resend-unverifiable or remove the line',
+        );
+        return;
+      }
+      reconcileFirst = false;
+    }
+    await journal.append({ key: line.key, state: 'sending', line: line.line });
+    try {
+      const outcome = await sender.send(line, {
+        reconcileFirst,
+        firstAttemptAt: loaded.firstAttemptAt.get(line.key),
+        lastAttemptAt: loaded.lastAttemptAt.get(line.key),
+        signal: abortSignal,
+      });
+      await journal.append({
+        key: line.key,
+        state: 'sent',
+        messageId: outcome.messageId,
+        line: line.line,
+        ...(outcome.reconciled ? { reconciled: true } : {}),
+      });
+      sent += 1;
+      if (outcome.reconciled) reconciled += 1;
+    } catch (error) {
+      const { kind, delivery } = classify(error);
+      const message = sender.describeError(error);
+      await journal.append({
+        key: line.key,
+        state: 'failed',
+        kind,
+        delivery,
+        message,
+        line: line.line,
+      });
+      recordFailure(line, kind, delivery, message);
+      if (FATAL_KINDS.has(kind) && abortedBy === undefined) abortedBy = { kind, message };
+    }
+  };
+
+  // Lines of one conversation stay in file order: a second message must not overtake the first.
+  const conversations = new Map<string, BulkLine[]>();
+  for (const line of options.lines) {
+    const id = sender.conversationOf(line);
+    const queue = conversations.get(id);
+    if (queue) queue.push(line);
+    else conversations.set(id, [line]);
+  }
+  const queues = [...conversations.values()];
+  let nextQueue = 0;
+
+  const worker = async (): Promise<void> => {
+    while (!shouldStop() && nextQueue < queues.length) {
+      const queue = queues[nextQueue]!;
+      nextQueue += 1;
+      for (const line of queue) {
+        if (shouldStop()) break;
+        await processLine(line);
+        done += 1;
+        options.onProgress?.(counts());
+      }
+    }
+  };
+
+  const workerCount = Math.max(1, Math.min(options.concurrency, queues.length));
+  try {
+    await Promise.all(Array.from({ length: workerCount }, () => worker()));
+  } finally {
+    await journal.close();
+    await unlock();
+  }
+
+  return {
+    total: options.lines.length,
+    sent,
+    reconciled,
+    skipped,
+    failed,
+    failedByKind,
+    deliveryUnknown,
+    notAttempted: options.lines.length - done,
+    interrupted:
+      (stopSignal.aborted || abortSignal.aborted) &&
+      abortedBy === undefined &&
+      done < options.lines.length,
+    ...(abortedBy !== undefined ? { abortedBy } : {}),
+    failures,
+    journal: options.journalPath,
+    journalUnreadableLines: loaded.unreadableLines,
+    durationMs: Date.now() - started,
+  };
+}
+
+export function bulkExitCode(summary: BulkSummary): number {
+  if (summary.abortedBy !== undefined && isErrorKind(summary.abortedBy.kind))
+    return EXIT_CODES[summary.abortedBy.kind];
+  if (summary.interrupted) return EXIT_CODES.interrupted;
+  if (summary.deliveryUnknown > 0) return EXIT_CODES.delivery_unknown;
+  if (summary.failed > 0) return EXIT_CODES.bulk_failures;
+  return EXIT_CODES.ok;
+}

@@ -1,0 +1,216 @@
+import {
+  createOrderMessaging,
+  matchesSent,
+  type AnyAdapter,
+  type Capabilities,
+  type Logger,
+  type OrderMessage,
+  type OrderRef,
+  type SendRequest,
+  type SendResult,
+} from '@org/order-messaging';
+import { gameboost } from '@org/order-messaging/gameboost';
+import { mirakl } from '@org/order-messaging/mirakl';
+import { omnidesk } from '@org/order-messaging/omnidesk';
+import { spp } from '@org/order-messaging/spp';
+import type { BulkSender } from './bulk.js';
+import type { ConnectionSettings } from './connections.js';
+import { asFacadeError, errorReport, formatErrorLine } from './errors.js';
+import type { BulkLine } from './input.js';
+import type { VendorName } from './vendors.js';
+
+export type CliMessage = OrderMessage;
+
+export interface MessagingRuntimeOptions {
+  /** Per-attempt timeout. */
+  timeoutMs?: number;
+  maxRetries?: number;
+  logger?: Logger;
+}
+
+/** How far the vendor's clock may lag ours when matching an interrupted send by time (the facade's default too). */
+const CLOCK_SKEW_MS = 120_000;
+
+/** Capabilities are static per vendor: `capabilities` works without credentials. */
+export const STATIC_CAPABILITIES: Readonly<Record<VendorName, Capabilities>> = {
+  mirakl: mirakl.capabilities,
+  spp: spp.capabilities,
+  omnidesk: omnidesk.capabilities,
+  gameboost: gameboost.capabilities,
+};
+
+function adapterFor(settings: ConnectionSettings): AnyAdapter {
+  switch (settings.vendor) {
+    case 'mirakl': {
+      const { vendor: _vendor, ...options } = settings;
+      return mirakl(options);
+    }
+    case 'spp': {
+      const { vendor: _vendor, ...options } = settings;
+      return spp(options);
+    }
+    case 'omnidesk': {
+      const { vendor: _vendor, ...options } = settings;
+      return omnidesk(options);
+    }
+    case 'gameboost': {
+      const { vendor: _vendor, ...options } = settings;
+      return gameboost(options);
+    }
+  }
+}
+
+export interface BulkSenderOptions {
+  /**
+   * Before checking a line an earlier run was sending when it died, wait until this long after
+   * that attempt started: a request whose sender died can still be stored by a slow vendor, and
+   * a check that runs first would miss it and send the message again.
+   */
+  resumeSettleMs?: number;
+}
+
+export const DEFAULT_RESUME_SETTLE_MS = 3000;
+
+function sleepUntil(time: number, signal: AbortSignal): Promise<void> {
+  const delay = time - Date.now();
+  if (delay <= 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, delay);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * The check for an interrupted send failed (the listing errored, or was aborted). Whatever the
+ * cause, the earlier attempt may be stored: the line stays `delivery: unknown`, so the next run
+ * checks again instead of sending blindly.
+ */
+export class UncheckedDeliveryError extends Error {
+  override readonly name = 'UncheckedDeliveryError';
+  readonly kind: string;
+  readonly delivery = 'unknown' as const;
+  readonly vendor: string | undefined;
+  readonly status: number | undefined;
+
+  constructor(cause: unknown) {
+    const facade = asFacadeError(cause);
+    super(
+      `could not check whether an earlier, interrupted attempt was delivered: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
+    this.kind = facade?.kind ?? 'internal';
+    this.vendor = facade?.vendor;
+    this.status = facade?.status;
+  }
+}
+
+/** The part of the facade the commands use; connections are named after their vendor. */
+export interface Messaging {
+  send(
+    vendor: VendorName,
+    request: SendRequest,
+    options?: { signal?: AbortSignal },
+  ): Promise<SendResult>;
+  list(
+    vendor: VendorName,
+    ref: OrderRef,
+    options?: { signal?: AbortSignal },
+  ): AsyncIterable<OrderMessage>;
+  capabilities(vendor: VendorName): Capabilities;
+  /**
+   * The message an earlier, interrupted run may have stored, found by listing the order:
+   * same text and note flag, sent by us, not older than the first attempt (minus clock skew).
+   */
+  findSent(
+    vendor: VendorName,
+    request: SendRequest,
+    since: Date,
+    options?: { signal?: AbortSignal },
+  ): Promise<OrderMessage | undefined>;
+  bulkSender(vendorOf: (line: BulkLine) => VendorName, options?: BulkSenderOptions): BulkSender;
+}
+
+export function requestOf(line: BulkLine): SendRequest {
+  return {
+    orderId: line.orderId,
+    text: line.text,
+    ...(line.internal !== undefined ? { internal: line.internal } : {}),
+    ...(line.orderKind !== undefined ? { orderKind: line.orderKind } : {}),
+    ...(line.subject !== undefined ? { subject: line.subject } : {}),
+    ...(line.channel !== undefined ? { channel: line.channel } : {}),
+  };
+}
+
+export function createMessaging(
+  settings: ReadonlyMap<VendorName, ConnectionSettings>,
+  runtime: MessagingRuntimeOptions = {},
+): Messaging {
+  const connections: Record<string, AnyAdapter> = {};
+  for (const [vendor, connection] of settings) connections[vendor] = adapterFor(connection);
+  const facade = createOrderMessaging({
+    connections,
+    ...(runtime.timeoutMs !== undefined ? { timeoutMs: runtime.timeoutMs } : {}),
+    ...(runtime.logger !== undefined ? { logger: runtime.logger } : {}),
+    ...(runtime.maxRetries !== undefined
+      ? { retry: runtime.maxRetries === 0 ? false : { maxRetries: runtime.maxRetries } }
+      : {}),
+  });
+
+  const messaging: Messaging = {
+    send: (vendor, request, options) =>
+      facade.send(vendor, request, options?.signal ? { signal: options.signal } : undefined),
+    list: (vendor, ref, options) =>
+      facade.list(vendor, ref, options?.signal ? { signal: options.signal } : undefined),
+    capabilities: (vendor) => facade.capabilities(vendor),
+
+    async findSent(vendor, request, since, options) {
+      const probe = { request, since, notBefore: new Date(since.getTime() - CLOCK_SKEW_MS) };
+      let best: OrderMessage | undefined;
+      for await (const message of messaging.list(vendor, request, options)) {
+        if (
+          matchesSent(message, probe) &&
+          (!best || message.sentAt.getTime() >= best.sentAt.getTime())
+        )
+          best = message;
+      }
+      return best;
+    },
+
+    bulkSender(vendorOf, options = {}) {
+      const settleMs = options.resumeSettleMs ?? DEFAULT_RESUME_SETTLE_MS;
+      return {
+        async send(line, { reconcileFirst, firstAttemptAt, lastAttemptAt, signal }) {
+          const vendor = vendorOf(line);
+          const request = requestOf(line);
+          if (reconcileFirst) {
+            let found: OrderMessage | undefined;
+            try {
+              if (lastAttemptAt) await sleepUntil(lastAttemptAt.getTime() + settleMs, signal);
+              found = await messaging.findSent(vendor, request, firstAttemptAt ?? new Date(0), {
+                signal,
+              });
+            } catch (error) {
+              throw new UncheckedDeliveryError(error);
+            }
+            if (found) return { messageId: found.id, reconciled: true };
+          }
+          const result = await messaging.send(vendor, request, { signal });
+          return { messageId: result.message.id, reconciled: result.reconciled };
+        },
+        canReconcile: (line) => facade.capabilities(vendorOf(line)).reconcile !== 'none',
+        conversationOf: (line) =>
+          `${vendorOf(line)}\u0000${line.orderKind ?? ''}\u0000${line.orderId}`,
+        describeError: (error) => formatErrorLine(errorReport(error)).replace(/\n\s*/g, ' — '),
+      };
+    },
+  };
+  return messaging;
+}

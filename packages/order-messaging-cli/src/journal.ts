@@ -1,0 +1,233 @@
+import { open, readFile, unlink, type FileHandle } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { UsageError } from './exit-codes.js';
+
+/**
+ * One line of the journal. `sending` is written (and synced to disk) before the
+ * request leaves; `sent` or `failed` after the outcome is known. A key whose
+ * last entry is `sending` was interrupted mid-send: the vendor may hold the
+ * message, so the next run checks before sending again.
+ */
+export type JournalEntry =
+  | { key: string; state: 'sending'; line?: number; at?: string }
+  | {
+      key: string;
+      state: 'sent';
+      messageId: string;
+      reconciled?: boolean;
+      line?: number;
+      at?: string;
+    }
+  | {
+      key: string;
+      state: 'failed';
+      kind: string;
+      delivery: 'not_sent' | 'rejected' | 'unknown';
+      message?: string;
+      line?: number;
+      at?: string;
+    };
+
+export interface JournalLoadResult {
+  /** The last entry per key, in the order keys first appeared. */
+  readonly latest: ReadonlyMap<string, JournalEntry>;
+  /**
+   * When each key was first announced as `sending`. An interrupted send may have been stored
+   * at any attempt since, so a later check must look back to the first one.
+   */
+  readonly firstAttemptAt: ReadonlyMap<string, Date>;
+  /** When each key was last announced as `sending`: the vendor may still be working on that request. */
+  readonly lastAttemptAt: ReadonlyMap<string, Date>;
+  /** Lines that could not be parsed (a torn last line after a crash is expected here). */
+  readonly unreadableLines: readonly number[];
+}
+
+function isJournalEntry(value: unknown): value is JournalEntry {
+  if (value === null || typeof value !== 'object') return false;
+  const entry = value as Record<string, unknown>;
+  if (typeof entry.key !== 'string') return false;
+  if (entry.state === 'sending') return true;
+  if (entry.state === 'sent') return typeof entry.messageId === 'string';
+  if (entry.state === 'failed') {
+    return (
+      typeof entry.kind === 'string' &&
+      ['not_sent', 'rejected', 'unknown'].includes(entry.delivery as string)
+    );
+  }
+  return false;
+}
+
+export async function loadJournal(path: string): Promise<JournalLoadResult> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      return {
+        latest: new Map(),
+        firstAttemptAt: new Map(),
+        lastAttemptAt: new Map(),
+        unreadableLines: [],
+      };
+    }
+    throw error;
+  }
+  const latest = new Map<string, JournalEntry>();
+  const firstAttemptAt = new Map<string, Date>();
+  const lastAttemptAt = new Map<string, Date>();
+  const unreadableLines: number[] = [];
+  const lines = text.split('\n');
+  lines.forEach((line, index) => {
+    if (line.trim() === '') return;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      unreadableLines.push(index + 1);
+      return;
+    }
+    if (!isJournalEntry(parsed)) {
+      unreadableLines.push(index + 1);
+      return;
+    }
+    latest.set(parsed.key, parsed);
+    if (parsed.state === 'sending') {
+      const at = typeof parsed.at === 'string' ? new Date(parsed.at) : undefined;
+      if (at && !Number.isNaN(at.getTime())) {
+        if (!firstAttemptAt.has(parsed.key)) firstAttemptAt.set(parsed.key, at);
+        lastAttemptAt.set(parsed.key, at);
+      }
+    }
+  });
+  return { latest, firstAttemptAt, lastAttemptAt, unreadableLines };
+}
+
+interface PendingWrite {
+  text: string;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Append-only JSON-lines journal. Every `append` resolves only once its line is
+ * on disk (`fdatasync`), so a `sending` entry is durable before the request it
+ * announces leaves. Concurrent appends are group-committed: the entries that
+ * queue up while one sync is running share the next write and sync.
+ */
+export class JournalWriter {
+  readonly #handle: FileHandle;
+  #pending: PendingWrite[] = [];
+  #flushing: Promise<void> | undefined;
+  #needsLeadingNewline: boolean;
+  #closed = false;
+
+  private constructor(handle: FileHandle, needsLeadingNewline: boolean) {
+    this.#handle = handle;
+    this.#needsLeadingNewline = needsLeadingNewline;
+  }
+
+  static async open(path: string): Promise<JournalWriter> {
+    const handle = await open(path, 'a+');
+    // A crash can leave a torn last line without its newline; start on a fresh line so the
+    // next entry is not glued to it.
+    const { size } = await handle.stat();
+    let needsLeadingNewline = false;
+    if (size > 0) {
+      const last = Buffer.alloc(1);
+      await handle.read(last, 0, 1, size - 1);
+      needsLeadingNewline = last[0] !== 0x0a;
+    }
+    return new JournalWriter(handle, needsLeadingNewline);
+  }
+
+  append(entry: JournalEntry): Promise<void> {
+    if (this.#closed) return Promise.reject(new Error('journal is closed'));
+    const withTime = { ...entry, at: entry.at ?? new Date().toISOString() };
+    return new Promise<void>((resolve, reject) => {
+      this.#pending.push({ text: `${JSON.stringify(withTime)}\n`, resolve, reject });
+      this.#flushing ??= this.#flush();
+    });
+  }
+
+  async #flush(): Promise<void> {
+    try {
+      while (this.#pending.length > 0) {
+        const batch = this.#pending;
+        this.#pending = [];
+        let text = batch.map((write) => write.text).join('');
+        if (this.#needsLeadingNewline) {
+          text = `\n${text}`;
+          this.#needsLeadingNewline = false;
+        }
+        try {
+          await this.#handle.appendFile(text, 'utf8');
+          await this.#handle.datasync();
+          for (const write of batch) write.resolve();
+        } catch (error) {
+          for (const write of batch) write.reject(error);
+        }
+      }
+    } finally {
+      this.#flushing = undefined;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    while (this.#flushing) await this.#flushing;
+    await this.#handle.close();
+  }
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Keeps two runs from working off the same journal at once: both would see the same lines as
+ * not yet sent and send them. The lock file names the owner's pid; a lock left by a run that
+ * was killed (its pid is gone) is taken over.
+ */
+export async function lockJournal(journalPath: string): Promise<() => Promise<void>> {
+  const lockPath = `${journalPath}.lock`;
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    let handle: FileHandle;
+    try {
+      handle = await open(lockPath, 'wx');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      let owner: { pid?: unknown; host?: unknown } = {};
+      try {
+        owner = JSON.parse(await readFile(lockPath, 'utf8')) as typeof owner;
+      } catch {
+        // Unreadable or half-written: its writer died before finishing it.
+      }
+      const sameHost = owner.host === undefined || owner.host === hostname();
+      if (typeof owner.pid === 'number' && (!sameHost || processIsAlive(owner.pid))) {
+        throw new UsageError(
+          `another send-bulk run (pid ${owner.pid}${sameHost ? '' : ` on ${String(owner.host)}`}) is using the journal ${journalPath}; ` +
+            `wait for it to finish, or delete ${lockPath} if that run is gone`,
+        );
+      }
+      await unlink(lockPath).catch(() => undefined);
+      continue;
+    }
+    try {
+      await handle.writeFile(
+        JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }),
+      );
+    } finally {
+      await handle.close();
+    }
+    return async () => {
+      await unlink(lockPath).catch(() => undefined);
+    };
+  }
+  throw new UsageError(`cannot lock the journal ${journalPath}: ${lockPath} keeps coming back`);
+}

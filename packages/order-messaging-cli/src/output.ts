@@ -1,0 +1,79 @@
+import { inspect } from 'node:util';
+
+const REDACTED = '[REDACTED]';
+
+/**
+ * Everything the CLI prints goes through here, and every credential it was given
+ * is cut out of it, whatever path (an error message, an echoed vendor body) it
+ * took to get there.
+ */
+export class Output {
+  readonly #secrets = new Set<string>();
+  readonly stdout: NodeJS.WriteStream;
+  readonly stderr: NodeJS.WriteStream;
+
+  constructor(stdout: NodeJS.WriteStream, stderr: NodeJS.WriteStream) {
+    this.stdout = stdout;
+    this.stderr = stderr;
+  }
+
+  addSecret(secret: string | undefined): void {
+    // Very short values would blank out ordinary words; real credentials are longer.
+    if (secret !== undefined && secret.length >= 4) this.#secrets.add(secret);
+  }
+
+  scrub(text: string): string {
+    let out = text;
+    for (const secret of this.#secrets) out = out.split(secret).join(REDACTED);
+    return out;
+  }
+
+  out(text: string): void {
+    this.stdout.write(`${this.scrub(text)}\n`);
+  }
+
+  err(text: string): void {
+    this.stderr.write(`${this.scrub(text)}\n`);
+  }
+
+  json(value: unknown): void {
+    this.out(JSON.stringify(value, null, 2));
+  }
+
+  /** Resolves once everything written so far has been handed to the OS, so exiting loses nothing. */
+  async drain(): Promise<void> {
+    await Promise.all(
+      [this.stdout, this.stderr].map(
+        (stream) => new Promise<void>((resolve) => stream.write('', () => resolve())),
+      ),
+    );
+  }
+}
+
+export function describeUnknown(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return inspect(error, { depth: 2 });
+}
+
+/** Shortens text to one line for tables. */
+export function excerpt(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
+}
+
+/** A plain-text table: columns padded to their widest cell. */
+export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = headers.map((header, column) =>
+    Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const render = (cells: readonly string[]) =>
+    cells
+      .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]!)))
+      .join('  ')
+      .trimEnd();
+  return [
+    render(headers),
+    render(widths.map((width) => '-'.repeat(width))),
+    ...rows.map(render),
+  ].join('\n');
+}

@@ -1,0 +1,108 @@
+import cliProgress from 'cli-progress';
+
+export interface ProgressCounts {
+  readonly done: number;
+  readonly total: number;
+  readonly sent: number;
+  readonly skipped: number;
+  readonly failed: number;
+  readonly unknown: number;
+}
+
+export interface ProgressReporter {
+  update(counts: ProgressCounts): void;
+  stop(counts: ProgressCounts): void;
+}
+
+export function formatProgressLine(counts: ProgressCounts): string {
+  const percent = counts.total === 0 ? 100 : Math.floor((counts.done / counts.total) * 100);
+  return `progress ${counts.done}/${counts.total} (${percent}%) sent=${counts.sent} skipped=${counts.skipped} failed=${counts.failed} unknown=${counts.unknown}`;
+}
+
+/** An interactive bar on a terminal. */
+class BarReporter implements ProgressReporter {
+  readonly #bar: cliProgress.SingleBar;
+
+  constructor(stream: NodeJS.WriteStream, counts: ProgressCounts) {
+    this.#bar = new cliProgress.SingleBar(
+      {
+        stream,
+        format:
+          'sending |{bar}| {value}/{total} {percentage}% | sent {sent} skipped {skipped} failed {failed} unknown {unknown} | ETA {eta_formatted}',
+        hideCursor: true,
+        etaBuffer: 50,
+        fps: 10,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    this.#bar.start(counts.total, counts.done, this.#payload(counts));
+  }
+
+  #payload(counts: ProgressCounts) {
+    return {
+      sent: counts.sent,
+      skipped: counts.skipped,
+      failed: counts.failed,
+      unknown: counts.unknown,
+    };
+  }
+
+  update(counts: ProgressCounts): void {
+    this.#bar.update(counts.done, this.#payload(counts));
+  }
+
+  stop(counts: ProgressCounts): void {
+    this.#bar.update(counts.done, this.#payload(counts));
+    this.#bar.stop();
+  }
+}
+
+/**
+ * Plain lines at a fixed interval, for logs, pipes and `--json` runs, where a
+ * redrawn bar would be noise but a long run must still show it is moving.
+ */
+class LineReporter implements ProgressReporter {
+  readonly #write: (line: string) => void;
+  readonly #timer: NodeJS.Timeout;
+  #latest: ProgressCounts;
+  #lastPrinted = '';
+
+  constructor(write: (line: string) => void, counts: ProgressCounts, intervalMs: number) {
+    this.#write = write;
+    this.#latest = counts;
+    this.#timer = setInterval(() => this.#print(), intervalMs);
+    this.#timer.unref();
+  }
+
+  #print(): void {
+    const line = formatProgressLine(this.#latest);
+    if (line === this.#lastPrinted) return;
+    this.#lastPrinted = line;
+    this.#write(line);
+  }
+
+  update(counts: ProgressCounts): void {
+    this.#latest = counts;
+  }
+
+  stop(counts: ProgressCounts): void {
+    clearInterval(this.#timer);
+    this.#latest = counts;
+    this.#print();
+  }
+}
+
+export interface ProgressOptions {
+  readonly stream: NodeJS.WriteStream;
+  /** `--json`: never draw a bar, whatever the terminal. */
+  readonly plain: boolean;
+  readonly intervalMs: number;
+}
+
+export function createProgressReporter(
+  options: ProgressOptions,
+  initial: ProgressCounts,
+): ProgressReporter {
+  if (options.stream.isTTY && !options.plain) return new BarReporter(options.stream, initial);
+  return new LineReporter((line) => options.stream.write(`${line}\n`), initial, options.intervalMs);
+}

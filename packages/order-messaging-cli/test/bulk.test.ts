@@ -1,0 +1,304 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { bulkExitCode, runBulk, type BulkSender } from '../src/bulk.js';
+import { EXIT_CODES, UsageError } from '../src/exit-codes.js';
+import type { BulkLine } from '../src/input.js';
+import { JournalWriter, loadJournal } from '../src/journal.js';
+
+let dir: string;
+let journalPath: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'om-bulk-'));
+  journalPath = join(dir, 'in.jsonl.journal.jsonl');
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function lines(count: number, orders = count): BulkLine[] {
+  return Array.from({ length: count }, (_, i) => ({
+    line: i + 1,
+    key: `key-${i + 1}`,
+    orderId: `order-${i % orders}`,
+    text: `message ${i + 1}`,
+  }));
+}
+
+class FakeError extends Error {
+  constructor(
+    readonly kind: string,
+    readonly delivery: 'not_sent' | 'rejected' | 'unknown',
+  ) {
+    super(`fake ${kind}`);
+  }
+}
+
+interface FakeSenderOptions {
+  fail?: (line: BulkLine, attempt: number) => FakeError | undefined;
+  canReconcile?: boolean;
+  /** Keys the "vendor" already holds (found by reconciliation). */
+  stored?: Set<string>;
+  delayMs?: number;
+}
+
+function fakeSender(options: FakeSenderOptions = {}) {
+  const stored = options.stored ?? new Set<string>();
+  const calls: { key: string; reconcileFirst: boolean }[] = [];
+  const attempts = new Map<string, number>();
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const order: string[] = [];
+  const sender: BulkSender = {
+    async send(line, { reconcileFirst }) {
+      calls.push({ key: line.key, reconcileFirst });
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      try {
+        await new Promise((resolve) => setTimeout(resolve, options.delayMs ?? 1));
+        if (reconcileFirst && stored.has(line.key))
+          return { messageId: `m-${line.key}`, reconciled: true };
+        const attempt = (attempts.get(line.key) ?? 0) + 1;
+        attempts.set(line.key, attempt);
+        const error = options.fail?.(line, attempt);
+        if (error) {
+          if (error.delivery === 'unknown') stored.add(line.key);
+          throw error;
+        }
+        stored.add(line.key);
+        order.push(line.key);
+        return { messageId: `m-${line.key}`, reconciled: false };
+      } finally {
+        inFlight -= 1;
+      }
+    },
+    canReconcile: () => options.canReconcile ?? true,
+    conversationOf: (line) => line.orderId,
+    describeError: (error) => (error as Error).message,
+  };
+  return { sender, calls, stored, order, maxInFlight: () => maxInFlight };
+}
+
+describe('runBulk', () => {
+  it('sends every line once, journals each outcome and respects the concurrency', async () => {
+    const fake = fakeSender({ delayMs: 5 });
+    const summary = await runBulk({
+      lines: lines(20),
+      journalPath,
+      concurrency: 3,
+      sender: fake.sender,
+    });
+    expect(summary).toMatchObject({
+      total: 20,
+      sent: 20,
+      skipped: 0,
+      failed: 0,
+      deliveryUnknown: 0,
+      notAttempted: 0,
+      interrupted: false,
+    });
+    expect(fake.calls).toHaveLength(20);
+    expect(fake.maxInFlight()).toBe(3);
+    const { latest } = await loadJournal(journalPath);
+    expect([...latest.values()].every((entry) => entry.state === 'sent')).toBe(true);
+    const raw = (await readFile(journalPath, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(raw.filter((entry) => entry.state === 'sending')).toHaveLength(20);
+    expect(bulkExitCode(summary)).toBe(EXIT_CODES.ok);
+  });
+
+  it('keeps the file order within one conversation', async () => {
+    const fake = fakeSender({ delayMs: 2 });
+    const input = lines(12, 2);
+    await runBulk({ lines: input, journalPath, concurrency: 4, sender: fake.sender });
+    const forOrder0 = fake.order.filter(
+      (key) => input.find((line) => line.key === key)!.orderId === 'order-0',
+    );
+    expect(forOrder0).toEqual(['key-1', 'key-3', 'key-5', 'key-7', 'key-9', 'key-11']);
+  });
+
+  it('on resume skips sent lines and reconciles lines left in "sending"', async () => {
+    const writer = await JournalWriter.open(journalPath);
+    await writer.append({ key: 'key-1', state: 'sending' });
+    await writer.append({ key: 'key-1', state: 'sent', messageId: 'm-key-1' });
+    await writer.append({ key: 'key-2', state: 'sending' }); // died mid-send; the vendor has it
+    await writer.append({ key: 'key-3', state: 'sending' }); // died mid-send; the vendor does not have it
+    await writer.close();
+    const fake = fakeSender({ stored: new Set(['key-1', 'key-2']) });
+    const summary = await runBulk({
+      lines: lines(4),
+      journalPath,
+      concurrency: 2,
+      sender: fake.sender,
+    });
+    expect(summary).toMatchObject({
+      sent: 3,
+      reconciled: 1,
+      skipped: 1,
+      failed: 0,
+      deliveryUnknown: 0,
+    });
+    expect(fake.calls.sort((a, b) => a.key.localeCompare(b.key))).toEqual([
+      { key: 'key-2', reconcileFirst: true },
+      { key: 'key-3', reconcileFirst: true },
+      { key: 'key-4', reconcileFirst: false },
+    ]);
+    expect(fake.order.sort()).toEqual(['key-3', 'key-4']);
+    const { latest } = await loadJournal(journalPath);
+    expect(latest.get('key-2')).toMatchObject({ state: 'sent', reconciled: true });
+  });
+
+  it('does not resend an interrupted line when the vendor cannot be checked, unless asked', async () => {
+    const writer = await JournalWriter.open(journalPath);
+    await writer.append({ key: 'key-1', state: 'sending' });
+    await writer.close();
+    const fake = fakeSender({ canReconcile: false });
+    const summary = await runBulk({
+      lines: lines(2),
+      journalPath,
+      concurrency: 1,
+      sender: fake.sender,
+    });
+    expect(summary).toMatchObject({ sent: 1, deliveryUnknown: 1 });
+    expect(summary.failures[0]).toMatchObject({
+      key: 'key-1',
+      kind: 'unverifiable',
+      delivery: 'unknown',
+    });
+    expect(fake.calls.map((call) => call.key)).toEqual(['key-2']);
+    expect(bulkExitCode(summary)).toBe(EXIT_CODES.delivery_unknown);
+
+    const again = await runBulk({
+      lines: lines(2),
+      journalPath,
+      concurrency: 1,
+      sender: fake.sender,
+      resendUnverifiable: true,
+    });
+    expect(again).toMatchObject({ sent: 1, skipped: 1, deliveryUnknown: 0 });
+    expect(fake.calls.at(-1)).toEqual({ key: 'key-1', reconcileFirst: false });
+  });
+
+  it('counts failures by kind, separates unknown deliveries, and a rerun retries or reconciles them', async () => {
+    const fake = fakeSender({
+      fail: (line, attempt) => {
+        if (attempt > 1) return undefined;
+        if (line.key === 'key-2') return new FakeError('not_found', 'rejected');
+        if (line.key === 'key-3') return new FakeError('rate_limited', 'not_sent');
+        if (line.key === 'key-4') return new FakeError('timeout', 'unknown');
+        return undefined;
+      },
+    });
+    const first = await runBulk({
+      lines: lines(5),
+      journalPath,
+      concurrency: 2,
+      sender: fake.sender,
+    });
+    expect(first).toMatchObject({
+      sent: 2,
+      failed: 2,
+      failedByKind: { not_found: 1, rate_limited: 1 },
+      deliveryUnknown: 1,
+    });
+    expect(bulkExitCode(first)).toBe(EXIT_CODES.delivery_unknown);
+
+    const second = await runBulk({
+      lines: lines(5),
+      journalPath,
+      concurrency: 2,
+      sender: fake.sender,
+    });
+    expect(second).toMatchObject({
+      sent: 3,
+      reconciled: 1,
+      skipped: 2,
+      failed: 0,
+      deliveryUnknown: 0,
+    });
+    expect(
+      fake.calls.filter((call) => call.key === 'key-4').map((call) => call.reconcileFirst),
+    ).toEqual([false, true]);
+    // key-4 reached the vendor on the first run: the second run found it instead of sending it again.
+    expect(fake.order.filter((key) => key === 'key-4')).toEqual([]);
+    expect(bulkExitCode(second)).toBe(EXIT_CODES.ok);
+  });
+
+  it('stops at the first authentication error instead of failing every line', async () => {
+    const fake = fakeSender({
+      fail: () => new FakeError('authentication', 'rejected'),
+      delayMs: 5,
+    });
+    const summary = await runBulk({
+      lines: lines(50),
+      journalPath,
+      concurrency: 2,
+      sender: fake.sender,
+    });
+    expect(summary.abortedBy?.kind).toBe('authentication');
+    expect(fake.calls.length).toBeLessThanOrEqual(2);
+    expect(summary.notAttempted).toBeGreaterThanOrEqual(48);
+    expect(bulkExitCode(summary)).toBe(EXIT_CODES.authentication);
+  });
+
+  it('stops taking new lines when the stop signal fires and reports the run as interrupted', async () => {
+    const stop = new AbortController();
+    const fake = fakeSender({ delayMs: 2 });
+    let seen = 0;
+    const summary = await runBulk({
+      lines: lines(100),
+      journalPath,
+      concurrency: 2,
+      sender: fake.sender,
+      stopSignal: stop.signal,
+      onProgress: () => {
+        seen += 1;
+        if (seen === 10) stop.abort();
+      },
+    });
+    expect(summary.interrupted).toBe(true);
+    expect(summary.sent).toBeGreaterThanOrEqual(10);
+    expect(summary.sent).toBeLessThan(15);
+    expect(summary.notAttempted).toBe(100 - summary.sent);
+    expect(bulkExitCode(summary)).toBe(EXIT_CODES.interrupted);
+  });
+
+  it("refuses a second run on the same journal while the first is going, and takes over a dead run's lock", async () => {
+    const slow = fakeSender({ delayMs: 20 });
+    const first = runBulk({ lines: lines(10), journalPath, concurrency: 1, sender: slow.sender });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await expect(
+      runBulk({ lines: lines(10), journalPath, concurrency: 1, sender: fakeSender().sender }),
+    ).rejects.toThrow(
+      /another send-bulk run \(pid \d+\) is using the journal .*; wait for it to finish, or delete .*\.lock/,
+    );
+    expect((await first).sent).toBe(10);
+    expect(slow.calls).toHaveLength(10);
+
+    // A run killed with SIGKILL leaves its lock behind; its pid is gone, so the next run proceeds.
+    await writeFile(`${journalPath}.lock`, JSON.stringify({ pid: 999_999_999, host: hostname() }));
+    const resumed = await runBulk({
+      lines: lines(10),
+      journalPath,
+      concurrency: 1,
+      sender: fakeSender().sender,
+    });
+    expect(resumed.skipped).toBe(10);
+    await expect(readFile(`${journalPath}.lock`, 'utf8')).rejects.toThrow(/ENOENT/);
+  });
+
+  it('reports an unusable journal path as a usage error', async () => {
+    await expect(
+      runBulk({
+        lines: lines(1),
+        journalPath: join(dir, 'no-such-dir', 'j.jsonl'),
+        concurrency: 1,
+        sender: fakeSender().sender,
+      }),
+    ).rejects.toThrow(UsageError);
+  });
+});

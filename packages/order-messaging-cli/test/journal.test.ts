@@ -1,0 +1,90 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { JournalWriter, loadJournal } from '../src/journal.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'om-journal-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('journal', () => {
+  it('keeps the last state of each key across writers', async () => {
+    const path = join(dir, 'j.jsonl');
+    const first = await JournalWriter.open(path);
+    await first.append({ key: 'a', state: 'sending' });
+    await first.append({ key: 'a', state: 'sent', messageId: 'm1' });
+    await first.append({ key: 'b', state: 'sending' });
+    await first.close();
+
+    const second = await JournalWriter.open(path);
+    await second.append({ key: 'c', state: 'failed', kind: 'not_found', delivery: 'rejected' });
+    await second.close();
+
+    const { latest, unreadableLines } = await loadJournal(path);
+    expect(unreadableLines).toEqual([]);
+    expect([...latest.keys()]).toEqual(['a', 'b', 'c']);
+    expect(latest.get('a')).toMatchObject({ state: 'sent', messageId: 'm1' });
+    expect(latest.get('b')).toMatchObject({ state: 'sending' });
+    expect(latest.get('c')).toMatchObject({
+      state: 'failed',
+      kind: 'not_found',
+      delivery: 'rejected',
+    });
+    expect(typeof latest.get('a')!.at).toBe('string');
+  });
+
+  it('group-commits concurrent appends without losing or interleaving lines', async () => {
+    const path = join(dir, 'j.jsonl');
+    const writer = await JournalWriter.open(path);
+    await Promise.all(
+      Array.from({ length: 200 }, (_, i) => writer.append({ key: `k${i}`, state: 'sending' })),
+    );
+    await writer.close();
+    const lines = (await readFile(path, 'utf8')).trim().split('\n');
+    expect(lines).toHaveLength(200);
+    expect(new Set(lines.map((line) => JSON.parse(line).key)).size).toBe(200);
+  });
+
+  it('ignores a torn last line and starts the next entry on a new line', async () => {
+    const path = join(dir, 'j.jsonl');
+    await writeFile(path, '{"key":"a","state":"sent","messageId":"1"}\n{"key":"b","sta');
+    const before = await loadJournal(path);
+    expect(before.unreadableLines).toEqual([2]);
+    expect(before.latest.has('b')).toBe(false);
+
+    const writer = await JournalWriter.open(path);
+    await writer.append({ key: 'c', state: 'sending' });
+    await writer.close();
+    const after = await loadJournal(path);
+    expect(after.unreadableLines).toEqual([2]);
+    expect(after.latest.get('c')).toMatchObject({ state: 'sending' });
+    expect(after.latest.get('a')).toMatchObject({ state: 'sent' });
+  });
+
+  it('remembers the first and the last attempt of each key', async () => {
+    const path = join(dir, 'j.jsonl');
+    await writeFile(
+      path,
+      [
+        '{"key":"a","state":"sending","at":"2024-01-01T10:00:00.000Z"}',
+        '{"key":"a","state":"failed","kind":"timeout","delivery":"unknown","at":"2024-01-01T10:00:30.000Z"}',
+        '{"key":"a","state":"sending","at":"2024-01-01T11:00:00.000Z"}',
+        '',
+      ].join('\n'),
+    );
+    const { firstAttemptAt, lastAttemptAt, latest } = await loadJournal(path);
+    expect(firstAttemptAt.get('a')?.toISOString()).toBe('2024-01-01T10:00:00.000Z');
+    expect(lastAttemptAt.get('a')?.toISOString()).toBe('2024-01-01T11:00:00.000Z');
+    expect(latest.get('a')?.state).toBe('sending');
+  });
+
+  it('treats a missing journal as empty', async () => {
+    const { latest } = await loadJournal(join(dir, 'absent.jsonl'));
+    expect(latest.size).toBe(0);
+  });
+});
