@@ -1,6 +1,5 @@
 import {
   createOrderMessaging,
-  matchesSent,
   type AnyAdapter,
   type Capabilities,
   type Logger,
@@ -27,9 +26,6 @@ export interface MessagingRuntimeOptions {
   maxRetries?: number;
   logger?: Logger;
 }
-
-/** How far the vendor's clock may lag ours when matching an interrupted send by time (the facade's default too). */
-const CLOCK_SKEW_MS = 120_000;
 
 /** Capabilities are static per vendor: `capabilities` works without credentials. */
 export const STATIC_CAPABILITIES: Readonly<Record<VendorName, Capabilities>> = {
@@ -126,8 +122,8 @@ export interface Messaging {
   ): AsyncIterable<OrderMessage>;
   capabilities(vendor: VendorName): Capabilities;
   /**
-   * The message an earlier, interrupted run may have stored, found by listing the order:
-   * same text and note flag, sent by us, not older than the first attempt (minus clock skew).
+   * The message an earlier, interrupted run may have stored: the facade's own check
+   * (same text and note flag, sent by us, not older than the first attempt minus clock skew).
    */
   findSent(
     vendor: VendorName,
@@ -171,18 +167,11 @@ export function createMessaging(
       facade.list(vendor, ref, options?.signal ? { signal: options.signal } : undefined),
     capabilities: (vendor) => facade.capabilities(vendor),
 
-    async findSent(vendor, request, since, options) {
-      const probe = { request, since, notBefore: new Date(since.getTime() - CLOCK_SKEW_MS) };
-      let best: OrderMessage | undefined;
-      for await (const message of messaging.list(vendor, request, options)) {
-        if (
-          matchesSent(message, probe) &&
-          (!best || message.sentAt.getTime() >= best.sentAt.getTime())
-        )
-          best = message;
-      }
-      return best;
-    },
+    findSent: (vendor, request, since, options) =>
+      facade.findSent(vendor, request, {
+        since,
+        ...(options?.signal ? { signal: options.signal } : {}),
+      }),
 
     bulkSender(vendorOf, options = {}) {
       const settleMs = options.resumeSettleMs ?? DEFAULT_RESUME_SETTLE_MS;

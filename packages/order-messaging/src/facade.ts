@@ -27,6 +27,7 @@ import {
   type RawOf,
   type RequestIssue,
   type RetrySettings,
+  type SentProbe,
   type RuntimeSettings,
 } from './adapter.js';
 import { errorFromException, errorFromHttp, type ErrorScope } from './error-mapping.js';
@@ -94,6 +95,18 @@ export interface OrderMessaging<C extends Record<string, AnyAdapter>> {
     options?: CallSettings,
   ): Promise<OrderMessage<RawOf<C[K]>>[]>;
   capabilities(connection: keyof C & string): Capabilities;
+  /**
+   * The message this request would have stored, if it is already on the order: the check
+   * `send` makes after an ambiguous failure, for callers that keep their own journal (a bulk
+   * run resumed after a crash). `since` is when the first attempt was made; messages from us
+   * with the same text dated after `since` minus the clock skew match.
+   * Throws UnsupportedOperationError for a vendor that cannot list messages.
+   */
+  findSent<K extends keyof C & string>(
+    connection: K,
+    request: SendRequest,
+    options: CallSettings & { since: Date },
+  ): Promise<OrderMessage<RawOf<C[K]>> | undefined>;
   /**
    * The bytes of a listed attachment (vendors with `capabilities.attachmentDownload`), read up to
    * `maxBytes`: a larger file fails with a ValidationError (`field: 'maxBytes'`) without being buffered.
@@ -455,6 +468,30 @@ export function createOrderMessaging<const C extends Record<string, AnyAdapter>>
 
     capabilities(name) {
       return connectionOf(name).adapter.capabilities;
+    },
+
+    async findSent(name, request, options) {
+      const connection = connectionOf(name);
+      const { adapter } = connection;
+      rejectIssues(connection, [
+        ...validateSend(request, adapter.capabilities),
+        ...(isObject(request) ? (adapter.validate?.(request, 'send') ?? []) : []),
+      ]);
+      if (!adapter.findSent || adapter.capabilities.reconcile === 'none') {
+        throw new UnsupportedOperationError(
+          `${connection.name}: ${adapter.vendor} cannot list messages to find a sent one`,
+          { vendor: adapter.vendor, connection: connection.name, delivery: 'not_sent' },
+        );
+      }
+      const since = options.since;
+      const ctx = contextFor(connection, options, { attempts: 0, writeAttempts: 0 });
+      const probe: SentProbe = {
+        request,
+        since,
+        notBefore: new Date(since.getTime() - reconcileSettings.clockSkewMs),
+      };
+      return (await adapter.findSent(probe, ctx)) as
+        OrderMessage<RawOf<C[typeof name]>> | undefined;
     },
 
     async downloadAttachment(name, attachment, settings) {
