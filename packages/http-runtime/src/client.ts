@@ -8,6 +8,7 @@ import type { AuthPlacement } from './auth.js';
 import { assertSafeBaseUrl, ConfigurationError } from './base-url.js';
 import { encodeMultipart, hasBlob } from './multipart.js';
 import { safePathSerializer } from './path-params.js';
+import { ReplayableRequest } from './replayable-body.js';
 
 /** One operation of a vendor spec, as `pnpm generate` writes it to `src/generated/operations.ts`. */
 export interface OperationInfo {
@@ -112,6 +113,8 @@ export function createVendorClient<Paths extends {}>(
   // middleware: a middleware can only change the query by copying the whole Request.
   const client = createClient<Paths>({
     baseUrl,
+    // Notes each serialized body, so a retrying fetch sends it again without cloning streams.
+    Request: ReplayableRequest,
     pathSerializer: safePathSerializer,
     ...(definition.querySerializer ? { querySerializer: definition.querySerializer } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),

@@ -10,6 +10,7 @@ import {
 import { classifyTransportFailure, TransportError, type TransportPhase } from './network-error.js';
 import { LocalRateLimitError, type RateLimiter } from './rate-limit.js';
 import { redactUrl } from './redact.js';
+import { rememberBody, replayableBodyOf } from './replayable-body.js';
 import {
   isIdempotentRequest,
   isRetryableStatus,
@@ -17,9 +18,22 @@ import {
   type RetryOptions,
 } from './retry.js';
 import { serverRequestedWait } from './retry-after.js';
-import { abortableSleep, forwardAbort, timeoutReason, type Sleep } from './timeout.js';
+import {
+  abortableSleep,
+  forwardAbort,
+  timeoutReason,
+  type SignalLink,
+  type Sleep,
+} from './timeout.js';
 
-/** The shape of `globalThis.fetch` as the runtime calls it: always with a `Request`. */
+/**
+ * The shape of `globalThis.fetch` as the runtime calls it: always with a `Request`, and an
+ * `init` carrying the attempt's `signal`, any transport extension (an undici `dispatcher`) and,
+ * when the runtime kept the value the body was built from, that `body` (so the request's own
+ * body stream is never read and can serve the next attempt). `fetch(input, init)` honours
+ * them as the standard does; a fetch that reads only `input` still sends the right body, since
+ * the runtime passes a fresh copy whenever an earlier attempt consumed it.
+ */
 export type FetchFunction = (input: Request, init?: RequestInit) => Promise<Response>;
 
 /** What may change per call through `withPolicy`. */
@@ -158,7 +172,12 @@ function normalizeCall(
 ): NormalizedCall {
   const { signal, ...rest } = init ?? {};
   const changesRequest = Object.keys(rest).some((key) => REQUEST_INIT_MEMBERS.has(key));
-  const request = input instanceof Request && !changesRequest ? input : new Request(input, rest);
+  let request: Request;
+  if (input instanceof Request && !changesRequest) request = input;
+  else {
+    request = new Request(input, rest);
+    if (rest.body != null) rememberBody(request, rest.body);
+  }
   const extension = Object.fromEntries(
     Object.entries(rest).filter(([key]) => !REQUEST_INIT_MEMBERS.has(key)),
   );
@@ -204,16 +223,36 @@ async function send(
   const maxAttempts = retry ? retry.maxRetries + 1 : 1;
   const deadline =
     policy.totalTimeoutMs === undefined ? Number.POSITIVE_INFINITY : now() + policy.totalTimeoutMs;
-  const baseFields: LogFields = {
-    ...(shared.vendor === undefined ? {} : { vendor: shared.vendor }),
-    ...(shared.connection === undefined ? {} : { connection: shared.connection }),
-    method,
-    url: redactUrl(request.url),
-  };
+  // Log fields are built when a line is written: a silent logger (the default) needs none, and
+  // redacting the URL (a URL parse) for every request showed up in profiles of stubbed sends.
+  const logs = logger !== silentLogger;
+  let baseFieldsCache: LogFields | undefined;
+  const baseFields = (): LogFields =>
+    (baseFieldsCache ??= {
+      ...(shared.vendor === undefined ? {} : { vendor: shared.vendor }),
+      ...(shared.connection === undefined ? {} : { connection: shared.connection }),
+      method,
+      url: redactUrl(request.url),
+    });
+  // The value the body was built from, when it can be sent again as is: then no attempt copies
+  // the request's body stream (see FetchFunction).
+  const replayableBody = request.body === null ? undefined : replayableBodyOf(request);
 
-  // One controller stands for "the caller gave up", whichever of its signals fired.
-  const caller = new AbortController();
-  const callerLink = forwardAbort([...policy.signals, initSignal, request.signal], caller);
+  // One signal stands for "the caller gave up", whichever of its signals fired. Usually the
+  // request's own signal is the only one, and then it serves as is: no controller to link.
+  const callerSources = [...new Set([...policy.signals, initSignal, request.signal])].filter(
+    (source): source is AbortSignal => source !== undefined,
+  );
+  let callerLink: SignalLink | undefined;
+  let callerSignal: AbortSignal;
+  if (callerSources.length === 1) callerSignal = callerSources[0]!;
+  else {
+    const caller = new AbortController();
+    callerLink = forwardAbort(callerSources, caller);
+    callerSignal = caller.signal;
+  }
+  const ownSignals = [initSignal, request.signal];
+  const callerIsOwn = ownSignals.includes(callerSignal);
 
   const transportError = (
     phase: TransportPhase,
@@ -234,10 +273,11 @@ async function send(
   async function attemptOnce(attempt: number): Promise<AttemptOutcome> {
     const timeoutMs = Math.max(1, Math.min(policy.timeoutMs, deadline - now()));
     const controller = new AbortController();
-    const callerForward = forwardAbort([caller.signal], controller);
     // The call's own signals keep aborting the response body after headers arrive; they live
-    // no longer than the request, so their listeners need no removal.
-    forwardAbort([initSignal, request.signal], controller);
+    // no longer than the request, so their listeners need no removal. Other caller signals
+    // (a connection's, living as long as it) are unlinked when the attempt ends.
+    const callerForward = callerIsOwn ? undefined : forwardAbort([callerSignal], controller);
+    forwardAbort(ownSignals, controller);
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -246,15 +286,28 @@ async function send(
     const startedAt = now();
     try {
       const underlying = shared.fetch ?? globalThis.fetch;
-      // Bodies are single-use: every attempt but the last sends a copy.
-      const attemptRequest = attempt >= maxAttempts ? request : request.clone();
-      const response = await underlying(attemptRequest, {
-        ...extension,
-        signal: controller.signal,
-      });
+      let response: Response;
+      if (request.body === null) {
+        // Nothing single-use: every attempt can send the request itself.
+        response = await underlying(request, { ...extension, signal: controller.signal });
+      } else if (replayableBody !== undefined) {
+        // A fetch that read only its first argument consumed the original: give it a fresh copy.
+        const attemptRequest = request.bodyUsed
+          ? new Request(request, { body: replayableBody })
+          : request;
+        response = await underlying(attemptRequest, {
+          ...extension,
+          body: replayableBody,
+          signal: controller.signal,
+        });
+      } else {
+        // A stream body is single-use: every attempt but the last sends a copy.
+        const attemptRequest = attempt >= maxAttempts ? request : request.clone();
+        response = await underlying(attemptRequest, { ...extension, signal: controller.signal });
+      }
       return { kind: 'response', response, durationMs: now() - startedAt };
     } catch (error) {
-      if (caller.signal.aborted) throw caller.signal.reason;
+      if (callerSignal.aborted) throw callerSignal.reason;
       if (timedOut || isNamedError(error, 'TimeoutError')) {
         return {
           kind: 'failure',
@@ -280,30 +333,30 @@ async function send(
       throw error;
     } finally {
       clearTimeout(timer);
-      callerForward.unlink();
+      callerForward?.unlink();
     }
   }
 
   async function waitBeforeRetry(ms: number): Promise<void> {
-    await sleep(ms, caller.signal);
-    if (caller.signal.aborted) throw caller.signal.reason;
+    await sleep(ms, callerSignal);
+    if (callerSignal.aborted) throw callerSignal.reason;
   }
 
   let attempt = 0;
   try {
     for (;;) {
       attempt += 1;
-      const fields: LogFields = { ...baseFields, attempt };
-      if (caller.signal.aborted) throw caller.signal.reason;
+      const fields = (): LogFields => ({ ...baseFields(), attempt });
+      if (callerSignal.aborted) throw callerSignal.reason;
 
       if (rateLimiter) {
         const maxWaitMs = Math.max(0, Math.min(policy.maxRateLimitWaitMs, deadline - now()));
         try {
-          await rateLimiter.acquire(request, caller.signal, {
+          await rateLimiter.acquire(request, callerSignal, {
             maxWaitMs,
             onWait: (wait) =>
               logger.info('waiting for rate limit', {
-                ...fields,
+                ...fields(),
                 waitReason: 'rate-limit' satisfies WaitReason,
                 waitMs: wait.waitMs,
                 rule: wait.rule,
@@ -311,10 +364,10 @@ async function send(
               }),
           });
         } catch (error) {
-          if (caller.signal.aborted) throw caller.signal.reason;
+          if (callerSignal.aborted) throw callerSignal.reason;
           if (error instanceof LocalRateLimitError) {
             logger.warn('rate limit wait too long; request not sent', {
-              ...fields,
+              ...fields(),
               waitReason: 'rate-limit' satisfies WaitReason,
               waitMs: error.retryAfterMs,
               rule: error.rule,
@@ -331,7 +384,7 @@ async function send(
       if (outcome.kind === 'failure') {
         const { error } = outcome;
         const failureFields = {
-          ...fields,
+          ...fields(),
           phase: error.phase,
           code: error.code,
           mayHaveBeenDelivered: error.mayHaveBeenDelivered,
@@ -359,20 +412,20 @@ async function send(
 
       const { response } = outcome;
       rateLimiter?.observe(response, request);
-      const responseFields = {
-        ...fields,
+      const responseFields = (): LogFields => ({
+        ...fields(),
         status: response.status,
         requestId: requestIdOf(response),
         durationMs: outcome.durationMs,
-      };
-      logger.debug('response received', responseFields);
+      });
+      if (logs) logger.debug('response received', responseFields());
       const finish = () => {
         attemptsByResponse.set(response, attempt);
         return response;
       };
       if (!isRetryableStatus(response.status, idempotent)) return finish();
       if (!retry || !canRetry) {
-        if (retry) logger.warn('giving up: retries exhausted', responseFields);
+        if (retry) logger.warn('giving up: retries exhausted', responseFields());
         return finish();
       }
 
@@ -383,7 +436,7 @@ async function send(
         const budget = Math.min(retry.maxRetryAfterMs, deadline - now());
         if (serverWait.ms > budget || now() + serverWait.ms >= deadline) {
           logger.warn('server asked to wait longer than allowed; returning its response', {
-            ...responseFields,
+            ...responseFields(),
             waitReason: 'retry-after' satisfies WaitReason,
             waitSource: serverWait.source,
             waitMs: serverWait.ms,
@@ -396,13 +449,13 @@ async function send(
         delayMs = backoffDelay(attempt - 1, retry, shared.random);
         waitReason = 'backoff';
         if (now() + delayMs >= deadline) {
-          logger.warn('giving up: no time left for another attempt', responseFields);
+          logger.warn('giving up: no time left for another attempt', responseFields());
           return finish();
         }
       }
       discard(response);
       logger.warn('retrying after response', {
-        ...responseFields,
+        ...responseFields(),
         waitReason,
         ...(serverWait ? { waitSource: serverWait.source } : {}),
         waitMs: delayMs,
@@ -410,12 +463,12 @@ async function send(
       await waitBeforeRetry(delayMs);
     }
   } catch (error) {
-    if (caller.signal.aborted && error === caller.signal.reason) {
-      logger.debug('aborted by the caller', { ...baseFields, attempt });
+    if (callerSignal.aborted && error === callerSignal.reason) {
+      logger.debug('aborted by the caller', { ...baseFields(), attempt });
     }
     throw error;
   } finally {
-    callerLink.unlink();
+    callerLink?.unlink();
   }
 }
 

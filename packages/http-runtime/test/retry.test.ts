@@ -381,6 +381,89 @@ describe('request bodies and calls', () => {
     ]);
   });
 
+  it('hands a string body to every attempt as init.body and never reads or copies the request', async () => {
+    const attempts: Array<{ input: Request; body: unknown; sent: string }> = [];
+    const answers = [status(503), status(429), ok()];
+    const clock = fakeClock();
+    const resilient = createResilientFetch({
+      now: clock.now,
+      sleep: clock.sleep,
+      // What the standard fetch does with its arguments: a Request from input and init.
+      fetch: async (input, init) => {
+        attempts.push({ input, body: init?.body, sent: await new Request(input, init).text() });
+        return answers.shift()!;
+      },
+    });
+    const payload = '{"message":"kept once"}';
+    const response = await resilient(MESSAGES, { method: 'POST', body: payload });
+    expect(response.status).toBe(200);
+    expect(attempts.map((a) => [a.body, a.sent])).toEqual([
+      [payload, payload],
+      [payload, payload],
+      [payload, payload],
+    ]);
+    // One Request serves every attempt: no clone, and its own body stream is never read.
+    const [first] = attempts;
+    expect(attempts.every((a) => a.input === first!.input)).toBe(true);
+    expect(first!.input.bodyUsed).toBe(false);
+  });
+
+  it('sends a body-less request itself on every attempt', async () => {
+    const inputs: Request[] = [];
+    const answers = [status(503), status(502), ok()];
+    const clock = fakeClock();
+    const resilient = createResilientFetch({
+      now: clock.now,
+      sleep: clock.sleep,
+      fetch: async (input) => {
+        inputs.push(input);
+        return answers.shift()!;
+      },
+    });
+    const request = get();
+    expect((await resilient(request)).status).toBe(200);
+    expect(inputs).toEqual([request, request, request]);
+    expect(inputs.every((input) => input === request)).toBe(true);
+  });
+
+  it('keeps the body a vendor client serialized, and a fetch that reads only its input still resends it', async () => {
+    const clock = fakeClock();
+    const answers = [status(503), ok({ data: { id: 'm1' } })];
+    const seen: Array<{ body: string; hadInitBody: boolean }> = [];
+    const resilient = createResilientFetch({
+      now: clock.now,
+      sleep: clock.sleep,
+      // Reads only its first argument, consuming that request's body stream.
+      fetch: async (input, init) => {
+        seen.push({ body: await input.text(), hadInitBody: typeof init?.body === 'string' });
+        return answers.shift()!;
+      },
+    });
+    type Paths = {
+      '/item-orders/{id}/messages': {
+        post: {
+          parameters: { path: { id: string } };
+          requestBody: { content: { 'application/json': { message: string } } };
+          responses: { 200: { content: { 'application/json': { data: { id: string } } } } };
+        };
+      };
+    };
+    const client = createVendorClient<Paths>(
+      { vendor: 'gameboost', packageName: '@org/test', packageVersion: '0.0.0', operations: {} },
+      { baseUrl: BASE, fetch: resilient },
+      [{ in: 'header', name: 'Authorization', value: 'Bearer t0k3n-value', secret: 't0k3n-value' }],
+    );
+    const { data } = await client.POST('/item-orders/{id}/messages', {
+      params: { path: { id: '42' } },
+      body: { message: 'twice' },
+    });
+    expect(data).toEqual({ data: { id: 'm1' } });
+    expect(seen).toEqual([
+      { body: '{"message":"twice"}', hadInitBody: true },
+      { body: '{"message":"twice"}', hadInitBody: true },
+    ]);
+  });
+
   it('accepts a URL and init like fetch, and passes transport extensions through to every attempt', async () => {
     const seen: Array<{ method: string; body: string; dispatcher: unknown; signal: boolean }> = [];
     const dispatcher = { name: 'test-dispatcher' };

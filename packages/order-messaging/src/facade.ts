@@ -132,17 +132,24 @@ interface Connection {
 }
 
 /**
- * The runtime passes each attempt's signal in `init`. The global fetch takes it
- * as is; a user's fetch may read only its first argument, so for it the signal
- * goes into a copy of the request (a copy costs a third of a send's CPU, hence
- * not for the global fetch).
+ * The runtime passes each attempt's signal (and, for a body it kept, the body) in
+ * `init`. The global fetch takes them as is; a user's fetch may read only its first
+ * argument, so for it they go into a copy of the request (a copy costs a third of a
+ * send's CPU, hence not for the global fetch).
  */
 function bindSignal(base: FetchFunction | undefined, onAttempt?: (request: Request) => void) {
   return (request: Request, init?: RequestInit): Promise<Response> => {
     onAttempt?.(request);
     if (!base) return globalThis.fetch(request, init);
     const signal = init?.signal ?? undefined;
-    return base(signal ? new Request(request, { signal }) : request);
+    const body = init?.body ?? undefined;
+    if (!signal && body === undefined) return base(request);
+    return base(
+      new Request(request, {
+        ...(signal ? { signal } : {}),
+        ...(body === undefined ? {} : { body }),
+      }),
+    );
   };
 }
 
