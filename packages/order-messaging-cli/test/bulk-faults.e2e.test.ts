@@ -226,4 +226,13 @@ it(`stores each of ${TOTAL} messages exactly once through rate limits, random fa
   ).toBeGreaterThan(0);
   expect(summaries.reduce((sum, summary) => sum + summary.reconciled, 0)).toBeGreaterThan(0);
   expect(Date.now() - started).toBeLessThan(90_000);
+  // The figures a reader of the CI log wants: how hard the run was, and the exactly-once count.
+  console.log(
+    `bulk run: ${TOTAL} lines; killed (SIGKILL) after ${sentBeforeKill} sent; ` +
+      `${summaries.length} resumed run(s); ${injectedFaults} faults injected ` +
+      `(${requests.filter((r) => r.dropped === 'after-apply').length} dropped after storing, ` +
+      `${requests.filter((r) => r.status === 429 && !r.faulted).length} real 429s); ` +
+      `${summaries.reduce((sum, summary) => sum + summary.reconciled, 0)} reconciled; ` +
+      `stored ${counts.size} distinct, duplicated ${duplicates.length}, lost ${missing.length}`,
+  );
 }, 120_000);
