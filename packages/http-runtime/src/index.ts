@@ -61,7 +61,9 @@ export {
   type RateLimitMatch,
   type RateLimitRule,
   type RateLimitRuleSpec,
+  type RateLimitSlot,
   type RateLimitWait,
+  type SlidingWindowRateLimiter,
 } from './rate-limit.js';
 export {
   attemptsOf,

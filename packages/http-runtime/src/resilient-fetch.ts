@@ -8,7 +8,12 @@ import {
   type Logger,
 } from './logger.js';
 import { classifyTransportFailure, TransportError, type TransportPhase } from './network-error.js';
-import { LocalRateLimitError, type RateLimiter } from './rate-limit.js';
+import {
+  LocalRateLimitError,
+  type AcquireOptions,
+  type RateLimiter,
+  type RateLimitSlot,
+} from './rate-limit.js';
 import { redactUrl } from './redact.js';
 import { rememberBody, replayableBodyOf } from './replayable-body.js';
 import {
@@ -349,20 +354,26 @@ async function send(
       const fields = (): LogFields => ({ ...baseFields(), attempt });
       if (callerSignal.aborted) throw callerSignal.reason;
 
+      let slot: RateLimitSlot | undefined;
       if (rateLimiter) {
         const maxWaitMs = Math.max(0, Math.min(policy.maxRateLimitWaitMs, deadline - now()));
+        const acquireOptions: AcquireOptions = {
+          maxWaitMs,
+          onWait: (wait) =>
+            logger.info('waiting for rate limit', {
+              ...fields(),
+              waitReason: 'rate-limit' satisfies WaitReason,
+              waitMs: wait.waitMs,
+              rule: wait.rule,
+              limitSource: wait.source,
+            }),
+        };
         try {
-          await rateLimiter.acquire(request, callerSignal, {
-            maxWaitMs,
-            onWait: (wait) =>
-              logger.info('waiting for rate limit', {
-                ...fields(),
-                waitReason: 'rate-limit' satisfies WaitReason,
-                waitMs: wait.waitMs,
-                rule: wait.rule,
-                limitSource: wait.source,
-              }),
-          });
+          if (rateLimiter.reserve) {
+            slot = await rateLimiter.reserve(request, callerSignal, acquireOptions);
+          } else {
+            await rateLimiter.acquire(request, callerSignal, acquireOptions);
+          }
         } catch (error) {
           if (callerSignal.aborted) throw callerSignal.reason;
           if (error instanceof LocalRateLimitError) {
@@ -378,7 +389,13 @@ async function send(
         }
       }
 
-      const outcome = await attemptOnce(attempt);
+      let outcome: Awaited<ReturnType<typeof attemptOnce>>;
+      try {
+        outcome = await attemptOnce(attempt);
+      } finally {
+        // The server counted this attempt by the time it answered or the attempt failed.
+        slot?.release();
+      }
       const canRetry = retry !== false && attempt < maxAttempts;
 
       if (outcome.kind === 'failure') {

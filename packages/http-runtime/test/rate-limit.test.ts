@@ -272,3 +272,241 @@ describe('through the resilient fetch', () => {
     expect(clock.sleeps).toEqual([20_000]);
   });
 });
+
+/** A clock whose sleeps end only when the test moves time past them, so requests can finish mid-wait. */
+function steppedClock(start = 1_700_000_000_000) {
+  let time = start;
+  const sleepers: { until: number; wake: () => void }[] = [];
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    now: () => time,
+    sleep: (ms: number) =>
+      new Promise<void>((wake) => {
+        sleeps.push(ms);
+        sleepers.push({ until: time + ms, wake });
+      }),
+    /** Moves time forward, waking due sleepers one at a time and letting each look again. */
+    async advanceTo(target: number) {
+      for (;;) {
+        await new Promise((resolve) => setImmediate(resolve));
+        sleepers.sort((a, b) => a.until - b.until);
+        const next = sleepers[0];
+        if (!next || next.until > target) break;
+        sleepers.shift();
+        time = next.until;
+        next.wake();
+      }
+      time = target;
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+  };
+}
+
+describe('windows counted from completion', () => {
+  const T0 = 1_700_000_000_000;
+  const one = () => [{ name: 'pair', limit: 2, windowMs: 1_000 }];
+
+  it('keeps the N+1th request out until the first of N in flight has finished plus the window', async () => {
+    const clock = steppedClock(T0);
+    const limiter = createRateLimiter({ rules: one(), now: clock.now, sleep: clock.sleep });
+    const first = await limiter.reserve(chatGet());
+    const second = await limiter.reserve(chatGet());
+    expect([first.waitedMs, second.waitedMs]).toEqual([0, 0]);
+
+    await clock.advanceTo(T0 + 999); // the window's edge, both still in flight
+    let sentAt: number | undefined;
+    const third = limiter.reserve(chatGet()).then((slot) => {
+      sentAt = clock.now();
+      return slot;
+    });
+    await clock.advanceTo(T0 + 1_500);
+    first.release(); // answered at 1.5 s: its window ends at 2.5 s
+    await clock.advanceTo(T0 + 2_499);
+    expect(sentAt).toBeUndefined(); // counting from the send would have let it go at 1 s
+    await clock.advanceTo(T0 + 2_500);
+    expect(sentAt).toBe(T0 + 2_500);
+    expect((await third).waitedMs).toBe(1_501);
+    second.release();
+  });
+
+  it('counts a slot from its release, and releasing twice counts it once', async () => {
+    const clock = fakeClock();
+    const limiter = createRateLimiter({ rules: one(), now: clock.now, sleep: clock.sleep });
+    const slow = await limiter.reserve(chatGet());
+    await limiter.acquire(chatGet());
+    clock.advance(4_000);
+    slow.release();
+    slow.release();
+    // The acquire at 0 s has left the window; the slow one counts from 4 s, and one slot is free.
+    expect(await limiter.acquire(chatGet())).toBe(0);
+    expect(await limiter.acquire(chatGet())).toBe(1_000);
+  });
+
+  it('fails fast when a full window is still in flight and the window alone exceeds maxWaitMs', async () => {
+    const clock = fakeClock();
+    const limiter = createRateLimiter({
+      rules: [{ name: 'solo', limit: 1, windowMs: 60_000 }],
+      now: clock.now,
+      sleep: clock.sleep,
+    });
+    await limiter.reserve(chatGet());
+    await expect(
+      limiter.reserve(chatGet(), undefined, { maxWaitMs: 30_000 }),
+    ).rejects.toMatchObject({ name: 'LocalRateLimitError', rule: 'solo', retryAfterMs: 60_000 });
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it('createResilientFetch releases the slot when the response arrives, not when it was sent', async () => {
+    const clock = fakeClock();
+    const slowOk = () => {
+      clock.advance(3_000); // the server takes 3 s to answer
+      return ok();
+    };
+    const recorder = scriptedFetch(slowOk, ok());
+    const resilient = createResilientFetch({
+      fetch: recorder.fetch,
+      now: clock.now,
+      sleep: clock.sleep,
+      rateLimiter: createRateLimiter({
+        rules: [{ name: 'solo', limit: 1, windowMs: 10_000 }],
+        now: clock.now,
+        sleep: clock.sleep,
+      }),
+    });
+    await resilient(chatGet());
+    await resilient(chatGet());
+    // Sent at 0 s, answered at 3 s: the next may go at 13 s, 10 s after the answer.
+    expect(clock.sleeps).toEqual([10_000]);
+  });
+
+  it('createResilientFetch releases the slot of an attempt that failed without a response', async () => {
+    const clock = fakeClock();
+    const recorder = scriptedFetch(new TypeError('fetch failed'), ok());
+    const limiter = createRateLimiter({
+      rules: [{ name: 'solo', limit: 1, windowMs: 10_000 }],
+      now: clock.now,
+      sleep: clock.sleep,
+    });
+    const resilient = createResilientFetch({
+      fetch: recorder.fetch,
+      now: clock.now,
+      sleep: clock.sleep,
+      rateLimiter: limiter,
+      retry: false,
+    });
+    await expect(resilient(chatPost())).rejects.toMatchObject({ name: 'TransportError' });
+    // Released at 0 s: a later call waits out the window, it does not hang on a slot left in flight.
+    expect(await limiter.acquire(chatGet(), undefined, { maxWaitMs: 10_000 })).toBe(10_000);
+  });
+
+  it('createResilientFetch still works with a limiter that has only acquire/observe', async () => {
+    const clock = fakeClock();
+    const calls: string[] = [];
+    const recorder = scriptedFetch(ok());
+    const resilient = createResilientFetch({
+      fetch: recorder.fetch,
+      now: clock.now,
+      sleep: clock.sleep,
+      rateLimiter: {
+        rules: [],
+        acquire: async () => {
+          calls.push('acquire');
+          return 0;
+        },
+        observe: () => {
+          calls.push('observe');
+        },
+      },
+    });
+    expect((await resilient(chatGet())).status).toBe(200);
+    expect(calls).toEqual(['acquire', 'observe']);
+  });
+});
+
+describe('keyed rules', () => {
+  const orderKey = (request: Request) =>
+    request.method === 'POST'
+      ? /\/(item-orders\/[^/]+)\/messages$/.exec(new URL(request.url).pathname)?.[1]
+      : undefined;
+  const postTo = (order: string) =>
+    new Request(`${ORIGIN}/item-orders/${order}/messages`, { method: 'POST', body: '{}' });
+  const keyedLimiter = () =>
+    limiterWithClock(
+      rateLimitRules({
+        perOrder: { limit: 2, windowMs: 60_000, key: orderKey },
+        perOrderHourly: { limit: 3, windowMs: 3_600_000, key: orderKey },
+      }),
+    );
+
+  it('gives each key its own window', async () => {
+    const { limiter } = keyedLimiter();
+    expect(await limiter.acquire(postTo('7'))).toBe(0);
+    expect(await limiter.acquire(postTo('7'))).toBe(0);
+    expect(await limiter.acquire(postTo('8'))).toBe(0);
+    expect(await limiter.acquire(postTo('8'))).toBe(0);
+    const waits: RateLimitWait[] = [];
+    expect(await limiter.acquire(postTo('7'), undefined, { onWait: (w) => waits.push(w) })).toBe(
+      60_000,
+    );
+    expect(waits).toEqual([{ waitMs: 60_000, rule: 'perOrder[item-orders/7]', source: 'rule' }]);
+  });
+
+  it('does not count requests whose key is undefined', async () => {
+    const { limiter } = keyedLimiter();
+    for (let i = 0; i < 10; i++) expect(await limiter.acquire(chatGet())).toBe(0);
+  });
+
+  it('applies the longer keyed window too, and reports it', async () => {
+    const { clock, limiter } = keyedLimiter();
+    for (let i = 0; i < 3; i++) {
+      await limiter.acquire(postTo('7'));
+      clock.advance(60_000);
+    }
+    // Sends at 0, 60 and 120 s; now 180 s: the hourly window is full until 3 600 s.
+    const error = await limiter
+      .acquire(postTo('7'), undefined, { maxWaitMs: 60_000 })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LocalRateLimitError);
+    expect(error).toMatchObject({
+      rule: 'perOrderHourly[item-orders/7]',
+      retryAfterMs: 3_600_000 - 180_000,
+    });
+    expect(await limiter.acquire(postTo('8'))).toBe(0);
+  });
+
+  it('holds only the rules whose size X-RateLimit-Limit names when a quota runs out', async () => {
+    const { clock, limiter } = limiterWithClock(
+      rateLimitRules({
+        writes: { limit: 500, windowMs: 60_000, match: { methods: ['POST'] } },
+        perOrder: { limit: 2, windowMs: 60_000, key: orderKey },
+      }),
+    );
+    const reset = String(clock.now() / 1000 + 40);
+    const spent = {
+      'X-RateLimit-Limit': '2',
+      'X-RateLimit-Remaining': '0',
+      'X-RateLimit-Reset': reset,
+    };
+    limiter.observe(ok({}, spent), postTo('7'));
+    // The per-order bucket of order 7 ran out: order 8 shares only the global writes rule.
+    expect(await limiter.acquire(postTo('8'))).toBe(0);
+    const waits: RateLimitWait[] = [];
+    expect(await limiter.acquire(postTo('7'), undefined, { onWait: (w) => waits.push(w) })).toBe(
+      40_000,
+    );
+    expect(waits).toEqual([{ waitMs: 40_000, rule: 'perOrder[item-orders/7]', source: 'server' }]);
+    // A size that names no rule holds every rule of the request, as before.
+    const later = String(clock.now() / 1000 + 30);
+    const unknownSize = { ...spent, 'X-RateLimit-Limit': '77', 'X-RateLimit-Reset': later };
+    limiter.observe(ok({}, unknownSize), postTo('7'));
+    expect(await limiter.acquire(postTo('9'), undefined, { maxWaitMs: 60_000 })).toBe(30_000);
+  });
+
+  it('scopes a 429 on one key to requests sharing that window', async () => {
+    const { limiter } = keyedLimiter();
+    limiter.observe(status(429, { 'Retry-After': '30' }), postTo('7'));
+    expect(await limiter.acquire(postTo('8'))).toBe(0);
+    expect(await limiter.acquire(postTo('7'), undefined, { maxWaitMs: 60_000 })).toBe(30_000);
+  });
+});

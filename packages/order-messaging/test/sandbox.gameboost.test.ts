@@ -150,6 +150,38 @@ describe('gameboost rate limits, declared by the adapter and enforced before the
     ).toHaveLength(0);
   });
 
+  it('a sixth send to the same order in a minute is not sent; other orders go ahead', async () => {
+    sb.reset();
+    // The adapter's declared limits, with the global chat bucket widened (on both sides) so that
+    // only the per-resource writes limit (5 a minute per order) is in play.
+    const messaging = createOrderMessaging({
+      connections: {
+        gb: gameboost({
+          baseUrl: sb.vendors.gameboost.baseUrl,
+          token: sb.vendors.gameboost.token,
+          rateLimits: { ...gameboost.rateLimits, ...WIDE },
+        }),
+      },
+      retry: false,
+    });
+    const orderId = sb.seed.gameboost.accountOrders.processing;
+    for (let i = 1; i <= 5; i++) await messaging.send('gb', { orderId, text: `Same order ${i}` });
+    const error = await messaging
+      .send('gb', { orderId, text: 'Same order 6' }, { totalTimeoutMs: 300 })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitedError);
+    expect(error).toMatchObject({ delivery: 'not_sent', retryable: true });
+    expect((error as RateLimitedError).retryAfterMs).toBeGreaterThan(50_000);
+    expect(
+      sb.state.messages('gameboost', orderId).filter((m) => m.text === 'Same order 6'),
+    ).toEqual([]);
+
+    const other = sb.seed.gameboost.itemOrders.processing;
+    const result = await messaging.send('gb', { orderId: other, orderKind: 'item', text: 'Other' });
+    expect(result.message).toMatchObject({ orderId: String(other), text: 'Other' });
+    expect(sb.state.requests.filter((r) => r.status === 429)).toEqual([]);
+  });
+
   it('connections keep separate limiters: two API keys, two budgets', async () => {
     sb.reset();
     const vendor = sb.vendors.gameboost;

@@ -69,17 +69,26 @@ export const gameboostCapabilities: Capabilities = Object.freeze({
 } as const satisfies Capabilities);
 
 const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+const WRITE_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'];
+// Unanchored at the start: a base URL may carry a path prefix (a proxy, the sandbox).
+const ORDER_MESSAGES_PATH = /\/v2\/((?:account|item|currency)-orders\/[^/]+)\/messages\/?$/;
+
+/** The order a message send writes to: GameBoost limits writes per resource. */
+function sentOrderKey(request: Request): string | undefined {
+  if (!WRITE_METHODS.includes(request.method.toUpperCase())) return undefined;
+  return ORDER_MESSAGES_PATH.exec(new URL(request.url).pathname)?.[1];
+}
 
 /** From the spec's `x-rate-limit` (GameBoost "Rate limiting" page), per API key. */
 export const gameboostRateLimits: Readonly<Record<string, RateLimitRuleSpec>> = Object.freeze({
-  // Unanchored at the start: a base URL may carry a path prefix (a proxy, the sandbox).
-  chat: {
-    limit: 5,
-    windowMs: MINUTE,
-    match: { pathPattern: /\/v2\/(account|item|currency)-orders\/[^/]+\/messages\/?$/ },
-  },
-  writes: { limit: 500, windowMs: MINUTE, match: { methods: ['POST', 'PUT', 'PATCH', 'DELETE'] } },
+  chat: { limit: 5, windowMs: MINUTE, match: { pathPattern: ORDER_MESSAGES_PATH } },
+  writes: { limit: 500, windowMs: MINUTE, match: { methods: WRITE_METHODS } },
   reads: { limit: 1000, windowMs: MINUTE, match: { methods: ['GET', 'HEAD'] } },
+  // "Writes to the same resource": each order's sends get their own windows.
+  writesSameResource: { limit: 5, windowMs: MINUTE, key: sentOrderKey },
+  writesSameResourceHourly: { limit: 10, windowMs: HOUR, key: sentOrderKey },
 });
 
 type Ctx = AdapterContext<GameBoostClient>;
