@@ -45,14 +45,7 @@ function operationTable(spec) {
     for (const method of METHODS) {
       const op = item[method];
       if (!op) continue;
-      let body = op.requestBody;
-      if (body?.$ref) {
-        body = body.$ref
-          .split('/')
-          .slice(1)
-          .reduce((node, key) => node?.[key], spec);
-      }
-      const content = body?.content ?? {};
+      const content = resolve(spec, op.requestBody)?.content ?? {};
       const multipart = content['multipart/form-data'];
       const jsonParts = Object.entries(multipart?.encoding ?? {})
         .filter(([, enc]) => String(enc.contentType ?? '').includes('json'))
@@ -80,7 +73,7 @@ function operationTable(spec) {
   );
 }
 
-async function generate(name, api) {
+async function generate(api) {
   const specPath = path.join(root, api.root);
   const outFile = path.join(root, api['x-openapi-ts'].output);
   const spec = YAML.parse(await readFile(specPath, 'utf8'));
@@ -101,8 +94,8 @@ const apis = Object.entries(config.apis).filter(
   ([name]) => only.length === 0 || only.includes(name),
 );
 let stale = 0;
-for (const [name, api] of apis) {
-  for (const [file, text] of await generate(name, api)) {
+for (const [, api] of apis) {
+  for (const [file, text] of await generate(api)) {
     const rel = path.relative(root, file);
     const current = await readFile(file, 'utf8').catch(() => null);
     if (check) {

@@ -29,3 +29,15 @@ export function assertSafeBaseUrl(baseUrl: string, allowInsecureHttp = false): U
     `baseUrl must use https (got ${url.protocol}//${url.host}); plain http is allowed only for loopback hosts or with allowInsecureHttp: true`,
   );
 }
+
+/**
+ * For vendors whose operation paths already start with `/api`: a base URL ending in `/api` would
+ * send every call to `/api/api/...` and fail with 404s far from the cause. A value that is not
+ * an absolute URL passes here, for `assertSafeBaseUrl` to reject with a clearer message.
+ */
+export function assertNoApiSuffix(vendor: string, baseUrl: string, example: string): void {
+  if (!URL.canParse(baseUrl) || !/\/api\/?$/.test(new URL(baseUrl).pathname)) return;
+  throw new ConfigurationError(
+    `${vendor}: baseUrl must not end with /api (the operation paths already start with /api); use e.g. ${example}`,
+  );
+}

@@ -1,5 +1,10 @@
 export { bearer, type AuthPlacement } from './auth.js';
-export { assertSafeBaseUrl, ConfigurationError, isLoopbackHost } from './base-url.js';
+export {
+  assertNoApiSuffix,
+  assertSafeBaseUrl,
+  ConfigurationError,
+  isLoopbackHost,
+} from './base-url.js';
 export {
   clientSecrets,
   createVendorClient,
@@ -16,6 +21,7 @@ export {
   type MultipartEncoding,
 } from './multipart.js';
 export {
+  describeUrl,
   REDACTED,
   redactHeaders,
   redactUrl,
@@ -41,7 +47,6 @@ export {
 export {
   AMBIGUOUS_TRANSPORT_CODES,
   classifyTransportFailure,
-  describeUrl,
   isTransportError,
   TLS_REJECTION_CODES,
   TRANSIENT_CONNECT_CODES,

@@ -18,21 +18,27 @@ const severity = (level: LogLevel | 'silent'): number =>
 
 const nothing = (): void => {};
 
-export const silentLogger: Logger = {
-  debug: nothing,
-  info: nothing,
-  warn: nothing,
-  error: nothing,
-};
+type LineWriter = Logger[LogLevel];
+
+function loggerFrom(writerFor: (lineLevel: LogLevel) => LineWriter): Logger {
+  return {
+    debug: writerFor('debug'),
+    info: writerFor('info'),
+    warn: writerFor('warn'),
+    error: writerFor('error'),
+  };
+}
+
+export const silentLogger: Logger = loggerFrom(() => nothing);
 
 /** Drops every line below `level`; `'silent'` drops all of them. */
 export function withLevel(logger: Logger, level: LogLevel | 'silent'): Logger {
   const threshold = severity(level);
-  const pass = (lineLevel: LogLevel) =>
+  return loggerFrom((lineLevel) =>
     severity(lineLevel) >= threshold
-      ? (message: string, fields?: LogFields) => logger[lineLevel](message, fields)
-      : nothing;
-  return { debug: pass('debug'), info: pass('info'), warn: pass('warn'), error: pass('error') };
+      ? (message, fields) => logger[lineLevel](message, fields)
+      : nothing,
+  );
 }
 
 export type ConsoleSink = Pick<Console, LogLevel>;
@@ -42,14 +48,11 @@ export function consoleLogger(
   level: LogLevel | 'silent' = 'info',
   sink: ConsoleSink = console,
 ): Logger {
-  const write = (lineLevel: LogLevel) => (message: string, fields?: LogFields) => {
+  const written = loggerFrom((lineLevel) => (message, fields) => {
     if (fields === undefined) sink[lineLevel](message);
     else sink[lineLevel](message, fields);
-  };
-  return withLevel(
-    { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') },
-    level,
-  );
+  });
+  return withLevel(written, level);
 }
 
 /**
@@ -60,7 +63,7 @@ export function consoleLogger(
 export function scrubbingLogger(logger: Logger, secrets: readonly string[]): Logger {
   // Nothing is written, so there is nothing to scrub (and no per-call copying of fields).
   if (logger === silentLogger) return logger;
-  const write = (lineLevel: LogLevel) => (message: string, fields?: LogFields) => {
+  return loggerFrom((lineLevel) => (message, fields) => {
     try {
       const safeMessage = scrubSecrets(message, secrets);
       if (fields === undefined) logger[lineLevel](safeMessage);
@@ -68,8 +71,7 @@ export function scrubbingLogger(logger: Logger, secrets: readonly string[]): Log
     } catch {
       // a broken log sink is not the request's failure
     }
-  };
-  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
+  });
 }
 
 /** Response headers that carry the vendor's request id (SPP: X-Api-Identifier; GameBoost: X-GameBoost-Request-Id). */

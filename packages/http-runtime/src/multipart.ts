@@ -99,9 +99,10 @@ export function encodeMultipart(
 
   for (const [property, value] of Object.entries(body)) {
     const name = encoding.partNames?.[property] ?? property;
-    if (Array.isArray(value) && !encoding.jsonParts.includes(property)) {
+    const jsonPart = encoding.jsonParts.includes(property);
+    if (Array.isArray(value) && !jsonPart) {
       for (const item of value) addValue(name, item);
-    } else if (encoding.jsonParts.includes(property) && value !== undefined && value !== null) {
+    } else if (jsonPart && value !== undefined && value !== null) {
       addField(name, JSON.stringify(value), 'application/json');
     } else {
       addValue(name, value);

@@ -1,4 +1,4 @@
-import { REDACTED, scrubSecrets } from './redact.js';
+import { describeUrl, scrubSecrets, stripUrlQueries } from './redact.js';
 
 /**
  * Where a request failed on the wire:
@@ -126,21 +126,6 @@ export function classifyTransportFailure(error: unknown): TransportFailure | und
 }
 
 const secretsOf = new WeakMap<TransportError, readonly string[]>();
-
-/** Strips query strings from any URL inside free text: vendors put API keys in them. */
-export function stripUrlQueries(text: string): string {
-  return text.replace(/(https?:\/\/[^\s?#"'<>]+)\?[^\s#"'<>]*/gi, `$1?${REDACTED}`);
-}
-
-/** `origin + path` of a URL, never its query or credentials. */
-export function describeUrl(url: string, secrets: readonly string[] = []): string {
-  try {
-    const parsed = new URL(url);
-    return scrubSecrets(`${parsed.origin}${parsed.pathname}`, secrets);
-  } catch {
-    return '[invalid URL]';
-  }
-}
 
 export interface TransportErrorInit {
   readonly phase: TransportPhase;

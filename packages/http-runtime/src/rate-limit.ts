@@ -1,5 +1,5 @@
 import { ConfigurationError } from './base-url.js';
-import { serverRequestedWait } from './retry-after.js';
+import { quotaSpent, serverRequestedWait } from './retry-after.js';
 import { abortableSleep, type Sleep } from './timeout.js';
 
 export interface RateLimitRule {
@@ -211,7 +211,6 @@ export interface SlidingWindowRateLimiter extends RateLimiter {
  * than `limit` requests matching it finished in the last `windowMs` or are still in flight.
  * Create one per connection (per API key), since vendors count per key.
  */
-
 export function createRateLimiter(options: RateLimiterOptions = {}): SlidingWindowRateLimiter {
   const rules = [...(options.rules ?? [])];
   validate(rules);
@@ -363,8 +362,7 @@ export function createRateLimiter(options: RateLimiterOptions = {}): SlidingWind
     },
     observe(response, request) {
       if (!learn) return;
-      const remainingSpent = response.headers.get('x-ratelimit-remaining')?.trim() === '0';
-      if (response.status !== 429 && !remainingSpent) return;
+      if (response.status !== 429 && !quotaSpent(response.headers)) return;
       const t = now();
       const wait = serverRequestedWait(response, t);
       if (!wait || wait.ms <= 0) return;

@@ -35,6 +35,21 @@ export function redactUrl(url: string | URL): string {
   return parsed.toString();
 }
 
+/** `origin + path` of a URL, never its query or credentials: the URL an error message quotes. */
+export function describeUrl(url: string, secrets: readonly string[] = []): string {
+  try {
+    const parsed = new URL(url);
+    return scrubSecrets(`${parsed.origin}${parsed.pathname}`, secrets);
+  } catch {
+    return '[invalid URL]';
+  }
+}
+
+/** Strips query strings from any URL inside free text: vendors put API keys in them. */
+export function stripUrlQueries(text: string): string {
+  return text.replace(/(https?:\/\/[^\s?#"'<>]+)\?[^\s#"'<>]*/gi, `$1?${REDACTED}`);
+}
+
 export function redactHeaders(headers: Headers | Record<string, string>): Record<string, string> {
   const entries = headers instanceof Headers ? [...headers.entries()] : Object.entries(headers);
   const out: Record<string, string> = {};

@@ -109,7 +109,8 @@ interface ResolvedPolicy {
 }
 
 function positive(name: string, value: number | undefined): void {
-  if (value !== undefined && (!(value > 0) || Number.isNaN(value))) {
+  // `!(value > 0)` also catches NaN.
+  if (value !== undefined && !(value > 0)) {
     throw new ConfigurationError(
       `${name} must be a positive number of milliseconds (got ${value})`,
     );

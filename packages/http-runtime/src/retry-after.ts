@@ -6,6 +6,14 @@ export interface ServerWait {
   readonly source: ServerWaitSource;
 }
 
+/** A non-negative decimal number, surrounding whitespace allowed. */
+const DECIMAL = /^\s*\d+(\.\d+)?\s*$/;
+
+/** `X-RateLimit-Remaining: 0`: the server's quota is spent until its reset time. */
+export function quotaSpent(headers: Headers): boolean {
+  return headers.get('x-ratelimit-remaining')?.trim() === '0';
+}
+
 /** `Retry-After` is either delta-seconds or an HTTP-date (RFC 9110 §10.2.3). */
 export function parseRetryAfter(
   value: string | null | undefined,
@@ -34,7 +42,7 @@ export function parseRateLimitReset(
   value: string | null | undefined,
   nowMs: number,
 ): number | undefined {
-  if (value == null || !/^\s*\d+(\.\d+)?\s*$/.test(value)) return undefined;
+  if (value == null || !DECIMAL.test(value)) return undefined;
   const number = Number(value);
   if (number >= EPOCH_MILLISECONDS_FLOOR) return Math.max(0, Math.ceil(number - nowMs));
   if (number >= EPOCH_SECONDS_FLOOR) return Math.max(0, Math.ceil(number * 1000 - nowMs));
@@ -53,12 +61,12 @@ export function serverRequestedWait(
 ): ServerWait | undefined {
   const headers = response.headers;
   const retryAfterMs = headers.get('retry-after-ms');
-  if (retryAfterMs !== null && /^\s*\d+(\.\d+)?\s*$/.test(retryAfterMs)) {
+  if (retryAfterMs !== null && DECIMAL.test(retryAfterMs)) {
     return { ms: Math.ceil(Number(retryAfterMs)), source: 'retry-after-ms' };
   }
   const retryAfter = parseRetryAfter(headers.get('retry-after'), nowMs);
   if (retryAfter !== undefined) return { ms: retryAfter, source: 'retry-after' };
-  if (headers.get('x-ratelimit-remaining')?.trim() === '0') {
+  if (quotaSpent(headers)) {
     const reset = parseRateLimitReset(headers.get('x-ratelimit-reset'), nowMs);
     if (reset !== undefined) return { ms: reset, source: 'rate-limit-reset' };
   }

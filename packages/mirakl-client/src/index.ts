@@ -1,5 +1,6 @@
 import type { Client } from 'openapi-fetch';
 import {
+  assertNoApiSuffix,
   bearer,
   ConfigurationError,
   createVendorClient,
@@ -77,11 +78,8 @@ export function createMiraklClient(options: MiraklClientOptions): MiraklClient {
       throw new ConfigurationError('mirakl: give either baseUrl or instance');
     }
     baseUrl = miraklBaseUrl(instance);
-  } else if (/\/api\/?$/.test(new URL(baseUrl, 'https://placeholder.invalid').pathname)) {
-    // Every operation path starts with /api; a base URL ending in /api would call /api/api/...
-    throw new ConfigurationError(
-      'mirakl: baseUrl must not end with /api (operation paths include it)',
-    );
+  } else {
+    assertNoApiSuffix('mirakl', baseUrl, 'https://acme-prod.mirakl.net');
   }
   if (shopId !== undefined && !(Number.isSafeInteger(shopId) && shopId > 0)) {
     throw new ConfigurationError('mirakl: shopId must be a positive integer');

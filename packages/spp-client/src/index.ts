@@ -1,9 +1,9 @@
 import type { Client } from 'openapi-fetch';
 import {
+  assertNoApiSuffix,
   bearer,
   ConfigurationError,
   createVendorClient,
-  hasBlob,
   type CommonClientOptions,
 } from '@org/http-runtime';
 import type { components, paths } from './generated/schema.js';
@@ -54,23 +54,9 @@ export interface SppClientOptions extends CommonClientOptions {
 
 export type SppClient = Client<paths>;
 
-function pathnameOf(url: string): string {
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return ''; // not a URL at all: the shared runtime rejects it with a clearer message
-  }
-}
-
 function resolveBaseUrl(options: SppClientOptions): string {
   if (options.baseUrl !== undefined) {
-    // The spec's paths start with `/api`; a base URL ending in `/api` would send
-    // every request to `/api/api/...` and fail with 404s far from the cause.
-    if (/\/api\/?$/.test(pathnameOf(options.baseUrl))) {
-      throw new ConfigurationError(
-        'spp: baseUrl must not end with /api (the operation paths already start with /api); use e.g. https://example.spp.co',
-      );
-    }
+    assertNoApiSuffix('spp', options.baseUrl, 'https://example.spp.co');
     return options.baseUrl;
   }
   if (options.workspaceUrl !== undefined) return sppBaseUrl(options.workspaceUrl);
