@@ -10,7 +10,7 @@
  * Exits 1 if any check fails, after running all of them.
  */
 import { readBudgets } from './budgets.js';
-import { goodputSandboxOptions, runGoodputBench, type GoodputOptions } from './goodput.js';
+import { goodputSandboxOptions, QUICK_GOODPUT_OPTIONS, runGoodputBench } from './goodput.js';
 import { SIZE_LIMIT_CONFIG } from './paths.js';
 import { vendorPlans } from './plans.js';
 import { startRemoteSandbox } from './sandbox-process.js';
@@ -44,13 +44,7 @@ async function main(): Promise<void> {
     );
   }
 
-  const options: GoodputOptions = {
-    sppLimitPerSecond: 20,
-    sppMessages: 30,
-    gameboostTimeScale: 60,
-    gameboostMessages: 10,
-    concurrency: 8,
-  };
+  const options = QUICK_GOODPUT_OPTIONS;
   const sandbox = await startRemoteSandbox(goodputSandboxOptions(options));
   try {
     const results = await runGoodputBench(sandbox, vendorPlans(sandbox.info), options);

@@ -42,7 +42,7 @@ export function expandPath(
   });
 }
 
-export function urlOf(plan: VendorPlan, call: PlannedCall): string {
+function urlOf(plan: VendorPlan, call: PlannedCall): string {
   const query = new URLSearchParams();
   for (const [name, value] of Object.entries({ ...call.query, ...plan.query }))
     query.append(name, String(value));

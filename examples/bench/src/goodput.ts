@@ -28,8 +28,22 @@ export interface GoodputOptions {
   readonly concurrency: number;
 }
 
-export type GoodputVariant =
-  'naive raw fetch (no retry)' | 'facade, limit unknown' | 'facade, limit declared';
+/** In the order they run in each scenario. */
+const GOODPUT_VARIANTS = [
+  'naive raw fetch (no retry)',
+  'facade, limit unknown',
+  'facade, limit declared',
+] as const;
+export type GoodputVariant = (typeof GOODPUT_VARIANTS)[number];
+
+/** A short run of both scenarios: `pnpm bench --quick` and CI's budget check. */
+export const QUICK_GOODPUT_OPTIONS: GoodputOptions = {
+  sppLimitPerSecond: 20,
+  sppMessages: 30,
+  gameboostTimeScale: 60,
+  gameboostMessages: 10,
+  concurrency: 8,
+};
 
 export interface GoodputResult {
   readonly scenario: string;
@@ -230,76 +244,45 @@ export async function runGoodputBench(
     );
   };
 
-  const sppScenario = `SPP ${options.sppLimitPerSecond}/s`;
-  const sppLimit = { limit: options.sppLimitPerSecond, windowMs: 1000 };
-  const sppTargets: Target[] = [
-    { orderId: plans.spp.orderId, call: (text) => plans.spp.sendCalls(text)[0]! },
-  ];
-  const sppRun = { messages: options.sppMessages, concurrency: options.concurrency };
-  report(
-    await measure(
-      sandbox,
-      sppScenario,
-      'naive raw fetch (no retry)',
-      plans.spp,
-      sppTargets,
-      sppLimit,
-      { ...sppRun, rules: false },
-    ),
-  );
-  report(
-    await measure(sandbox, sppScenario, 'facade, limit unknown', plans.spp, sppTargets, sppLimit, {
-      ...sppRun,
-      rules: false,
-    }),
-  );
-  report(
-    await measure(sandbox, sppScenario, 'facade, limit declared', plans.spp, sppTargets, sppLimit, {
-      ...sppRun,
-      rules: { all: { limit: options.sppLimitPerSecond, windowMs: 1000 } },
-    }),
-  );
-
   const scale = options.gameboostTimeScale;
-  const gbScenario = `GameBoost 5/min ×${scale}`;
-  const gbLimit = { limit: 5, windowMs: 60_000 / scale };
-  const gbTargets = gameboostTargets(sandbox.info);
-  const gbRun = { messages: options.gameboostMessages, concurrency: options.concurrency };
-  report(
-    await measure(
-      sandbox,
-      gbScenario,
-      'naive raw fetch (no retry)',
-      plans.gameboost,
-      gbTargets,
-      gbLimit,
-      { ...gbRun, rules: false },
-    ),
-  );
-  report(
-    await measure(
-      sandbox,
-      gbScenario,
-      'facade, limit unknown',
-      plans.gameboost,
-      gbTargets,
-      gbLimit,
-      { ...gbRun, rules: false },
-    ),
-  );
-  report(
-    await measure(
-      sandbox,
-      gbScenario,
-      'facade, limit declared',
-      plans.gameboost,
-      gbTargets,
-      gbLimit,
-      {
-        ...gbRun,
-        rules: scaledGameboostRules(scale),
-      },
-    ),
-  );
+  const scenarios = [
+    {
+      name: `SPP ${options.sppLimitPerSecond}/s`,
+      plan: plans.spp,
+      targets: [
+        { orderId: plans.spp.orderId, call: (text: string) => plans.spp.sendCalls(text)[0]! },
+      ],
+      limit: { limit: options.sppLimitPerSecond, windowMs: 1000 },
+      messages: options.sppMessages,
+      declaredRules: { all: { limit: options.sppLimitPerSecond, windowMs: 1000 } },
+    },
+    {
+      name: `GameBoost 5/min ×${scale}`,
+      plan: plans.gameboost,
+      targets: gameboostTargets(sandbox.info),
+      limit: { limit: 5, windowMs: 60_000 / scale },
+      messages: options.gameboostMessages,
+      declaredRules: scaledGameboostRules(scale),
+    },
+  ];
+  for (const scenario of scenarios) {
+    for (const variant of GOODPUT_VARIANTS) {
+      report(
+        await measure(
+          sandbox,
+          scenario.name,
+          variant,
+          scenario.plan,
+          scenario.targets,
+          scenario.limit,
+          {
+            messages: scenario.messages,
+            concurrency: options.concurrency,
+            rules: variant === 'facade, limit declared' ? scenario.declaredRules : false,
+          },
+        ),
+      );
+    }
+  }
   return results;
 }

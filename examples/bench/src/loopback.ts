@@ -14,7 +14,7 @@ import { collectGarbage } from './gc.js';
 import { VENDORS, type Vendor } from './paths.js';
 import type { VendorPlan } from './plans.js';
 import type { RemoteSandbox } from './sandbox-process.js';
-import { percentile, ratioSpread, sorted, spread, type Spread } from './stats.js';
+import { percentile, ratioSpread, rotated, sorted, spread, type Spread } from './stats.js';
 
 export const LOOPBACK_TIERS = ['raw undici', 'raw fetch', 'vendor client', 'facade send'] as const;
 export type LoopbackTier = (typeof LOOPBACK_TIERS)[number];
@@ -112,10 +112,7 @@ export async function runLoopbackBench(
       const rounds: Record<LoopbackTier, TierRound>[] = [];
       for (let round = 0; round < options.rounds; round++) {
         const measured = {} as Record<LoopbackTier, TierRound>;
-        const tiers = LOOPBACK_TIERS.map(
-          (_, i) => LOOPBACK_TIERS[(i + round) % LOOPBACK_TIERS.length]!,
-        );
-        for (const tier of tiers) {
+        for (const tier of rotated(LOOPBACK_TIERS, round)) {
           await sandbox.reset();
           // Warm-up opens the keep-alive connections and lets the JIT settle; its messages are wiped.
           await drive(senders[tier], options.warmupSends, options.concurrency);

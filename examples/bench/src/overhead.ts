@@ -16,7 +16,7 @@ import { collectGarbage } from './gc.js';
 import { VENDORS, type Vendor } from './paths.js';
 import type { VendorPlan } from './plans.js';
 import { recordSend, replayFetch, type Recording } from './replay.js';
-import { ratioSpread, spread, type Spread } from './stats.js';
+import { ratioSpread, rotated, spread, type Spread } from './stats.js';
 
 export const OVERHEAD_TIERS = [
   'raw fetch (1 POST)',
@@ -90,7 +90,7 @@ function tasksFor(plan: VendorPlan): Record<OverheadTier, () => Promise<unknown>
 }
 
 /** Runs `work` with `globalThis.fetch` replaced, and puts the real one back whatever happens. */
-export async function withGlobalFetch<T>(
+async function withGlobalFetch<T>(
   stub: typeof globalThis.fetch,
   work: () => Promise<T>,
 ): Promise<T> {
@@ -118,10 +118,7 @@ async function measureRound(
   await withGlobalFetch(replayFetch(recording), async () => {
     const tasks = tasksFor(plan);
     // Tiers rotate between rounds too: the first task of a bench pays for a colder JIT.
-    const tiers = OVERHEAD_TIERS.map(
-      (_, i) => OVERHEAD_TIERS[(i + round) % OVERHEAD_TIERS.length]!,
-    );
-    for (const tier of tiers) {
+    for (const tier of rotated(OVERHEAD_TIERS, round)) {
       let start: NodeJS.CpuUsage | undefined;
       bench.add(tier, tasks[tier], {
         beforeAll: (mode) => {
@@ -163,8 +160,7 @@ export async function runOverheadBench(
   const perVendor = new Map<Vendor, RoundResult[]>();
   for (let round = 0; round < options.rounds; round++) {
     // Vendors rotate between rounds so none always runs first (on a cold JIT) or last.
-    const order = VENDORS.map((_, i) => VENDORS[(i + round) % VENDORS.length]!);
-    for (const vendor of order) {
+    for (const vendor of rotated(VENDORS, round)) {
       const result = await measureRound(plans[vendor], recordings[vendor], options, round);
       perVendor.set(vendor, [...(perVendor.get(vendor) ?? []), result]);
       log(

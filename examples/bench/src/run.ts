@@ -11,7 +11,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { readBudgets, writeBudgets, headroom } from './budgets.js';
 import { writeFormatted } from './format.js';
-import { goodputSandboxOptions, runGoodputBench, type GoodputOptions } from './goodput.js';
+import {
+  goodputSandboxOptions,
+  QUICK_GOODPUT_OPTIONS,
+  runGoodputBench,
+  type GoodputOptions,
+} from './goodput.js';
 import { runLoopbackBench, type LoopbackOptions } from './loopback.js';
 import { describeMachine } from './machine.js';
 import { recordAll, runOverheadBench, type OverheadOptions } from './overhead.js';
@@ -60,13 +65,7 @@ async function main(): Promise<void> {
     ? { rounds: 1, requestsPerRound: 40, warmupSends: 5, concurrency: 8 }
     : { rounds: 3, requestsPerRound: 300, warmupSends: 20, concurrency: 8 };
   const goodputOptions: GoodputOptions = args.quick
-    ? {
-        sppLimitPerSecond: 20,
-        sppMessages: 30,
-        gameboostTimeScale: 60,
-        gameboostMessages: 10,
-        concurrency: 8,
-      }
+    ? QUICK_GOODPUT_OPTIONS
     : {
         sppLimitPerSecond: 20,
         sppMessages: 100,

@@ -6,6 +6,14 @@ export interface Spread {
   readonly runs: number;
 }
 
+/**
+ * `list` started `by` places later, wrapping around: rounds rotate the order of what they
+ * measure, so no entry always runs first (on a colder JIT) or last.
+ */
+export function rotated<T>(list: readonly T[], by: number): T[] {
+  return list.map((_, i) => list[(i + by) % list.length]!);
+}
+
 export function sorted(values: readonly number[]): number[] {
   return [...values].sort((a, b) => a - b);
 }

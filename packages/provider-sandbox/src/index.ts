@@ -181,11 +181,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       { ...m.module.credentials, baseUrl: `${origin}${m.mountPath}` },
     ]),
   ) as unknown as SandboxVendors;
-  const seedIds = () =>
-    Object.fromEntries(
-      modules.map((m) => [m.name, m.seedIds(state.vendorState(m.name))]),
-    ) as unknown as SandboxSeed;
-  const seed = seedIds();
+  const seed = Object.fromEntries(
+    modules.map((m) => [m.name, m.seedIds(state.vendorState(m.name))]),
+  ) as unknown as SandboxSeed;
   const examples = Object.fromEntries(
     mounted.map((m) => [
       m.module.name,

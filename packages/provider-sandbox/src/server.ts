@@ -468,22 +468,24 @@ export function createRequestListener(config: SandboxServerConfig) {
       return;
     }
 
+    const recordViolation = (operationId: string, status: number, problems: string[]) => {
+      const violation: ResponseViolation = {
+        vendor,
+        operationId,
+        method,
+        path: subPath,
+        status,
+        problems,
+      };
+      config.violations.push(violation);
+      config.onViolation?.(violation);
+    };
+
     const finish = (reply: Reply, ctx: ReplyContext, checkAgainstSpec: boolean) => {
       const outgoing = render(reply, mounted.module.responseHeaders?.(ctx) ?? {});
       if (checkAgainstSpec && operation && config.validateResponses) {
         const problems = responseProblems(mounted.spec, operation, reply, outgoing.headers);
-        if (problems.length > 0) {
-          const violation: ResponseViolation = {
-            vendor,
-            operationId: operation.operationId,
-            method,
-            path: subPath,
-            status: reply.status,
-            problems,
-          };
-          config.violations.push(violation);
-          config.onViolation?.(violation);
-        }
+        if (problems.length > 0) recordViolation(operation.operationId, reply.status, problems);
       }
       if (fault?.drop === 'after-apply') {
         res.destroy();
@@ -564,18 +566,9 @@ export function createRequestListener(config: SandboxServerConfig) {
       try {
         reply = await handler(handlerCtx, config.state.vendorState(vendor));
       } catch (error) {
-        const violation: ResponseViolation = {
-          vendor,
-          operationId: operation.operationId,
-          method,
-          path: subPath,
-          status: 500,
-          problems: [
-            `the sandbox handler failed: ${error instanceof Error ? error.message : String(error)}`,
-          ],
-        };
-        config.violations.push(violation);
-        config.onViolation?.(violation);
+        recordViolation(operation.operationId, 500, [
+          `the sandbox handler failed: ${error instanceof Error ? error.message : String(error)}`,
+        ]);
         finish(mounted.module.errors.generic(ctx, 500), ctx, false);
         return;
       }

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import YAML from 'yaml';
-import type { UploadedFile, ValidationIssue } from './types.js';
+import { isUploadedFile, type UploadedFile, type ValidationIssue } from './types.js';
 
 type Json = Record<string, unknown>;
 
@@ -390,7 +390,7 @@ export function loadSpec(vendor: string, specsDir: string): CompiledSpec {
 // Deserialization: strings on the wire to the values the schema describes
 
 /** Types a schema admits, looking through `$ref`, `anyOf`, `oneOf` and `allOf`. */
-export function schemaTypes(spec: CompiledSpec, schema: Json, depth = 0): Set<string> {
+function schemaTypes(spec: CompiledSpec, schema: Json, depth = 0): Set<string> {
   const types = new Set<string>();
   if (depth > 16) return types;
   if (typeof schema.$ref === 'string')
@@ -478,10 +478,6 @@ export function readParameter(
     return parts.map((part) => deserializeScalar(spec, items, part));
   }
   return deserializeScalar(spec, schema, values[values.length - 1]!);
-}
-
-function isUploadedFile(value: unknown): value is UploadedFile {
-  return isObject(value) && value.bytes instanceof Uint8Array && typeof value.filename === 'string';
 }
 
 /**

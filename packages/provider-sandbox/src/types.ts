@@ -13,6 +13,16 @@ export interface UploadedFile {
   readonly bytes: Uint8Array;
 }
 
+/** True for a file part of a parsed form body (as opposed to a text field). */
+export function isUploadedFile(value: unknown): value is UploadedFile {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as UploadedFile).bytes instanceof Uint8Array &&
+    typeof (value as UploadedFile).filename === 'string'
+  );
+}
+
 /** One reason a request does not match the vendor's spec. */
 export interface ValidationIssue {
   readonly location: 'path' | 'query' | 'header' | 'body';

@@ -3,6 +3,7 @@
  * GameBoost backends use (`The message field is required.`). Vendors on other
  * stacks word their errors themselves from `ValidationIssue`.
  */
+import { reasonPhrase } from './faults.js';
 import type { ValidationIssue } from './types.js';
 
 /** Laravel shows `user_id` as "user id" and nested fields with dots. */
@@ -10,7 +11,7 @@ function attribute(issue: ValidationIssue): string {
   return (issue.field || issue.location).replace(/_/g, ' ');
 }
 
-export function laravelMessage(issue: ValidationIssue): string {
+function laravelMessage(issue: ValidationIssue): string {
   const name = attribute(issue);
   const limit = issue.limit;
   switch (issue.rule) {
@@ -76,4 +77,9 @@ export function laravelValidationBody(issues: readonly ValidationIssue[]): {
     message: more > 0 ? `${first} (and ${more} more error${more === 1 ? '' : 's'})` : first,
     errors,
   };
+}
+
+/** The message of Laravel's JSON error response for a status (`Server Error` for 500). */
+export function laravelStatusMessage(status: number): string {
+  return status === 500 ? 'Server Error' : reasonPhrase(status);
 }

@@ -6,8 +6,7 @@
  */
 import type { HandlerContext, Reply, ReplyContext, StoredMessage } from '../types.js';
 import { defineVendor } from '../types.js';
-import { reasonPhrase } from '../faults.js';
-import { laravelValidationBody } from '../wording.js';
+import { laravelStatusMessage, laravelValidationBody } from '../wording.js';
 
 export type GameBoostOrderKind = 'account' | 'item' | 'currency';
 
@@ -317,7 +316,7 @@ export const gameboost = defineVendor<GameBoostState, GameBoostCredentials, Game
     }),
     generic: (ctx, status, message) => ({
       status,
-      body: errorBody(ctx, message ?? (status === 500 ? 'Server Error' : reasonPhrase(status))),
+      body: errorBody(ctx, message ?? laravelStatusMessage(status)),
     }),
   },
   example: (baseUrl, seed) =>

@@ -12,7 +12,7 @@ import type {
   UploadedFile,
   ValidationIssue,
 } from '../types.js';
-import { defineVendor } from '../types.js';
+import { defineVendor, isUploadedFile } from '../types.js';
 import { reasonPhrase } from '../faults.js';
 
 export const MIRAKL_LIMITS = {
@@ -163,7 +163,7 @@ function addMessage(
   to: Participant[],
   body: string,
   created: Date,
-  files: readonly { name: string; contentType: string; bytes: Uint8Array }[] = [],
+  files: readonly Pick<UploadedFile, 'filename' | 'contentType' | 'bytes'>[] = [],
 ): ThreadMessage {
   const message: ThreadMessage = {
     id: uuid('9f2c1a3e-5b7d-4e8f-9a0b', ++state.counters.message),
@@ -177,7 +177,7 @@ function addMessage(
     const id = uuid('5d7a1f0e-2c3b-4a5d-8e9f', ++state.counters.attachment);
     state.attachments.set(id, {
       id,
-      name: file.name,
+      name: file.filename,
       size: file.bytes.byteLength,
       contentType: file.contentType,
       bytes: file.bytes,
@@ -229,7 +229,7 @@ function seed(): MiraklState {
   const invoice = new TextEncoder().encode('%PDF-1.4\n% sandbox invoice for SANDBOX-1001\n%%EOF\n');
   addMessage(state, thread, jane, [SHOP], 'Where is my order?', at(0));
   addMessage(state, thread, SHOP, [jane], 'It ships tomorrow; the invoice is attached.', at(5), [
-    { name: 'invoice.pdf', contentType: 'application/pdf', bytes: invoice },
+    { filename: 'invoice.pdf', contentType: 'application/pdf', bytes: invoice },
   ]);
   addMessage(state, thread, jane, [SHOP, OPERATOR], 'Thank you!', at(10));
 
@@ -267,7 +267,7 @@ function seed(): MiraklState {
     'Photos of the damaged parcel.',
     at(300),
     Array.from({ length: MIRAKL_LIMITS.maxAttachmentsPerEntity - 1 }, (_, i) => ({
-      name: `photo-${i + 1}.png`,
+      filename: `photo-${i + 1}.png`,
       contentType: 'image/png',
       bytes: pixel,
     })),
@@ -308,6 +308,11 @@ function seed(): MiraklState {
 function attachmentResource(state: MiraklState, id: string) {
   const a = state.attachments.get(id)!;
   return { id: a.id, name: a.name, size: a.size };
+}
+
+/** The author of a stored message, in the vendor-neutral view. */
+function authorOf(p: Participant): StoredMessage['author'] {
+  return { kind: p.type.toLowerCase(), ...(p.id ? { id: p.id } : {}), name: p.display_name };
 }
 
 function senderResource(p: Participant) {
@@ -381,14 +386,6 @@ function shopProblem(ctx: HandlerContext): Reply | undefined {
   return shopId === undefined || shopId === SHOP_ID
     ? undefined
     : error(403, `You are not allowed to access shop ${String(shopId)}`);
-}
-
-function isUploadedFile(value: unknown): value is UploadedFile {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as UploadedFile).bytes instanceof Uint8Array
-  );
 }
 
 /** The message-size and attachment-count rules shared by M12 and OR43. */
@@ -588,7 +585,7 @@ function replyToThread(ctx: HandlerContext, state: MiraklState): Reply {
     recipients(order, input.to),
     input.body,
     ctx.now,
-    files.map((f) => ({ name: f.filename, contentType: f.contentType, bytes: f.bytes })),
+    files,
   );
   return { status: 201, body: { message_id: message.id, thread_id: thread.id } };
 }
@@ -642,7 +639,7 @@ function createOrderThread(ctx: HandlerContext, state: MiraklState): Reply {
     ),
     input.body,
     ctx.now,
-    files.map((f) => ({ name: f.filename, contentType: f.contentType, bytes: f.bytes })),
+    files,
   );
   return { status: 201, body: { message_id: message.id, thread_id: thread.id } };
 }
@@ -752,10 +749,7 @@ function describe(issues: readonly ValidationIssue[]): string {
   return issues
     .map((issue) => {
       const field = issue.field || (issue.location === 'body' ? 'request body' : issue.location);
-      if (issue.rule === 'required') return `${field} is required`;
-      if (issue.rule === 'content-type' || issue.rule === 'json' || issue.rule === 'body')
-        return issue.message;
-      return issue.message;
+      return issue.rule === 'required' ? `${field} is required` : issue.message;
     })
     .join(', ');
 }
@@ -795,11 +789,7 @@ export const mirakl = defineVendor<MiraklState, MiraklCredentials, MiraklSeed>({
           threadId: thread.id,
           text: m.body,
           createdAt: m.date_created,
-          author: {
-            kind: m.from.type.toLowerCase(),
-            ...(m.from.id ? { id: m.from.id } : {}),
-            name: m.from.display_name,
-          },
+          author: authorOf(m.from),
           attachments: m.attachmentIds.map((id) => attachmentResource(state, id)),
           raw: messageResource(state, m),
         });
@@ -813,11 +803,7 @@ export const mirakl = defineVendor<MiraklState, MiraklCredentials, MiraklSeed>({
         orderId: m.order_id,
         text: m.body,
         createdAt: m.date_created,
-        author: {
-          kind: m.from.type.toLowerCase(),
-          ...(m.from.id ? { id: m.from.id } : {}),
-          name: m.from.display_name,
-        },
+        author: authorOf(m.from),
         raw: legacyResource(m, state.orders),
       });
     }

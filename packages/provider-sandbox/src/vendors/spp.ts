@@ -4,10 +4,9 @@
  * (400 for input that breaks the documented schema, 422 for Laravel rules beyond it
  * such as an unknown `user_id`), `X-Api-Identifier`/`X-Api-Version` headers.
  */
-import { reasonPhrase } from '../faults.js';
-import type { HandlerContext, Reply, ReplyContext, StoredMessage, UploadedFile } from '../types.js';
-import { defineVendor } from '../types.js';
-import { laravelValidationBody } from '../wording.js';
+import type { HandlerContext, Reply, ReplyContext, StoredMessage } from '../types.js';
+import { defineVendor, isUploadedFile } from '../types.js';
+import { laravelStatusMessage, laravelValidationBody } from '../wording.js';
 
 interface SppUser {
   id: number;
@@ -313,14 +312,6 @@ function createOrderMessage(ctx: HandlerContext, state: SppState): Reply {
   return { status: 201, body: messageResource(ctx, state, message) };
 }
 
-function isUploadedFile(value: unknown): value is UploadedFile {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as UploadedFile).bytes instanceof Uint8Array
-  );
-}
-
 function deleteOrderMessage(ctx: HandlerContext, state: SppState): Reply {
   const id = ctx.pathParams.message as number;
   const index = state.messages.findIndex((m) => m.id === id);
@@ -328,10 +319,6 @@ function deleteOrderMessage(ctx: HandlerContext, state: SppState): Reply {
   state.messages.splice(index, 1);
   return { status: 204 };
 }
-
-const genericMessage = (status: number, message?: string) =>
-  message ??
-  (status === 500 ? 'Server Error' : status === 413 ? 'Payload Too Large' : reasonPhrase(status));
 
 export const spp = defineVendor<SppState, SppCredentials, SppSeed>({
   name: 'spp',
@@ -401,7 +388,7 @@ export const spp = defineVendor<SppState, SppCredentials, SppSeed>({
     }),
     generic: (_ctx, status, message) => ({
       status,
-      body: { message: genericMessage(status, message) },
+      body: { message: message ?? laravelStatusMessage(status) },
     }),
   },
   example: (baseUrl, seed) =>
