@@ -1,3 +1,5 @@
+import { ERROR_KINDS, type ErrorKind } from '@org/order-messaging';
+
 /**
  * Process exit codes, one per kind of failure, so scripts can branch on what
  * went wrong without parsing messages. The numbers are part of the public
@@ -43,21 +45,8 @@ export const EXIT_CODES = {
 
 export type ExitReason = keyof typeof EXIT_CODES;
 
-/** Error kinds of `@org/order-messaging`, each mapped to its own exit code. */
-export const ERROR_KINDS = [
-  'validation',
-  'authentication',
-  'permission',
-  'not_found',
-  'invalid_order_state',
-  'rate_limited',
-  'vendor_server',
-  'network',
-  'timeout',
-  'unsupported',
-] as const;
-
-export type ErrorKind = (typeof ERROR_KINDS)[number];
+// Each of the facade's kinds has its own exit code: `EXIT_CODES[kind]` below does not compile otherwise.
+export { ERROR_KINDS, type ErrorKind };
 
 export function isErrorKind(value: unknown): value is ErrorKind {
   return typeof value === 'string' && (ERROR_KINDS as readonly string[]).includes(value);

@@ -3,12 +3,7 @@
  * vendor's mapping.
  */
 import type { RateLimitRuleSpec } from '@org/http-runtime';
-import {
-  describeAdapter,
-  type ConnectionOptions,
-  type OrderMessagingAdapterV1,
-  type RuntimeSettings,
-} from './adapter.js';
+import type { ConnectionOptions, OrderMessagingAdapterV1, RuntimeSettings } from './adapter.js';
 
 /** The options the vendor client factories take, out of a connection's options. */
 export function clientOptionsOf(options: ConnectionOptions) {
@@ -42,13 +37,17 @@ export function rateLimitsOf(
 
 /**
  * Finishes an adapter object: printable without its credentials (they stay in the
- * factory's closure) and frozen, so one connection cannot alter another's adapter.
+ * factory's closure, and `util.inspect`, `JSON.stringify` and error output show only the
+ * vendor) and frozen, so one connection cannot alter another's adapter.
  */
 export function sealAdapter<A extends OrderMessagingAdapterV1<any, any>>(adapter: A): A {
-  const face = describeAdapter(adapter);
-  Object.defineProperty(adapter, 'toJSON', { value: face.toJSON, enumerable: false });
+  const { specificationVersion, vendor } = adapter;
+  Object.defineProperty(adapter, 'toJSON', {
+    value: () => ({ specificationVersion, vendor }),
+    enumerable: false,
+  });
   Object.defineProperty(adapter, Symbol.for('nodejs.util.inspect.custom'), {
-    value: face[Symbol.for('nodejs.util.inspect.custom')],
+    value: () => `OrderMessagingAdapter(${vendor})`,
     enumerable: false,
   });
   return Object.freeze(adapter);

@@ -186,15 +186,3 @@ export type ClientOf<A> = A extends OrderMessagingAdapterV1<infer C, unknown> ? 
 export type RawOf<A> = A extends OrderMessagingAdapterV1<unknown, infer R> ? R : never;
 
 export const ADAPTER_SPECIFICATION_VERSIONS: readonly string[] = ['v1'];
-
-/**
- * Keeps the connection's credentials out of `util.inspect`, `JSON.stringify` and error output:
- * adapters hold them in closures, and this gives the adapter object a printable face.
- */
-export function describeAdapter(adapter: { vendor: VendorName; capabilities: Capabilities }) {
-  const face = () => ({ specificationVersion: 'v1', vendor: adapter.vendor });
-  return {
-    toJSON: face,
-    [Symbol.for('nodejs.util.inspect.custom')]: () => `OrderMessagingAdapter(${adapter.vendor})`,
-  };
-}

@@ -13,15 +13,11 @@ import {
 } from '@org/http-runtime';
 import type { ErrorHint, HttpFailure } from './adapter.js';
 import {
-  AuthenticationError,
-  InvalidOrderStateError,
+  ERROR_CLASSES,
   NetworkError,
-  NotFoundError,
   OrderMessagingError,
-  PermissionError,
   RateLimitedError,
   TimeoutError,
-  UnsupportedOperationError,
   ValidationError,
   VendorServerError,
   type Delivery,
@@ -56,27 +52,13 @@ export function makeError(
         field: field ?? 'request',
         reason: reason ?? 'invalid',
       });
-    case 'authentication':
-      return new AuthenticationError(message, common);
-    case 'permission':
-      return new PermissionError(message, common);
-    case 'not_found':
-      return new NotFoundError(message, common);
-    case 'invalid_order_state':
-      return new InvalidOrderStateError(message, common);
     case 'rate_limited':
       return new RateLimitedError(message, {
         ...common,
         ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
       });
-    case 'vendor_server':
-      return new VendorServerError(message, common);
-    case 'network':
-      return new NetworkError(message, common);
-    case 'timeout':
-      return new TimeoutError(message, common);
-    case 'unsupported':
-      return new UnsupportedOperationError(message, common);
+    default:
+      return new ERROR_CLASSES[kind](message, common);
   }
 }
 

@@ -262,19 +262,25 @@ export class UnsupportedOperationError extends OrderMessagingError {
   }
 }
 
-for (const builtIn of [
-  OrderMessagingError,
-  ValidationError,
-  AuthenticationError,
-  PermissionError,
-  NotFoundError,
-  InvalidOrderStateError,
-  RateLimitedError,
-  VendorServerError,
-  NetworkError,
-  TimeoutError,
-  UnsupportedOperationError,
-]) {
+/**
+ * The class that stands for each kind. The type makes a kind without its class (or a class
+ * under the wrong kind) a compile error, so cross-copy `instanceof` and `makeError` cover
+ * every kind.
+ */
+export const ERROR_CLASSES = {
+  validation: ValidationError,
+  authentication: AuthenticationError,
+  permission: PermissionError,
+  not_found: NotFoundError,
+  invalid_order_state: InvalidOrderStateError,
+  rate_limited: RateLimitedError,
+  vendor_server: VendorServerError,
+  network: NetworkError,
+  timeout: TimeoutError,
+  unsupported: UnsupportedOperationError,
+} as const satisfies { readonly [K in ErrorKind]: { readonly errorKind: K } };
+
+for (const builtIn of [OrderMessagingError, ...Object.values(ERROR_CLASSES)]) {
   BUILT_IN_CLASSES.add(builtIn);
 }
 

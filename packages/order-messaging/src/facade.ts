@@ -128,7 +128,8 @@ interface Connection {
   readonly logger: Logger;
   readonly scope: ErrorScope;
   readonly settings: RuntimeSettings;
-  readonly baseFetch: FetchFunction | undefined;
+  /** The connection's retry and timeouts, before any call's own. */
+  readonly policy: CallPolicy;
 }
 
 /**
@@ -153,8 +154,10 @@ function bindSignal(base: FetchFunction | undefined, onAttempt?: (request: Reque
   };
 }
 
-function mergeSettings(...layers: (RuntimeSettings | CallSettings | undefined)[]) {
-  const merged: { retry?: RetrySettings; timeoutMs?: number; totalTimeoutMs?: number } = {};
+type CallPolicy = Pick<CallSettings, 'retry' | 'timeoutMs' | 'totalTimeoutMs'>;
+
+function mergeSettings(...layers: (RuntimeSettings | CallSettings | undefined)[]): CallPolicy {
+  const merged: CallPolicy = {};
   for (const layer of layers) {
     if (!layer) continue;
     if (layer.retry !== undefined) {
@@ -231,29 +234,36 @@ export function createOrderMessaging<const C extends Record<string, AnyAdapter>>
         Object.entries(adapter.settings).filter(([, value]) => value !== undefined),
       ),
     };
-    const logger = scrubbingLogger(settings.logger ?? silentLogger, secrets);
-    const limiter = createRateLimiter({ rules: rateLimitRules(adapter.rateLimits) });
-    const baseFetch = settings.fetch;
-    const connectionFetch = createResilientFetch({
-      fetch: bindSignal(baseFetch),
-      rateLimiter: limiter,
-      logger: settings.logger,
-      secrets,
-      vendor: adapter.vendor,
-      connection: name,
-      totalTimeoutMs: DEFAULT_TOTAL_TIMEOUT_MS,
-      ...mergeSettings(settings),
-    });
-    const client = adapter.createClient({ fetch: connectionFetch });
-    connections.set(name, {
+    const connection: Omit<Connection, 'client'> = {
       name,
       adapter,
-      client,
-      limiter,
-      logger,
+      limiter: createRateLimiter({ rules: rateLimitRules(adapter.rateLimits) }),
+      logger: scrubbingLogger(settings.logger ?? silentLogger, secrets),
       scope: { vendor: adapter.vendor, connection: name, secrets },
       settings,
-      baseFetch,
+      policy: mergeSettings(settings),
+    };
+    const client = adapter.createClient({ fetch: resilientFetchOf(connection, connection.policy) });
+    connections.set(name, { ...connection, client });
+  }
+
+  /** A fetch on the connection's limiter with `policy`; `onAttempt` sees each attempt's request. */
+  function resilientFetchOf(
+    connection: Omit<Connection, 'client'>,
+    policy: CallPolicy,
+    onAttempt?: (request: Request) => void,
+    signal?: AbortSignal,
+  ): ResilientFetch {
+    return createResilientFetch({
+      fetch: bindSignal(connection.settings.fetch, onAttempt),
+      rateLimiter: connection.limiter,
+      logger: connection.settings.logger,
+      secrets: connection.scope.secrets,
+      vendor: connection.adapter.vendor,
+      connection: connection.name,
+      totalTimeoutMs: DEFAULT_TOTAL_TIMEOUT_MS,
+      ...policy,
+      ...(signal ? { signal } : {}),
     });
   }
 
@@ -305,24 +315,18 @@ export function createOrderMessaging<const C extends Record<string, AnyAdapter>>
     tracker: CallTracker,
   ) {
     const { adapter, scope } = connection;
-    const policy = mergeSettings(connection.settings, settings);
-    const callFetch: ResilientFetch = createResilientFetch({
-      fetch: bindSignal(connection.baseFetch, (request) => {
+    const callFetch = resilientFetchOf(
+      connection,
+      mergeSettings(connection.policy, settings),
+      (request) => {
         tracker.attempts += 1;
         if (WRITE_METHODS.has(request.method.toUpperCase())) {
           tracker.writeAttempts += 1;
           tracker.lastWrite = { method: request.method.toUpperCase(), url: redactUrl(request.url) };
         }
-      }),
-      rateLimiter: connection.limiter,
-      logger: connection.settings.logger,
-      secrets: scope.secrets,
-      vendor: adapter.vendor,
-      connection: connection.name,
-      totalTimeoutMs: DEFAULT_TOTAL_TIMEOUT_MS,
-      ...policy,
-      ...(settings?.signal ? { signal: settings.signal } : {}),
-    });
+      },
+      settings?.signal,
+    );
     const init: CallInit = {
       fetch: callFetch,
       ...(settings?.signal ? { signal: settings.signal } : {}),
@@ -394,17 +398,29 @@ export function createOrderMessaging<const C extends Record<string, AnyAdapter>>
     return ctx;
   }
 
+  /** `what` follows "<connection>: <vendor> ". */
+  function unsupported(connection: Connection, what: string): UnsupportedOperationError {
+    const { vendor } = connection.adapter;
+    return new UnsupportedOperationError(`${connection.name}: ${vendor} ${what}`, {
+      vendor,
+      connection: connection.name,
+      delivery: 'not_sent',
+    });
+  }
+
   function checkCapability(connection: Connection, operation: 'list' | 'send'): void {
     if (!connection.adapter.capabilities[operation]) {
-      throw new UnsupportedOperationError(
-        `${connection.name}: ${connection.adapter.vendor} does not support ${operation}`,
-        {
-          vendor: connection.adapter.vendor,
-          connection: connection.name,
-          delivery: 'not_sent',
-        },
-      );
+      throw unsupported(connection, `does not support ${operation}`);
     }
+  }
+
+  /** The shared checks, then the adapter's own (which read fields, so only on an object). */
+  function checkSendRequest(connection: Connection, request: SendRequest): void {
+    const { adapter } = connection;
+    rejectIssues(connection, [
+      ...validateSend(request, adapter.capabilities),
+      ...(isObject(request) ? (adapter.validate?.(request, 'send') ?? []) : []),
+    ]);
   }
 
   async function* listMessages(
@@ -433,10 +449,7 @@ export function createOrderMessaging<const C extends Record<string, AnyAdapter>>
     async send(name, request, settings) {
       const connection = connectionOf(name);
       const { adapter } = connection;
-      rejectIssues(connection, [
-        ...validateSend(request, adapter.capabilities),
-        ...(isObject(request) ? (adapter.validate?.(request, 'send') ?? []) : []),
-      ]);
+      checkSendRequest(connection, request);
       checkCapability(connection, 'send');
       const tracker: CallTracker = { attempts: 0, writeAttempts: 0 };
       const ctx = contextFor(connection, settings, tracker);
@@ -480,15 +493,9 @@ export function createOrderMessaging<const C extends Record<string, AnyAdapter>>
     async findSent(name, request, options) {
       const connection = connectionOf(name);
       const { adapter } = connection;
-      rejectIssues(connection, [
-        ...validateSend(request, adapter.capabilities),
-        ...(isObject(request) ? (adapter.validate?.(request, 'send') ?? []) : []),
-      ]);
+      checkSendRequest(connection, request);
       if (!adapter.findSent || adapter.capabilities.reconcile === 'none') {
-        throw new UnsupportedOperationError(
-          `${connection.name}: ${adapter.vendor} cannot list messages to find a sent one`,
-          { vendor: adapter.vendor, connection: connection.name, delivery: 'not_sent' },
-        );
+        throw unsupported(connection, 'cannot list messages to find a sent one');
       }
       const since = options.since;
       const ctx = contextFor(connection, options, { attempts: 0, writeAttempts: 0 });
@@ -518,15 +525,12 @@ export function createOrderMessaging<const C extends Record<string, AnyAdapter>>
       }
       rejectIssues(connection, issues);
       if (!adapter.capabilities.attachmentDownload || !adapter.downloadAttachment) {
-        throw new UnsupportedOperationError(
-          `${connection.name}: ${adapter.vendor} attachments cannot be downloaded through the facade`,
-          { vendor: adapter.vendor, connection: connection.name, delivery: 'not_sent' },
-        );
+        throw unsupported(connection, 'attachments cannot be downloaded through the facade');
       }
       const ctx = contextFor(connection, settings, { attempts: 0, writeAttempts: 0 });
       const stream = await adapter.downloadAttachment(id as string, ctx);
-      const tooLarge = (actual: number) => {
-        const error = new ValidationError(
+      const tooLarge = (actual: number) =>
+        new ValidationError(
           `${connection.name}: attachment ${id} is larger than maxBytes (${maxBytes})`,
           {
             vendor: adapter.vendor,
@@ -538,8 +542,6 @@ export function createOrderMessaging<const C extends Record<string, AnyAdapter>>
             delivery: 'not_sent',
           },
         );
-        return error;
-      };
       if (stream.declaredBytes !== undefined && stream.declaredBytes > maxBytes) {
         await stream.body?.cancel().catch(() => {});
         throw tooLarge(stream.declaredBytes);

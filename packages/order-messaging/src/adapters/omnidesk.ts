@@ -24,6 +24,7 @@ import type {
 } from '../adapter.js';
 import {
   clientOptionsOf,
+  isoDate,
   isRecord,
   rateLimitsOf,
   runtimeSettingsOf,
@@ -115,10 +116,7 @@ function createOmnideskAdapter(options: OmnideskConnectionOptions): OmnideskAdap
   function parseTime(value: unknown): Date | undefined {
     if (typeof value !== 'string') return undefined;
     const match = OMNIDESK_TIME.exec(value.trim());
-    if (!match) {
-      const iso = Date.parse(value);
-      return Number.isNaN(iso) ? undefined : new Date(iso);
-    }
+    if (!match) return isoDate(value);
     const [, y, mo, d, h, mi, s] = match.map(Number) as [
       number,
       number,
