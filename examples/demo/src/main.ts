@@ -18,33 +18,7 @@ import { gameboost } from '@org/order-messaging/gameboost';
 import { mirakl } from '@org/order-messaging/mirakl';
 import { omnidesk } from '@org/order-messaging/omnidesk';
 import { spp } from '@org/order-messaging/spp';
-import {
-  startSandbox,
-  type GameBoostCredentials,
-  type GameBoostSeed,
-  type MiraklCredentials,
-  type MiraklSeed,
-  type OmnideskCredentials,
-  type OmnideskSeed,
-  type Sandbox,
-  type SppCredentials,
-  type SppSeed,
-} from '@org/provider-sandbox';
-
-// `Sandbox['vendors']` / `Sandbox['seed']` do not resolve per vendor in the sandbox's
-// declarations (they come out as `never`); its exported interfaces describe them.
-interface SandboxVendors {
-  mirakl: MiraklCredentials & { baseUrl: string };
-  spp: SppCredentials & { baseUrl: string };
-  omnidesk: OmnideskCredentials & { baseUrl: string };
-  gameboost: GameBoostCredentials & { baseUrl: string };
-}
-interface SandboxSeed {
-  mirakl: MiraklSeed;
-  spp: SppSeed;
-  omnidesk: OmnideskSeed;
-  gameboost: GameBoostSeed;
-}
+import { startSandbox, type Sandbox } from '@org/provider-sandbox';
 
 export type DemoConnection = 'mirakl' | 'spp' | 'omnidesk' | 'gameboost';
 
@@ -75,7 +49,7 @@ export interface DemoOptions {
 }
 
 function connect(sandbox: Sandbox) {
-  const vendors = sandbox.vendors as unknown as SandboxVendors;
+  const { vendors } = sandbox;
   return createOrderMessaging({
     connections: {
       mirakl: mirakl({
@@ -93,7 +67,7 @@ function connect(sandbox: Sandbox) {
 
 /** One message per vendor, on a seeded order of the sandbox. */
 export function demoSteps(sandbox: Sandbox): DemoStep[] {
-  const seed = sandbox.seed as unknown as SandboxSeed;
+  const { seed } = sandbox;
   const packingSlip = new TextEncoder().encode(
     'Packing slip\nOrder SANDBOX-1001-A\n1 x Espresso machine\n',
   );

@@ -1,37 +1,6 @@
-import {
-  startSandbox,
-  type GameBoostCredentials,
-  type GameBoostSeed,
-  type MiraklCredentials,
-  type MiraklSeed,
-  type OmnideskCredentials,
-  type OmnideskSeed,
-  type Sandbox,
-  type SppCredentials,
-  type SppSeed,
-} from '@org/provider-sandbox';
+import { startSandbox, type Sandbox } from '@org/provider-sandbox';
 import type { ConnectionSettings } from './connections.js';
 import type { VendorName } from './vendors.js';
-
-// `Sandbox['vendors']` and `Sandbox['seed']` are typed per vendor through conditional types
-// that resolve to `never` (so anything would type-check); the exported per-vendor interfaces
-// say what is really there.
-type WithBaseUrl<T> = T & { readonly baseUrl: string };
-interface SandboxVendorsView {
-  mirakl: WithBaseUrl<MiraklCredentials>;
-  spp: WithBaseUrl<SppCredentials>;
-  omnidesk: WithBaseUrl<OmnideskCredentials>;
-  gameboost: WithBaseUrl<GameBoostCredentials>;
-}
-interface SandboxSeedView {
-  mirakl: MiraklSeed;
-  spp: SppSeed;
-  omnidesk: OmnideskSeed;
-  gameboost: GameBoostSeed;
-}
-export const sandboxVendors = (sandbox: Sandbox) =>
-  sandbox.vendors as unknown as SandboxVendorsView;
-export const sandboxSeed = (sandbox: Sandbox) => sandbox.seed as unknown as SandboxSeedView;
 
 /** The `--sandbox` mode: the provider sandbox in this process, on an ephemeral loopback port. */
 export interface EmbeddedSandbox {
@@ -44,7 +13,7 @@ export interface EmbeddedSandbox {
 
 /** Connection settings that reach `sandbox`'s fake of each vendor with its public sandbox credentials. */
 export function sandboxConnection(sandbox: Sandbox, vendor: VendorName): ConnectionSettings {
-  const vendors = sandboxVendors(sandbox);
+  const { vendors } = sandbox;
   switch (vendor) {
     case 'mirakl': {
       const { baseUrl, apiKey, shopId } = vendors.mirakl;
@@ -66,7 +35,7 @@ export function sandboxConnection(sandbox: Sandbox, vendor: VendorName): Connect
 }
 
 export function sandboxExampleOrder(sandbox: Sandbox, vendor: VendorName): string {
-  const seed = sandboxSeed(sandbox);
+  const { seed } = sandbox;
   switch (vendor) {
     case 'mirakl':
       return seed.mirakl.orderWithThread;
