@@ -32,6 +32,7 @@ import {
   stringId,
   unixSecondsDate,
 } from '../adapter-kit.js';
+import { defineVendor, stringSetting } from '../vendor-descriptor.js';
 import { firstFieldError, vendorMessage } from '../error-mapping.js';
 import type {
   AuthorKind,
@@ -283,3 +284,32 @@ export const gameboost = Object.assign(createGameBoostAdapter, {
   rateLimits: gameboostRateLimits,
 });
 export default gameboost;
+
+/** GameBoost as data: settings (flags, env), sandbox wiring, capabilities. */
+export const gameboostVendor = /* @__PURE__ */ defineVendor({
+  name: 'gameboost',
+  title: 'GameBoost',
+  createAdapter: createGameBoostAdapter,
+  capabilities: gameboostCapabilities,
+  settings: [
+    { key: 'token', placeholder: '<token>', description: 'Partner API key', secret: true },
+    {
+      key: 'baseUrl',
+      placeholder: '<url>',
+      description: 'base URL (default https://api.gameboost.com)',
+    },
+  ],
+  requirements: [{ anyOf: ['token'] }],
+  toOptions(values): GameBoostConnectionOptions {
+    const baseUrl = stringSetting(values, 'baseUrl');
+    return { ...(baseUrl ? { baseUrl } : {}), token: stringSetting(values, 'token')! };
+  },
+  sandbox: {
+    settings: (access) => ({
+      baseUrl: access['baseUrl'] as string,
+      token: access['token'] as string,
+    }),
+    exampleOrder: (seed) =>
+      (seed as { accountOrders: { processing: string } }).accountOrders.processing,
+  },
+});

@@ -32,6 +32,7 @@ import {
   runtimeSettingsOf,
   sealAdapter,
 } from '../adapter-kit.js';
+import { defineVendor, integerSetting, stringSetting } from '../vendor-descriptor.js';
 import { NotFoundError } from '../errors.js';
 import type {
   Audience,
@@ -400,3 +401,73 @@ export const mirakl = Object.assign(createMiraklAdapter, {
   rateLimits: {} as Readonly<Record<string, never>>,
 });
 export default mirakl;
+
+/** Mirakl as data: settings (flags, env), sandbox wiring, capabilities. */
+export const miraklVendor = /* @__PURE__ */ defineVendor({
+  name: 'mirakl',
+  title: 'Mirakl',
+  createAdapter: createMiraklAdapter,
+  capabilities: miraklCapabilities,
+  settings: [
+    {
+      key: 'baseUrl',
+      placeholder: '<url>',
+      description: 'Mirakl instance origin, without /api (e.g. https://acme.mirakl.net)',
+    },
+    {
+      key: 'instance',
+      placeholder: '<name>',
+      description: 'Mirakl instance name (https://<name>.mirakl.net), instead of a base URL',
+    },
+    {
+      key: 'apiKey',
+      placeholder: '<key>',
+      description: 'shop API key (sent as the Authorization header)',
+      secret: true,
+    },
+    {
+      key: 'token',
+      placeholder: '<token>',
+      description: 'OAuth 2 bearer token, instead of an API key',
+      secret: true,
+    },
+    {
+      key: 'shopId',
+      placeholder: '<id>',
+      description: 'shop to act as when the key reaches several shops',
+      type: 'integer',
+    },
+    {
+      key: 'pageSize',
+      placeholder: '<n>',
+      description: "threads per M11 page (Mirakl's default 50)",
+      type: 'integer',
+    },
+  ],
+  requirements: [
+    { anyOf: ['baseUrl', 'instance'] },
+    { anyOf: ['apiKey', 'token'], exclusive: true },
+  ],
+  toOptions(values): MiraklConnectionOptions {
+    const baseUrl = stringSetting(values, 'baseUrl');
+    const apiKey = stringSetting(values, 'apiKey');
+    const shopId = integerSetting(values, 'shopId');
+    const pageSize = integerSetting(values, 'pageSize');
+    return {
+      ...(baseUrl ? { baseUrl } : { instance: stringSetting(values, 'instance')! }),
+      auth: apiKey
+        ? { type: 'apiKey', apiKey }
+        : { type: 'bearer', token: stringSetting(values, 'token')! },
+      ...(shopId === undefined ? {} : { shopId }),
+      ...(pageSize === undefined ? {} : { pageSize }),
+    };
+  },
+  sandbox: {
+    settings: (access) => ({
+      baseUrl: access['baseUrl'] as string,
+      apiKey: access['apiKey'] as string,
+      shopId: access['shopId'] as number,
+    }),
+    exampleOrder: (seed) => (seed as { orderWithThread: string }).orderWithThread,
+  },
+});

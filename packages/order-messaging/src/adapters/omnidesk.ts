@@ -31,6 +31,7 @@ import {
   sealAdapter,
   stringId,
 } from '../adapter-kit.js';
+import { defineVendor, integerSetting, stringSetting } from '../vendor-descriptor.js';
 import { vendorMessage } from '../error-mapping.js';
 import type { Capabilities, OrderMessage, OrderRef, SendRequest } from '../model.js';
 import { comparableText, pickSent } from '../reconcile.js';
@@ -336,3 +337,54 @@ export const omnidesk = Object.assign(createOmnideskAdapter, {
   rateLimits: {} as Readonly<Record<string, never>>,
 });
 export default omnidesk;
+
+/** Omnidesk as data: settings (flags, env), sandbox wiring, capabilities. */
+export const omnideskVendor = /* @__PURE__ */ defineVendor({
+  name: 'omnidesk',
+  title: 'Omnidesk',
+  createAdapter: createOmnideskAdapter,
+  capabilities: omnideskCapabilities,
+  settings: [
+    {
+      key: 'account',
+      placeholder: '<name>',
+      description: 'account name (https://<name>.omnidesk.com)',
+    },
+    {
+      key: 'domain',
+      placeholder: '<domain>',
+      description: 'omnidesk.com (default) or omnidesk.io, with an account name',
+    },
+    {
+      key: 'baseUrl',
+      placeholder: '<url>',
+      description: 'full base URL ending in /api/v2, instead of an account name',
+    },
+    { key: 'apiKey', placeholder: '<key>', description: 'API key', secret: true },
+    {
+      key: 'userId',
+      placeholder: '<id>',
+      description: 'administrator user id to send as (default: "Agent Anonymous")',
+      type: 'integer',
+    },
+  ],
+  requirements: [{ anyOf: ['account', 'baseUrl'] }, { anyOf: ['apiKey'] }],
+  toOptions(values): OmnideskConnectionOptions {
+    const baseUrl = stringSetting(values, 'baseUrl');
+    const domain = stringSetting(values, 'domain');
+    const userId = integerSetting(values, 'userId');
+    return {
+      ...(baseUrl ? { baseUrl } : { account: stringSetting(values, 'account')! }),
+      ...(domain === undefined ? {} : { domain: domain as OmnideskDomain }),
+      apiKey: stringSetting(values, 'apiKey')!,
+      ...(userId === undefined ? {} : { userId }),
+    };
+  },
+  sandbox: {
+    settings: (access) => ({
+      baseUrl: access['baseUrl'] as string,
+      apiKey: access['apiKey'] as string,
+    }),
+    exampleOrder: (seed) => String((seed as { ticketWithMessages: number }).ticketWithMessages),
+  },
+});

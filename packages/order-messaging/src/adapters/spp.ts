@@ -26,6 +26,7 @@ import {
   runtimeSettingsOf,
   sealAdapter,
 } from '../adapter-kit.js';
+import { defineVendor, integerSetting, stringSetting } from '../vendor-descriptor.js';
 import type { Capabilities, OrderMessage, OrderRef, SendRequest } from '../model.js';
 import { findInListing } from '../reconcile.js';
 import { attachmentFile } from '../validation.js';
@@ -200,3 +201,69 @@ export const spp = Object.assign(createSppAdapter, {
   rateLimits: {} as Readonly<Record<string, never>>,
 });
 export default spp;
+
+/** SPP as data: settings (flags, env), sandbox wiring, capabilities. */
+export const sppVendor = /* @__PURE__ */ defineVendor({
+  name: 'spp',
+  title: 'SPP',
+  createAdapter: createSppAdapter,
+  capabilities: sppCapabilities,
+  settings: [
+    {
+      key: 'workspaceUrl',
+      placeholder: '<host>',
+      description: 'workspace host, e.g. acme.spp.co',
+    },
+    {
+      key: 'baseUrl',
+      placeholder: '<url>',
+      description:
+        'full base URL without /api (e.g. https://support.acme.com), instead of a workspace host',
+    },
+    {
+      key: 'token',
+      placeholder: '<token>',
+      description: 'API key (Modules > API > Settings)',
+      secret: true,
+    },
+    {
+      key: 'apiVersion',
+      placeholder: '<version>',
+      description: "X-Api-Version to send (default: the client's pinned version)",
+    },
+    {
+      key: 'userId',
+      placeholder: '<id>',
+      description: 'author of sent messages (default: the owner of the API key)',
+      type: 'integer',
+    },
+    {
+      key: 'pageSize',
+      placeholder: '<n>',
+      description: "messages per page when listing (SPP's default 20)",
+      type: 'integer',
+    },
+  ],
+  requirements: [{ anyOf: ['workspaceUrl', 'baseUrl'] }, { anyOf: ['token'] }],
+  toOptions(values): SppConnectionOptions {
+    const baseUrl = stringSetting(values, 'baseUrl');
+    const apiVersion = stringSetting(values, 'apiVersion');
+    const userId = integerSetting(values, 'userId');
+    const pageSize = integerSetting(values, 'pageSize');
+    return {
+      ...(baseUrl ? { baseUrl } : { workspaceUrl: stringSetting(values, 'workspaceUrl')! }),
+      token: stringSetting(values, 'token')!,
+      ...(apiVersion === undefined ? {} : { apiVersion }),
+      ...(userId === undefined ? {} : { userId }),
+      ...(pageSize === undefined ? {} : { pageSize }),
+    };
+  },
+  sandbox: {
+    settings: (access) => ({
+      baseUrl: access['baseUrl'] as string,
+      token: access['token'] as string,
+    }),
+    exampleOrder: (seed) =>
+      (seed as { orderWithFewMessages: { number: string } }).orderWithFewMessages.number,
+  },
+});
