@@ -5,7 +5,7 @@
  * these against the requests the facade really makes, so a change in an adapter shows up
  * as a failing test rather than as a silently unfair comparison.
  */
-import type { AnyAdapter, RateLimitRuleSpec, RetrySettings } from '@org/order-messaging';
+import type { ConnectionEntry, RateLimitRuleSpec, RetrySettings } from '@org/order-messaging';
 import { mirakl } from '@org/order-messaging/mirakl';
 import { spp } from '@org/order-messaging/spp';
 import { omnidesk } from '@org/order-messaging/omnidesk';
@@ -66,7 +66,8 @@ export interface VendorPlan {
   sendCalls(text: string): PlannedCall[];
   /** Index of the write among `sendCalls` (the "one POST" of the single-call tiers). */
   readonly writeIndex: number;
-  connection(extras?: ConnectionExtras): AnyAdapter;
+  /** The vendor's adapter with the connection settings in `extras`. */
+  connection(extras?: ConnectionExtras): ConnectionEntry;
   client(fetch?: FetchLike): AnyOpenApiClient;
 }
 
@@ -107,13 +108,14 @@ export function vendorPlans(sandbox: SandboxInfo): Record<Vendor, VendorPlan> {
         pathParams: { thread_id: seed.mirakl.threadId },
       },
     ],
-    connection: (extras = {}) =>
-      mirakl({
+    connection: (extras = {}) => ({
+      adapter: mirakl({
         baseUrl: vendors.mirakl.baseUrl,
         auth: { type: 'apiKey', apiKey: vendors.mirakl.apiKey },
         shopId: vendors.mirakl.shopId,
-        ...extras,
       }),
+      ...extras,
+    }),
     client: (fetch) =>
       asAnyClient(
         createMiraklClient({
@@ -144,8 +146,10 @@ export function vendorPlans(sandbox: SandboxInfo): Record<Vendor, VendorPlan> {
         json: { message: text, staff_only: false },
       },
     ],
-    connection: (extras = {}) =>
-      spp({ baseUrl: vendors.spp.baseUrl, token: vendors.spp.token, ...extras }),
+    connection: (extras = {}) => ({
+      adapter: spp({ baseUrl: vendors.spp.baseUrl, token: vendors.spp.token }),
+      ...extras,
+    }),
     client: (fetch) =>
       asAnyClient(
         createSppClient({
@@ -175,8 +179,10 @@ export function vendorPlans(sandbox: SandboxInfo): Record<Vendor, VendorPlan> {
       // The ticket after: the new entry is the sent message (the POST returns no id).
       { method: 'GET', path: '/ticket/{ticketID}', pathParams: { ticketID: ticket } },
     ],
-    connection: (extras = {}) =>
-      omnidesk({ baseUrl: vendors.omnidesk.baseUrl, apiKey: vendors.omnidesk.apiKey, ...extras }),
+    connection: (extras = {}) => ({
+      adapter: omnidesk({ baseUrl: vendors.omnidesk.baseUrl, apiKey: vendors.omnidesk.apiKey }),
+      ...extras,
+    }),
     client: (fetch) =>
       asAnyClient(
         createOmnideskClient({
@@ -203,8 +209,10 @@ export function vendorPlans(sandbox: SandboxInfo): Record<Vendor, VendorPlan> {
         json: { message: text },
       },
     ],
-    connection: (extras = {}) =>
-      gameboost({ baseUrl: vendors.gameboost.baseUrl, token: vendors.gameboost.token, ...extras }),
+    connection: (extras = {}) => ({
+      adapter: gameboost({ baseUrl: vendors.gameboost.baseUrl, token: vendors.gameboost.token }),
+      ...extras,
+    }),
     client: (fetch) =>
       asAnyClient(
         createGameBoostClient({

@@ -74,16 +74,18 @@ export function scrubbingLogger(logger: Logger, secrets: readonly string[]): Log
   });
 }
 
-/** Response headers that carry the vendor's request id (SPP: X-Api-Identifier; GameBoost: X-GameBoost-Request-Id). */
-export const REQUEST_ID_HEADERS: readonly string[] = [
-  'x-request-id',
-  'x-api-identifier',
-  'x-gameboost-request-id',
-];
+/** The request-id header most APIs use; vendors name their own in their adapter. */
+export const REQUEST_ID_HEADERS: readonly string[] = ['x-request-id'];
 
-/** The vendor's id for this request, to quote to its support, or undefined when none was sent. */
-export function requestIdOf(response: Response): string | undefined {
-  for (const name of REQUEST_ID_HEADERS) {
+/**
+ * The vendor's id for this request, to quote to its support, or undefined when none was sent:
+ * the first of `vendorHeaders`, then the common `X-Request-Id`.
+ */
+export function requestIdOf(
+  response: Response,
+  vendorHeaders: readonly string[] = [],
+): string | undefined {
+  for (const name of [...vendorHeaders, ...REQUEST_ID_HEADERS]) {
     const value = response.headers.get(name);
     if (value) return value;
   }

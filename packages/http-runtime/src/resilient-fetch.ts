@@ -58,6 +58,11 @@ export interface ResilientFetchPolicy {
   readonly signal?: AbortSignal | undefined;
   /** Longest total wait for the rate limiter before failing with `LocalRateLimitError`. Default 60 000. */
   readonly maxRateLimitWaitMs?: number;
+  /**
+   * Sees each attempt's request as it leaves (after any rate-limit wait): how a caller learns
+   * whether, how often and where a request went out. In `withPolicy`, replaces the current one.
+   */
+  readonly onAttempt?: ((request: Request, attempt: number) => void) | undefined;
 }
 
 export interface ResilientFetchOptions extends ResilientFetchPolicy {
@@ -68,6 +73,8 @@ export interface ResilientFetchOptions extends ResilientFetchPolicy {
   readonly logger?: Logger | undefined;
   /** Strings never to log or put in an error message: the connection's tokens and keys. */
   readonly secrets?: readonly string[];
+  /** Response headers carrying the vendor's request id, checked before the common ones. */
+  readonly requestIdHeaders?: readonly string[];
   /** Labels for logs and errors. */
   readonly vendor?: string | undefined;
   readonly connection?: string | undefined;
@@ -106,6 +113,7 @@ interface ResolvedPolicy {
   readonly isIdempotent: (request: Request) => boolean;
   readonly signals: readonly AbortSignal[];
   readonly maxRateLimitWaitMs: number;
+  readonly onAttempt: ((request: Request, attempt: number) => void) | undefined;
 }
 
 function positive(name: string, value: number | undefined): void {
@@ -144,6 +152,7 @@ function resolvePolicy(
     signals: [...(base?.signals ?? []), ...(policy.signal ? [policy.signal] : [])],
     maxRateLimitWaitMs:
       policy.maxRateLimitWaitMs ?? base?.maxRateLimitWaitMs ?? DEFAULT_MAX_RATE_LIMIT_WAIT_MS,
+    onAttempt: policy.onAttempt ?? base?.onAttempt,
   };
 }
 
@@ -197,6 +206,7 @@ interface Shared {
   readonly secrets: readonly string[];
   readonly vendor: string | undefined;
   readonly connection: string | undefined;
+  readonly requestIdHeaders: readonly string[];
   readonly sleep: Sleep;
   readonly now: () => number;
   readonly random: () => number;
@@ -292,6 +302,7 @@ async function send(
     const startedAt = now();
     try {
       const underlying = shared.fetch ?? globalThis.fetch;
+      policy.onAttempt?.(request, attempt);
       let response: Response;
       if (request.body === null) {
         // Nothing single-use: every attempt can send the request itself.
@@ -433,7 +444,7 @@ async function send(
       const responseFields = (): LogFields => ({
         ...fields(),
         status: response.status,
-        requestId: requestIdOf(response),
+        requestId: requestIdOf(response, shared.requestIdHeaders),
         durationMs: outcome.durationMs,
       });
       if (logs) logger.debug('response received', responseFields());
@@ -510,6 +521,7 @@ export function createResilientFetch(options: ResilientFetchOptions = {}): Resil
     secrets,
     vendor: options.vendor,
     connection: options.connection,
+    requestIdHeaders: options.requestIdHeaders ?? [],
     sleep: options.sleep ?? abortableSleep,
     now: options.now ?? Date.now,
     random: options.random ?? Math.random,

@@ -45,6 +45,7 @@ describe('logging through every path leaks no secret', () => {
       logger,
       secrets: [TOKEN],
       vendor: 'gameboost',
+      requestIdHeaders: ['x-gameboost-request-id'],
       connection: 'eu-shop',
       now: clock.now,
       sleep: clock.sleep,
@@ -198,8 +199,13 @@ describe('logger helpers', () => {
 
   it('reads the request id from each vendor header', () => {
     expect(requestIdOf(ok({}, { 'X-Request-Id': 'a' }))).toBe('a');
-    expect(requestIdOf(ok({}, { 'X-Api-Identifier': 'spp-1' }))).toBe('spp-1');
-    expect(requestIdOf(ok({}, { 'X-GameBoost-Request-Id': 'gb-1' }))).toBe('gb-1');
+    expect(requestIdOf(ok({}, { 'X-Api-Identifier': 'spp-1' }), ['x-api-identifier'])).toBe(
+      'spp-1',
+    );
+    expect(requestIdOf(ok({}, { 'X-Api-Identifier': 'spp-1' }))).toBeUndefined();
+    expect(
+      requestIdOf(ok({}, { 'X-GameBoost-Request-Id': 'gb-1' }), ['x-gameboost-request-id']),
+    ).toBe('gb-1');
     expect(requestIdOf(ok())).toBeUndefined();
   });
 });

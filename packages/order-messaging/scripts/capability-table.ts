@@ -6,8 +6,8 @@
  *   tsx --tsconfig scripts/tsconfig.json scripts/capability-table.ts README.md ../../README.md
  *   tsx --tsconfig scripts/tsconfig.json scripts/capability-table.ts --check README.md   # exit 1 if stale
  *
- * The adapters are found through this package's `exports` map (every subpath but `.` and
- * `./package.json`), so a new vendor's adapter appears here with its export line.
+ * The adapters are found through this package's `exports` map (every subpath whose target is
+ * under `dist/adapters/`), so a new vendor's adapter appears here with its export line.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -28,7 +28,7 @@ export async function adapterSources(): Promise<CapabilitySource[]> {
   };
   const sources: CapabilitySource[] = [];
   for (const [subpath, entry] of Object.entries(manifest.exports)) {
-    if (subpath === '.' || subpath === './package.json') continue;
+    if (!entry.import?.startsWith('./dist/adapters/')) continue;
     const source = path.join(
       packageDir,
       entry.import.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts'),

@@ -1,90 +1,80 @@
 /**
- * Small helpers every adapter file uses, so that an adapter is only its
- * vendor's mapping.
+ * `@org/order-messaging/adapter-kit`: what an adapter is written with. The built-in adapters
+ * use this entry and nothing else of the facade, so an adapter written outside this
+ * repository has every tool they have.
  */
-import type { RateLimitRuleSpec } from '@org/http-runtime';
-import type { ConnectionOptions, OrderMessagingAdapterV1, RuntimeSettings } from './adapter.js';
-
-/** The options the vendor client factories take, out of a connection's options. */
-export function clientOptionsOf(options: ConnectionOptions) {
-  return {
-    ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
-    ...(options.allowInsecureHttp === undefined
-      ? {}
-      : { allowInsecureHttp: options.allowInsecureHttp }),
-    ...(options.headers === undefined ? {} : { headers: { ...options.headers } }),
-    ...(options.userAgent === undefined ? {} : { userAgent: options.userAgent }),
-  };
-}
-
-export function runtimeSettingsOf(options: ConnectionOptions): RuntimeSettings {
-  return {
-    ...(options.retry === undefined ? {} : { retry: options.retry }),
-    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-    ...(options.totalTimeoutMs === undefined ? {} : { totalTimeoutMs: options.totalTimeoutMs }),
-    ...(options.logger === undefined ? {} : { logger: options.logger }),
-    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-  };
-}
-
-export function rateLimitsOf(
-  options: ConnectionOptions,
-  declared: Readonly<Record<string, RateLimitRuleSpec>>,
-): Readonly<Record<string, RateLimitRuleSpec>> {
-  if (options.rateLimits === false) return {};
-  return options.rateLimits ?? declared;
-}
-
-/**
- * Finishes an adapter object: printable without its credentials (they stay in the
- * factory's closure, and `util.inspect`, `JSON.stringify` and error output show only the
- * vendor) and frozen, so one connection cannot alter another's adapter.
- */
-export function sealAdapter<A extends OrderMessagingAdapterV1<any, any>>(adapter: A): A {
-  const { specificationVersion, vendor } = adapter;
-  Object.defineProperty(adapter, 'toJSON', {
-    value: () => ({ specificationVersion, vendor }),
-    enumerable: false,
-  });
-  Object.defineProperty(adapter, Symbol.for('nodejs.util.inspect.custom'), {
-    value: () => `OrderMessagingAdapter(${vendor})`,
-    enumerable: false,
-  });
-  return Object.freeze(adapter);
-}
-
-/** A `Date` from an ISO 8601 string, or undefined when it does not parse. */
-export function isoDate(value: unknown): Date | undefined {
-  if (typeof value !== 'string' || value === '') return undefined;
-  const time = Date.parse(value);
-  return Number.isNaN(time) ? undefined : new Date(time);
-}
-
-/** A `Date` from unix seconds. */
-export function unixSecondsDate(value: unknown): Date | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? new Date(value * 1000) : undefined;
-}
-
-export function stringId(value: unknown): string | undefined {
-  if (typeof value === 'string' && value !== '') return value;
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  return undefined;
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-/** Strips directories from a URL path, for file names of URL-only attachments. */
-export function fileNameFromUrl(url: string): string {
-  try {
-    const path = new URL(url).pathname;
-    const last = path.split('/').filter(Boolean).at(-1);
-    return last ? decodeURIComponent(last) : url;
-  } catch {
-    return url;
-  }
-}
-
-/** Bounds page walks: a vendor that keeps returning "next" must not loop forever. */
-export const MAX_PAGES = 1000;
+export {
+  defineAdapter,
+  type AdapterDefinition,
+  type DefinedAdapter,
+} from './kit/define-adapter.js';
+export {
+  clientOptionsOf,
+  fileNameFromUrl,
+  isoDate,
+  isRecord,
+  MAX_PAGES,
+  stringId,
+  unixSecondsDate,
+} from './kit/values.js';
+export {
+  adapterFromSettings,
+  checkSettings,
+  defineVendor,
+  integerSetting,
+  secretValues,
+  settingEnv,
+  settingFlag,
+  settingOption,
+  stringSetting,
+  type AnyVendorDescriptor,
+  type ConnectionSetting,
+  type SandboxWiring,
+  type SettingProblem,
+  type SettingRequirement,
+  type SettingValue,
+  type SettingValues,
+  type VendorDescriptor,
+} from './vendor-descriptor.js';
+/** Reconciliation: whether a listed message is the one an ambiguous send stored. */
+export { comparableText, findInListing, pickSent } from './reconcile.js';
+/** Reading vendors' error bodies: the message, and the field a validation error blames. */
+export { firstFieldError, vendorMessage } from './error-mapping.js';
+/** Request checks: ids, and attachments as the vendor clients take them. */
+export { attachmentFile, checkId, codePointLength } from './validation.js';
+export {
+  ERROR_KINDS,
+  isOrderMessagingError,
+  NotFoundError,
+  OrderMessagingError,
+  UnsupportedOperationError,
+  ValidationError,
+  type Delivery,
+  type ErrorKind,
+} from './errors.js';
+export type {
+  AdapterContext,
+  AnyAdapter,
+  AttachmentStream,
+  CallOptions,
+  ClientResult,
+  ClientTransport,
+  ConnectionOptions,
+  ErrorHint,
+  FetchFunction,
+  HttpFailure,
+  OrderMessagingAdapterV1,
+  RequestIssue,
+  SentProbe,
+} from './adapter.js';
+export type {
+  Audience,
+  AuthorKind,
+  Capabilities,
+  MessageAttachment,
+  OrderMessage,
+  OrderRef,
+  OutgoingAttachment,
+  SendRequest,
+  VendorName,
+} from './model.js';

@@ -19,7 +19,10 @@ export type FetchFunction = (request: Request) => Promise<Response>;
 export type RetrySettings =
   Partial<Pick<RetryOptions, 'maxRetries' | 'initialDelayMs' | 'maxDelayMs'>> | false;
 
-/** Runtime settings shared by all connections, overridable per connection and per call. */
+/**
+ * How calls behave: shared by all connections (`createOrderMessaging` options), overridable per
+ * connection (`{ adapter, ...settings }`) and, except `fetch` and `logger`, per call.
+ */
 export interface RuntimeSettings {
   retry?: RetrySettings;
   /** Per-attempt timeout (default 30 s). */
@@ -31,8 +34,17 @@ export interface RuntimeSettings {
   fetch?: FetchFunction;
 }
 
-/** Options every adapter factory accepts besides its vendor's credentials. */
-export interface ConnectionOptions extends RuntimeSettings {
+/** A connection's own settings, beside its adapter. */
+export interface ConnectionSettings extends RuntimeSettings {
+  /**
+   * Replaces the adapter's declared rate limits for this connection (e.g. a plan with higher
+   * quotas, or a sandbox); `false` disables proactive limiting (429 answers are still honoured).
+   */
+  rateLimits?: Readonly<Record<string, RateLimitRuleSpec>> | false;
+}
+
+/** Options every built-in adapter factory accepts besides its vendor's credentials. */
+export interface ConnectionOptions {
   /** Full base URL; tenant vendors also accept their tenant name instead. */
   baseUrl?: string;
   /** Allows a plain-http, non-loopback base URL (credentials would travel in clear text). */
@@ -41,24 +53,12 @@ export interface ConnectionOptions extends RuntimeSettings {
   headers?: Record<string, string>;
   /** Appended to the client's User-Agent. */
   userAgent?: string;
-  /**
-   * Replaces the adapter's declared rate limits for this connection (e.g. a plan with higher
-   * quotas, or a sandbox); `false` disables proactive limiting (429 answers are still honoured).
-   */
-  rateLimits?: Readonly<Record<string, RateLimitRuleSpec>> | false;
 }
 
 /** What the facade hands an adapter to build its typed client with. */
 export interface ClientTransport {
   /** The connection's resilient fetch (limiter, retries, timeouts), wrapping the user's fetch. */
   fetch: FetchFunction;
-}
-
-/** Per-request options adapters spread into every client call (`client.GET(path, { ...ctx.init, params })`). */
-export interface CallInit {
-  /** The fetch of this facade call: the connection's limiter plus this call's timeouts and retries. */
-  fetch: FetchFunction;
-  signal?: AbortSignal;
 }
 
 /** The outcome of an openapi-fetch call. */
@@ -104,12 +104,16 @@ export interface ErrorHint {
 }
 
 export interface AdapterContext<Client> {
+  /**
+   * The typed client bound to this facade call: every request it makes goes through the
+   * connection's limiter with this call's retries, timeouts, deadline and the caller's signal.
+   */
   readonly client: Client;
   readonly connection: string;
   readonly vendor: VendorName;
   readonly logger: Logger;
+  /** The caller's signal, for waits of the adapter's own (requests already carry it). */
   readonly signal: AbortSignal | undefined;
-  readonly init: CallInit;
   /**
    * Runs one client call and returns its data, or throws the mapped `OrderMessagingError`
    * (HTTP errors through the shared status mapping and the adapter's `mapError`, transport
@@ -117,7 +121,7 @@ export interface AdapterContext<Client> {
    */
   call<T>(
     operation: string,
-    run: (init: CallInit) => Promise<ClientResult<T>>,
+    run: () => Promise<ClientResult<T>>,
     options?: CallOptions,
   ): Promise<{ data: T; response: Response }>;
   /** An error for a 2xx answer that does not have the documented shape. */
@@ -146,9 +150,13 @@ export interface OrderMessagingAdapterV1<Client = unknown, Raw = unknown> {
   readonly capabilities: Capabilities;
   /** Proactive limits per connection (per credential), enforced by the runtime's limiter. */
   readonly rateLimits: Readonly<Record<string, RateLimitRuleSpec>>;
-  /** Runtime settings given to the factory; they override the facade's shared ones. */
-  readonly settings: RuntimeSettings;
-  /** Builds the typed vendor client on the facade's transport. Called once per connection. */
+  /** Response headers that carry the vendor's id of a request (quoted in errors and logs). */
+  readonly requestIdHeaders?: readonly string[];
+  /**
+   * Builds the typed vendor client on the facade's transport. An openapi-fetch client is built
+   * once per connection and bound to each call (its requests get the call's fetch and signal);
+   * any other client is built once per call on that call's transport.
+   */
   createClient(transport: ClientTransport): Client;
   /** The credentials this connection sends, for scrubbing; never enumerable or printed. */
   secrets(): readonly string[];

@@ -10,6 +10,7 @@ import {
   scrubSecrets,
   scrubValue,
   TransportError,
+  REQUEST_ID_HEADERS,
 } from '@org/http-runtime';
 import type { ErrorHint, HttpFailure } from './adapter.js';
 import {
@@ -135,13 +136,7 @@ function requestIdFrom(
   body: unknown,
   extraHeaders: readonly string[],
 ): string | undefined {
-  for (const name of [
-    ...extraHeaders,
-    'x-request-id',
-    'x-api-identifier',
-    'x-gameboost-request-id',
-    'x-mirakl-request-id',
-  ]) {
+  for (const name of [...extraHeaders, ...REQUEST_ID_HEADERS]) {
     const value = headers.get(name);
     if (value) return value;
   }

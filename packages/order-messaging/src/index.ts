@@ -5,20 +5,23 @@ export {
 } from './facade.js';
 export type {
   CallSettings,
+  ConnectionEntry,
   ConnectionInfo,
   CreateOrderMessagingOptions,
+  DownloadSettings,
   OrderMessaging,
 } from './facade.js';
+export type { AdapterOf } from './connection.js';
 export type {
   AdapterContext,
   AnyAdapter,
   AttachmentStream,
-  CallInit,
   CallOptions,
   ClientOf,
   ClientResult,
   ClientTransport,
   ConnectionOptions,
+  ConnectionSettings,
   ErrorHint,
   FetchFunction,
   HttpFailure,

@@ -32,20 +32,22 @@ export interface SettingRequirement {
 }
 
 /** How the provider sandbox's fake of this vendor is reached and what it holds. */
-export interface SandboxWiring {
+export interface SandboxWiring<Access = any, Seed = any> {
   /**
    * The setting values that reach the fake, from the sandbox's entry for this vendor
    * (`sandbox.vendors[name]`: its base URL and public test credentials).
    */
-  settings(access: Readonly<Record<string, unknown>>): SettingValues;
+  settings(access: Access): SettingValues;
   /** A seeded order (ticket) to try commands on, from `sandbox.seed[name]`. */
-  exampleOrder(seed: unknown): string;
+  exampleOrder(seed: Seed): string;
 }
 
 export interface VendorDescriptor<
   Options = never,
   Adapter extends AnyAdapter = AnyAdapter,
   Name extends string = string,
+  Access = any,
+  Seed = any,
 > {
   /** The vendor's name: the adapter subpath, the CLI's `--vendor` value, the flag prefix. */
   readonly name: Name;
@@ -57,11 +59,11 @@ export interface VendorDescriptor<
   readonly requirements: readonly SettingRequirement[];
   /** The factory's options from setting values that passed `requirements` and types. */
   readonly toOptions: (values: SettingValues) => Options;
-  readonly sandbox: SandboxWiring;
+  readonly sandbox: SandboxWiring<Access, Seed>;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyVendorDescriptor = VendorDescriptor<any, AnyAdapter>;
+export type AnyVendorDescriptor = VendorDescriptor<any, AnyAdapter, string, any, any>;
 
 function kebab(key: string): string {
   return key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
@@ -136,10 +138,24 @@ export function secretValues(descriptor: AnyVendorDescriptor, values: SettingVal
     .filter((value): value is string => value !== undefined);
 }
 
+/** An adapter of the descriptor's vendor from setting values (check them first with `checkSettings`). */
+export function adapterFromSettings(
+  descriptor: AnyVendorDescriptor,
+  values: SettingValues,
+): AnyAdapter {
+  return descriptor.createAdapter(descriptor.toOptions(values));
+}
+
 /** Freezes a descriptor (and its lists) so no consumer can alter the shared registry. */
-export function defineVendor<const Name extends string, Options, Adapter extends AnyAdapter>(
-  descriptor: VendorDescriptor<Options, Adapter, Name>,
-): VendorDescriptor<Options, Adapter, Name> {
+export function defineVendor<
+  const Name extends string,
+  Options,
+  Adapter extends AnyAdapter,
+  Access,
+  Seed,
+>(
+  descriptor: VendorDescriptor<Options, Adapter, Name, Access, Seed>,
+): VendorDescriptor<Options, Adapter, Name, Access, Seed> {
   for (const setting of descriptor.settings) Object.freeze(setting);
   for (const requirement of descriptor.requirements) Object.freeze(requirement);
   Object.freeze(descriptor.settings);

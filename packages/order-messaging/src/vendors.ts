@@ -25,6 +25,7 @@ export function vendorDescriptor(name: string): AnyVendorDescriptor | undefined 
 }
 
 export {
+  adapterFromSettings,
   checkSettings,
   secretValues,
   settingEnv,

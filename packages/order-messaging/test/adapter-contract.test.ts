@@ -21,7 +21,6 @@ interface AcmeClient {
   post(
     path: string,
     body: unknown,
-    init: { fetch: (r: Request) => Promise<Response> },
   ): Promise<{ data?: unknown; error?: unknown; response: Response }>;
 }
 
@@ -44,18 +43,16 @@ function acme(): OrderMessagingAdapterV1<AcmeClient, { id: string }> {
     vendor: 'acme',
     capabilities,
     rateLimits: { writes: { limit: 2, windowMs: 60_000, match: { methods: ['POST'] } } },
-    settings: {},
     secrets: () => ['acme-secret-token-123'],
     createClient: (transport) => ({
-      async post(path, body, init) {
-        const response = await init.fetch(
+      async post(path, body) {
+        const response = await transport.fetch(
           new Request(`https://api.acme.test${path}`, {
             method: 'POST',
             headers: { Authorization: 'Bearer acme-secret-token-123' },
             body: JSON.stringify(body),
           }),
         );
-        void transport;
         return response.ok
           ? { data: await response.json(), response }
           : { error: await response.json(), response };
@@ -68,7 +65,7 @@ function acme(): OrderMessagingAdapterV1<AcmeClient, { id: string }> {
     async send(request, ctx: AdapterContext<AcmeClient>): Promise<OrderMessage<{ id: string }>> {
       const { data } = await ctx.call(
         'post message',
-        (init) => ctx.client.post(`/orders/${request.orderId}`, { text: request.text }, init),
+        () => ctx.client.post(`/orders/${request.orderId}`, { text: request.text }),
         {
           write: true,
         },

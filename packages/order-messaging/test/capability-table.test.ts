@@ -15,9 +15,9 @@ const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '.
 const manifest = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as {
   exports: Record<string, unknown>;
 };
-const adapterSubpaths = Object.keys(manifest.exports).filter(
-  (key) => key !== '.' && key !== './package.json',
-);
+const adapterSubpaths = Object.entries(manifest.exports)
+  .filter(([, entry]) => (entry as { import?: string }).import?.startsWith('./dist/adapters/'))
+  .map(([key]) => key);
 
 async function sources(): Promise<CapabilitySource[]> {
   const modules = await Promise.all(

@@ -62,11 +62,10 @@ function facade() {
       }),
       spp: spp({ baseUrl: v.spp.baseUrl, token: v.spp.token }),
       omnidesk: omnidesk({ baseUrl: v.omnidesk.baseUrl, apiKey: v.omnidesk.apiKey }),
-      gameboost: gameboost({
-        baseUrl: v.gameboost.baseUrl,
-        token: v.gameboost.token,
+      gameboost: {
+        adapter: gameboost({ baseUrl: v.gameboost.baseUrl, token: v.gameboost.token }),
         rateLimits: { chat: { limit: 100_000, windowMs: 60_000 } },
-      }),
+      },
     },
     retry: false,
     timeoutMs: 10_000,

@@ -23,12 +23,14 @@ beforeEach(() => sb.reset());
 function facade(extra: Partial<GameBoostConnectionOptions> = {}) {
   return createOrderMessaging({
     connections: {
-      gb: gameboost({
-        baseUrl: sb.vendors.gameboost.baseUrl,
-        token: sb.vendors.gameboost.token,
+      gb: {
+        adapter: gameboost({
+          baseUrl: sb.vendors.gameboost.baseUrl,
+          token: sb.vendors.gameboost.token,
+          ...extra,
+        }),
         rateLimits: WIDE,
-        ...extra,
-      }),
+      },
     },
     retry: false,
     reconcile: { settleDelayMs: 0 },
@@ -156,11 +158,13 @@ describe('gameboost rate limits, declared by the adapter and enforced before the
     // only the per-resource writes limit (5 a minute per order) is in play.
     const messaging = createOrderMessaging({
       connections: {
-        gb: gameboost({
-          baseUrl: sb.vendors.gameboost.baseUrl,
-          token: sb.vendors.gameboost.token,
+        gb: {
+          adapter: gameboost({
+            baseUrl: sb.vendors.gameboost.baseUrl,
+            token: sb.vendors.gameboost.token,
+          }),
           rateLimits: { ...gameboost.rateLimits, ...WIDE },
-        }),
+        },
       },
       retry: false,
     });
@@ -187,16 +191,14 @@ describe('gameboost rate limits, declared by the adapter and enforced before the
     const vendor = sb.vendors.gameboost;
     const messaging = createOrderMessaging({
       connections: {
-        'gb-a': gameboost({
-          baseUrl: vendor.baseUrl,
-          token: vendor.token,
+        'gb-a': {
+          adapter: gameboost({ baseUrl: vendor.baseUrl, token: vendor.token }),
           rateLimits: { chat: { limit: 1, windowMs: 60_000 } },
-        }),
-        'gb-b': gameboost({
-          baseUrl: vendor.baseUrl,
-          token: vendor.token,
+        },
+        'gb-b': {
+          adapter: gameboost({ baseUrl: vendor.baseUrl, token: vendor.token }),
           rateLimits: { chat: { limit: 1, windowMs: 60_000 } },
-        }),
+        },
       },
       retry: false,
     });

@@ -14,6 +14,8 @@ import { startSandbox, type FaultRule, type Sandbox } from '@org/provider-sandbo
 import {
   createOrderMessaging,
   OrderMessagingError,
+  type ConnectionEntry,
+  type ConnectionSettings,
   type ErrorKind,
   type Logger,
   type SendRequest,
@@ -193,10 +195,12 @@ interface LeakCase {
   readonly vendors?: readonly Vendor[];
   /** Adapter options for this case. */
   readonly adapterOptions?: Record<string, unknown>;
+  /** The connection's runtime settings (rate limits, timeouts, retries). */
+  readonly connectionSettings?: ConnectionSettings;
   arrange?(vendor: Vendor, token: string): void;
   run(
     messaging: ReturnType<
-      typeof createOrderMessaging<Record<string, ReturnType<typeof adapterFor>>>
+      typeof createOrderMessaging<Record<string, ConnectionEntry<ReturnType<typeof adapterFor>>>>
     >,
     vendor: Vendor,
   ): Promise<unknown>;
@@ -271,7 +275,10 @@ const CASES: readonly LeakCase[] = [
     name: 'rate_limited: the local limiter cannot grant a slot',
     kind: 'rate_limited',
     credentials: 'fake',
-    adapterOptions: { rateLimits: { all: { limit: 1, windowMs: 60_000 } }, totalTimeoutMs: 200 },
+    connectionSettings: {
+      rateLimits: { all: { limit: 1, windowMs: 60_000 } },
+      totalTimeoutMs: 200,
+    },
     run: async (messaging, vendor) => {
       await messaging.send(vendor, { orderId: orderOf(vendor), text: 'first one' }).catch(() => {});
       return messaging.send(vendor, { orderId: orderOf(vendor), text: 'second one' });
@@ -304,7 +311,7 @@ const CASES: readonly LeakCase[] = [
     name: 'timeout: the vendor answers too late',
     kind: 'timeout',
     credentials: 'fake',
-    adapterOptions: { timeoutMs: 100 },
+    connectionSettings: { timeoutMs: 100 },
     arrange: onSend({ latencyMs: 300, drop: 'before-apply' }),
     run: send(),
   },
@@ -366,7 +373,7 @@ const CASES: readonly LeakCase[] = [
     kind: 'rate_limited',
     credentials: 'real',
     vendors: ['gameboost'],
-    adapterOptions: { rateLimits: false, retry: false },
+    connectionSettings: { rateLimits: false, retry: false },
     run: async (messaging, vendor) => {
       for (let i = 0; i < 5; i++) {
         await messaging.send(vendor, { orderId: orderOf(vendor), text: `chat ${i}` });
@@ -380,10 +387,14 @@ describe.each(CASES.map((c) => [c.name, c] as const))('%s', (_name, leakCase) =>
   it.each(leakCase.vendors ?? VENDORS)('%s', async (vendor) => {
     const token = leakCase.credentials === 'fake' ? FAKE[vendor] : realToken(vendor);
     const { logger, lines } = capturingLogger();
-    const messaging = createOrderMessaging({
-      connections: {
-        [vendor]: adapterFor(vendor, token, leakCase.adapterOptions),
+    const connections: Record<string, ConnectionEntry<ReturnType<typeof adapterFor>>> = {
+      [vendor]: {
+        adapter: adapterFor(vendor, token, leakCase.adapterOptions),
+        ...leakCase.connectionSettings,
       },
+    };
+    const messaging = createOrderMessaging({
+      connections,
       retry: { maxRetries: 1, initialDelayMs: 5, maxDelayMs: 10 },
       logger,
       reconcile: { settleDelayMs: 0 },
@@ -447,16 +458,17 @@ describe('successful sends over real HTTP', () => {
     };
     const messaging = createOrderMessaging({
       connections: {
-        desk: omnidesk({
-          baseUrl: sb.vendors.omnidesk.baseUrl,
-          apiKey: FAKE.omnidesk,
+        desk: {
+          adapter: omnidesk({ baseUrl: sb.vendors.omnidesk.baseUrl, apiKey: FAKE.omnidesk }),
           fetch: recording,
-        }),
-        market: mirakl({
-          baseUrl: sb.vendors.mirakl.baseUrl,
-          auth: { type: 'apiKey', apiKey: FAKE.mirakl },
+        },
+        market: {
+          adapter: mirakl({
+            baseUrl: sb.vendors.mirakl.baseUrl,
+            auth: { type: 'apiKey', apiKey: FAKE.mirakl },
+          }),
           fetch: recording,
-        }),
+        },
       },
       retry: false,
     });

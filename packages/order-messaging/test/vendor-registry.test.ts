@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '@org/provider-sandbox';
 import { createOrderMessaging } from '@org/order-messaging';
 import {
+  adapterFromSettings,
+  type AnyVendorDescriptor,
   checkSettings,
   secretValues,
   settingEnv,
@@ -43,7 +45,7 @@ describe('vendor registry', () => {
     );
   });
 
-  it.each(VENDORS.map((d) => [d.name, d] as const))(
+  it.each(VENDORS.map((d) => [d.name, d as AnyVendorDescriptor] as const))(
     '%s: requirements name real settings, and every credential is a secret setting',
     (_name, descriptor) => {
       const keys = new Set(descriptor.settings.map((s) => s.key));
@@ -55,7 +57,7 @@ describe('vendor registry', () => {
     },
   );
 
-  it.each(VENDORS.map((d) => [d.name, d] as const))(
+  it.each(VENDORS.map((d) => [d.name, d as AnyVendorDescriptor] as const))(
     '%s: is published as a subpath, with its client as an optional peer',
     (name) => {
       expect(manifest.exports[`./${name}`]).toEqual({
@@ -73,15 +75,15 @@ describe('vendor registry', () => {
     expect(adapterPaths.sort()).toEqual(VENDORS.map((d) => `./dist/adapters/${d.name}.js`).sort());
   });
 
-  it.each(VENDORS.map((d) => [d.name, d] as const))(
+  it.each(VENDORS.map((d) => [d.name, d as AnyVendorDescriptor] as const))(
     '%s: the sandbox wiring reaches a working fake and lists the example order',
     async (name, descriptor) => {
-      const access = (sb.vendors as Record<string, Record<string, unknown>>)[name]!;
+      const access = (sb.vendors as Record<string, unknown>)[name];
       const values = descriptor.sandbox.settings(access);
       expect(checkSettings(descriptor, values)).toEqual([]);
       expect(secretValues(descriptor, values).length).toBeGreaterThan(0);
       const messaging = createOrderMessaging({
-        connections: { [name]: descriptor.createAdapter(descriptor.toOptions(values)) },
+        connections: { [name]: adapterFromSettings(descriptor, values) },
         retry: false,
       });
       const orderId = descriptor.sandbox.exampleOrder((sb.seed as Record<string, unknown>)[name]);

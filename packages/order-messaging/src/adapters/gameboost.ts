@@ -13,36 +13,29 @@ import {
   type GameBoostClient,
   type GameBoostMessage,
 } from '@org/gameboost-client';
-import type { RateLimitRuleSpec } from '@org/http-runtime';
-import type {
-  AdapterContext,
-  CallInit,
-  ConnectionOptions,
-  ErrorHint,
-  HttpFailure,
-  OrderMessagingAdapterV1,
-  SentProbe,
-} from '../adapter.js';
 import {
   clientOptionsOf,
+  defineAdapter,
+  defineVendor,
+  firstFieldError,
   isRecord,
-  rateLimitsOf,
-  runtimeSettingsOf,
-  sealAdapter,
   stringId,
+  stringSetting,
   unixSecondsDate,
+  vendorMessage,
+  type AdapterContext,
+  type AuthorKind,
+  type Capabilities,
+  type ConnectionOptions,
+  type ErrorHint,
+  type HttpFailure,
+  type MessageAttachment,
+  type OrderMessage,
+  type OrderMessagingAdapterV1,
+  type OrderRef,
+  type SendRequest,
 } from '../adapter-kit.js';
-import { defineVendor, stringSetting } from '../vendor-descriptor.js';
-import { firstFieldError, vendorMessage } from '../error-mapping.js';
-import type {
-  AuthorKind,
-  Capabilities,
-  MessageAttachment,
-  OrderMessage,
-  OrderRef,
-  SendRequest,
-} from '../model.js';
-import { findInListing } from '../reconcile.js';
+import type { RateLimitRuleSpec } from '@org/http-runtime';
 
 export type { GameBoostClient, GameBoostMessage } from '@org/gameboost-client';
 
@@ -174,21 +167,18 @@ function createGameBoostAdapter(options: GameBoostConnectionOptions): GameBoostA
 
   async function buyerOf(ref: OrderRef, ctx: Ctx): Promise<number | undefined> {
     const orderId = ref.orderId;
-    const read = (init: CallInit) => {
+    const read = () => {
       switch (kindOf(ref)) {
         case 'account':
           return ctx.client.GET('/v2/account-orders/{accountOrder}', {
-            ...init,
             params: { path: { accountOrder: orderId } },
           });
         case 'item':
           return ctx.client.GET('/v2/item-orders/{itemOrder}', {
-            ...init,
             params: { path: { itemOrder: orderId } },
           });
         case 'currency':
           return ctx.client.GET('/v2/currency-orders/{currencyOrder}', {
-            ...init,
             params: { path: { currencyOrder: orderId } },
           });
       }
@@ -202,21 +192,18 @@ function createGameBoostAdapter(options: GameBoostConnectionOptions): GameBoostA
     const buyerId = await buyerOf(ref, ctx);
     const orderId = ref.orderId;
     const operation = `list ${kindOf(ref)} order messages`;
-    const { data } = await ctx.call(operation, (init) => {
+    const { data } = await ctx.call(operation, () => {
       switch (kindOf(ref)) {
         case 'account':
           return ctx.client.GET('/v2/account-orders/{accountOrder}/messages', {
-            ...init,
             params: { path: { accountOrder: orderId } },
           });
         case 'item':
           return ctx.client.GET('/v2/item-orders/{itemOrder}/messages', {
-            ...init,
             params: { path: { itemOrder: orderId } },
           });
         case 'currency':
           return ctx.client.GET('/v2/currency-orders/{currencyOrder}/messages', {
-            ...init,
             params: { path: { currencyOrder: orderId } },
           });
       }
@@ -231,23 +218,20 @@ function createGameBoostAdapter(options: GameBoostConnectionOptions): GameBoostA
     const operation = `send ${kindOf(request)} order message`;
     const { data } = await ctx.call(
       operation,
-      (init) => {
+      () => {
         switch (kindOf(request)) {
           case 'account':
             return ctx.client.POST('/v2/account-orders/{accountOrder}/messages', {
-              ...init,
               params: { path: { accountOrder: orderId } },
               body,
             });
           case 'item':
             return ctx.client.POST('/v2/item-orders/{itemOrder}/messages', {
-              ...init,
               params: { path: { itemOrder: orderId } },
               body,
             });
           case 'currency':
             return ctx.client.POST('/v2/currency-orders/{currencyOrder}/messages', {
-              ...init,
               params: { path: { currencyOrder: orderId } },
               body,
             });
@@ -261,18 +245,16 @@ function createGameBoostAdapter(options: GameBoostConnectionOptions): GameBoostA
     return normalize(data.data, request, undefined, ctx);
   }
 
-  return sealAdapter<GameBoostAdapter>({
-    specificationVersion: 'v1',
+  return defineAdapter({
     vendor: 'gameboost',
     capabilities: gameboostCapabilities,
-    rateLimits: rateLimitsOf(options, gameboostRateLimits),
-    settings: runtimeSettingsOf(options),
+    rateLimits: gameboostRateLimits,
+    requestIdHeaders: ['x-gameboost-request-id'],
     createClient: (transport) =>
       createGameBoostClient({ ...clientOptions, fetch: transport.fetch }),
     secrets: () => (options.token ? [options.token] : []),
     send,
     list,
-    findSent: (probe: SentProbe, ctx: Ctx) => findInListing(list(probe.request, ctx), probe),
     mapError: gameboostErrorHint,
   });
 }
@@ -305,11 +287,11 @@ export const gameboostVendor = /* @__PURE__ */ defineVendor({
     return { ...(baseUrl ? { baseUrl } : {}), token: stringSetting(values, 'token')! };
   },
   sandbox: {
-    settings: (access) => ({
-      baseUrl: access['baseUrl'] as string,
-      token: access['token'] as string,
+    settings: (access: { baseUrl: string; token: string }) => ({
+      baseUrl: access.baseUrl,
+      token: access.token,
     }),
-    exampleOrder: (seed) =>
-      (seed as { accountOrders: { processing: string } }).accountOrders.processing,
+    exampleOrder: (seed: { accountOrders: { processing: string } }) =>
+      seed.accountOrders.processing,
   },
 });

@@ -16,34 +16,29 @@ import {
   type MiraklThread,
   type MiraklThreadMessage,
 } from '@org/mirakl-client';
-import type {
-  AdapterContext,
-  AttachmentStream,
-  ConnectionOptions,
-  OrderMessagingAdapterV1,
-  RequestIssue,
-  SentProbe,
-} from '../adapter.js';
 import {
+  attachmentFile,
+  checkId,
   clientOptionsOf,
+  defineAdapter,
+  defineVendor,
+  integerSetting,
   isoDate,
   MAX_PAGES,
-  rateLimitsOf,
-  runtimeSettingsOf,
-  sealAdapter,
+  NotFoundError,
+  stringSetting,
+  type AdapterContext,
+  type AttachmentStream,
+  type Audience,
+  type AuthorKind,
+  type Capabilities,
+  type ConnectionOptions,
+  type OrderMessage,
+  type OrderMessagingAdapterV1,
+  type OrderRef,
+  type RequestIssue,
+  type SendRequest,
 } from '../adapter-kit.js';
-import { defineVendor, integerSetting, stringSetting } from '../vendor-descriptor.js';
-import { NotFoundError } from '../errors.js';
-import type {
-  Audience,
-  AuthorKind,
-  Capabilities,
-  OrderMessage,
-  OrderRef,
-  SendRequest,
-} from '../model.js';
-import { findInListing } from '../reconcile.js';
-import { attachmentFile, checkId } from '../validation.js';
 
 export type { MiraklAuth, MiraklClient, MiraklThreadMessage } from '@org/mirakl-client';
 
@@ -163,8 +158,8 @@ function createMiraklAdapter(options: MiraklConnectionOptions): MiraklAdapter {
             entity_id: [orderId],
             ...(pageSize ? { limit: pageSize } : {}),
           };
-      const { data } = await ctx.call('M11 list threads', (init) =>
-        ctx.client.GET('/api/inbox/threads', { ...init, params: { query } }),
+      const { data } = await ctx.call('M11 list threads', () =>
+        ctx.client.GET('/api/inbox/threads', { params: { query } }),
       );
       if (!Array.isArray(data?.data))
         throw ctx.unexpected('M11 list threads', 'no `data` array', data);
@@ -181,9 +176,8 @@ function createMiraklAdapter(options: MiraklConnectionOptions): MiraklAdapter {
   }
 
   async function getThread(threadId: string, ctx: Ctx) {
-    const { data } = await ctx.call('M10 get thread', (init) =>
+    const { data } = await ctx.call('M10 get thread', () =>
       ctx.client.GET('/api/inbox/threads/{thread_id}', {
-        ...init,
         params: { path: { thread_id: threadId } },
       }),
     );
@@ -252,9 +246,8 @@ function createMiraklAdapter(options: MiraklConnectionOptions): MiraklAdapter {
       const threadId = request.threadId ?? thread.id;
       const { data } = await ctx.call(
         'M12 reply to thread',
-        (init) =>
+        () =>
           ctx.client.POST('/api/inbox/threads/{thread_id}/message', {
-            ...init,
             params: { path: { thread_id: threadId } },
             body: {
               message_input: { body: request.text, to: recipients(thread, audience) },
@@ -267,9 +260,8 @@ function createMiraklAdapter(options: MiraklConnectionOptions): MiraklAdapter {
     } else {
       const { data } = await ctx.call(
         'OR43 create order thread',
-        (init) =>
+        () =>
           ctx.client.POST('/api/orders/{order_id}/threads', {
-            ...init,
             params: { path: { order_id: request.orderId } },
             body: {
               thread_input: {
@@ -340,9 +332,8 @@ function createMiraklAdapter(options: MiraklConnectionOptions): MiraklAdapter {
 
   /** M13: the attachment's bytes as a stream; the facade bounds how much of it is read. */
   async function downloadAttachment(attachmentId: string, ctx: Ctx): Promise<AttachmentStream> {
-    const { data, response } = await ctx.call('M13 download attachment', (init) =>
+    const { data, response } = await ctx.call('M13 download attachment', () =>
       ctx.client.GET('/api/inbox/threads/{attachment_id}/download', {
-        ...init,
         params: { path: { attachment_id: attachmentId } },
         parseAs: 'stream',
       }),
@@ -377,19 +368,16 @@ function createMiraklAdapter(options: MiraklConnectionOptions): MiraklAdapter {
     return issues;
   }
 
-  return sealAdapter<MiraklAdapter>({
-    specificationVersion: 'v1',
+  return defineAdapter({
     vendor: 'mirakl',
     capabilities: miraklCapabilities,
     // Mirakl documents "call frequency" guidance but no numbers; 429 answers are still honoured.
-    rateLimits: rateLimitsOf(options, {}),
-    settings: runtimeSettingsOf(options),
+    rateLimits: {},
     createClient: (transport) => createMiraklClient({ ...clientOptions, fetch: transport.fetch }),
     secrets: () => (secret ? [secret] : []),
     validate,
     send,
     list,
-    findSent: (probe: SentProbe, ctx: Ctx) => findInListing(list(probe.request, ctx), probe),
     downloadAttachment,
   });
 }
@@ -463,11 +451,11 @@ export const miraklVendor = /* @__PURE__ */ defineVendor({
     };
   },
   sandbox: {
-    settings: (access) => ({
-      baseUrl: access['baseUrl'] as string,
-      apiKey: access['apiKey'] as string,
-      shopId: access['shopId'] as number,
+    settings: (access: { baseUrl: string; apiKey: string; shopId: number }) => ({
+      baseUrl: access.baseUrl,
+      apiKey: access.apiKey,
+      shopId: access.shopId,
     }),
-    exampleOrder: (seed) => (seed as { orderWithThread: string }).orderWithThread,
+    exampleOrder: (seed: { orderWithThread: string }) => seed.orderWithThread,
   },
 });

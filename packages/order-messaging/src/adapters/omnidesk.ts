@@ -13,28 +13,30 @@ import {
   type OmnideskTicket,
   type OmnideskTimelineEntry,
 } from '@org/omnidesk-client';
-import type {
-  AdapterContext,
-  ConnectionOptions,
-  ErrorHint,
-  HttpFailure,
-  OrderMessagingAdapterV1,
-  RequestIssue,
-  SentProbe,
-} from '../adapter.js';
 import {
   clientOptionsOf,
+  comparableText,
+  defineAdapter,
+  defineVendor,
+  integerSetting,
   isoDate,
   isRecord,
-  rateLimitsOf,
-  runtimeSettingsOf,
-  sealAdapter,
+  pickSent,
   stringId,
+  stringSetting,
+  vendorMessage,
+  type AdapterContext,
+  type Capabilities,
+  type ConnectionOptions,
+  type ErrorHint,
+  type HttpFailure,
+  type OrderMessage,
+  type OrderMessagingAdapterV1,
+  type OrderRef,
+  type RequestIssue,
+  type SendRequest,
+  type SentProbe,
 } from '../adapter-kit.js';
-import { defineVendor, integerSetting, stringSetting } from '../vendor-descriptor.js';
-import { vendorMessage } from '../error-mapping.js';
-import type { Capabilities, OrderMessage, OrderRef, SendRequest } from '../model.js';
-import { comparableText, pickSent } from '../reconcile.js';
 
 export type { OmnideskClient, OmnideskTimelineEntry } from '@org/omnidesk-client';
 
@@ -164,9 +166,8 @@ function createOmnideskAdapter(options: OmnideskConnectionOptions): OmnideskAdap
   }
 
   async function getTicket(orderId: string, ctx: Ctx): Promise<OmnideskTicket> {
-    const { data } = await ctx.call('get ticket', (init) =>
+    const { data } = await ctx.call('get ticket', () =>
       ctx.client.GET('/ticket/{ticketID}', {
-        ...init,
         params: { path: { ticketID: Number(orderId) } },
       }),
     );
@@ -221,9 +222,8 @@ function createOmnideskAdapter(options: OmnideskConnectionOptions): OmnideskAdap
     const type = request.internal ? noteChannel : (request.channel ?? defaultChannel);
     const { data } = await ctx.call(
       'create message',
-      (init) =>
+      () =>
         ctx.client.POST('/message', {
-          ...init,
           body: {
             ticketID: Number(request.orderId),
             type,
@@ -313,13 +313,11 @@ function createOmnideskAdapter(options: OmnideskConnectionOptions): OmnideskAdap
     return issues;
   }
 
-  return sealAdapter<OmnideskAdapter>({
-    specificationVersion: 'v1',
+  return defineAdapter({
     vendor: 'omnidesk',
     capabilities: omnideskCapabilities,
     // Omnidesk documents no rate limits; 429 answers are still honoured.
-    rateLimits: rateLimitsOf(options, {}),
-    settings: runtimeSettingsOf(options),
+    rateLimits: {},
     createClient: (transport) => createOmnideskClient({ ...clientOptions, fetch: transport.fetch }),
     secrets: () => (options.apiKey ? [options.apiKey] : []),
     validate,
@@ -381,10 +379,10 @@ export const omnideskVendor = /* @__PURE__ */ defineVendor({
     };
   },
   sandbox: {
-    settings: (access) => ({
-      baseUrl: access['baseUrl'] as string,
-      apiKey: access['apiKey'] as string,
+    settings: (access: { baseUrl: string; apiKey: string }) => ({
+      baseUrl: access.baseUrl,
+      apiKey: access.apiKey,
     }),
-    exampleOrder: (seed) => String((seed as { ticketWithMessages: number }).ticketWithMessages),
+    exampleOrder: (seed: { ticketWithMessages: number }) => String(seed.ticketWithMessages),
   },
 });

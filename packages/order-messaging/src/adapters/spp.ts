@@ -11,25 +11,24 @@ import {
   type SppMessage,
   type SppMessageCollection,
 } from '@org/spp-client';
-import type {
-  AdapterContext,
-  ConnectionOptions,
-  OrderMessagingAdapterV1,
-  SentProbe,
-} from '../adapter.js';
 import {
+  attachmentFile,
   clientOptionsOf,
+  defineAdapter,
+  defineVendor,
   fileNameFromUrl,
+  integerSetting,
   isoDate,
   MAX_PAGES,
-  rateLimitsOf,
-  runtimeSettingsOf,
-  sealAdapter,
+  stringSetting,
+  type AdapterContext,
+  type Capabilities,
+  type ConnectionOptions,
+  type OrderMessage,
+  type OrderMessagingAdapterV1,
+  type OrderRef,
+  type SendRequest,
 } from '../adapter-kit.js';
-import { defineVendor, integerSetting, stringSetting } from '../vendor-descriptor.js';
-import type { Capabilities, OrderMessage, OrderRef, SendRequest } from '../model.js';
-import { findInListing } from '../reconcile.js';
-import { attachmentFile } from '../validation.js';
 
 export type { SppClient, SppMessage } from '@org/spp-client';
 
@@ -132,9 +131,8 @@ function createSppAdapter(options: SppConnectionOptions): SppAdapter {
     let page: number | undefined = 1;
     for (let count = 0; page !== undefined && count < MAX_PAGES; count++) {
       const current: number = page;
-      const { data } = await ctx.call('list order messages', (init) =>
+      const { data } = await ctx.call('list order messages', () =>
         ctx.client.GET('/api/order_messages/{order}', {
-          ...init,
           params: {
             path: { order: ref.orderId },
             query: { page: current, ...(pageSize ? { limit: pageSize } : {}) },
@@ -157,15 +155,13 @@ function createSppAdapter(options: SppConnectionOptions): SppAdapter {
     };
     const { data } = await ctx.call(
       'create order message',
-      (init) =>
+      () =>
         files.length > 0
           ? ctx.client.POST('/api/order_messages/{order}', {
-              ...init,
               params: { path: { order: request.orderId } },
               body: { ...fields, attachments: files },
             })
           : ctx.client.POST('/api/order_messages/{order}', {
-              ...init,
               params: { path: { order: request.orderId } },
               body: fields,
             }),
@@ -179,18 +175,16 @@ function createSppAdapter(options: SppConnectionOptions): SppAdapter {
     return normalize(data, request.orderId, ctx);
   }
 
-  return sealAdapter<SppAdapter>({
-    specificationVersion: 'v1',
+  return defineAdapter({
     vendor: 'spp',
     capabilities: sppCapabilities,
     // SPP documents no rate limits; 429 answers are still honoured.
-    rateLimits: rateLimitsOf(options, {}),
-    settings: runtimeSettingsOf(options),
+    rateLimits: {},
+    requestIdHeaders: ['x-api-identifier'],
     createClient: (transport) => createSppClient({ ...clientOptions, fetch: transport.fetch }),
     secrets: () => (options.token ? [options.token] : []),
     send,
     list,
-    findSent: (probe: SentProbe, ctx: Ctx) => findInListing(list(probe.request, ctx), probe),
   });
 }
 
@@ -259,11 +253,11 @@ export const sppVendor = /* @__PURE__ */ defineVendor({
     };
   },
   sandbox: {
-    settings: (access) => ({
-      baseUrl: access['baseUrl'] as string,
-      token: access['token'] as string,
+    settings: (access: { baseUrl: string; token: string }) => ({
+      baseUrl: access.baseUrl,
+      token: access.token,
     }),
-    exampleOrder: (seed) =>
-      (seed as { orderWithFewMessages: { number: string } }).orderWithFewMessages.number,
+    exampleOrder: (seed: { orderWithFewMessages: { number: string } }) =>
+      seed.orderWithFewMessages.number,
   },
 });

@@ -1,0 +1,152 @@
+/**
+ * One facade call's context. The adapter gets a client bound to this call: every request it
+ * makes carries the call's fetch (connection limiter, this call's retries, timeouts, deadline
+ * and the caller's signal), so an adapter cannot forget them. The call also records what left
+ * this process (attempts, the last write), which decides `delivery` on failures.
+ */
+import { redactUrl, type ResilientFetch } from '@org/http-runtime';
+import type { AdapterContext, ClientResult, HttpFailure } from './adapter.js';
+import { policyOf, type CallSettings, type Connection } from './connection.js';
+import { errorFromException, errorFromHttp } from './error-mapping.js';
+
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const CLIENT_METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE'];
+
+/** What left this process during one call. */
+export interface CallRecord {
+  attempts: number;
+  writeAttempts: number;
+  lastWrite?: { method: string; url: string };
+  lastResponse?: Response;
+}
+
+type Init = Record<string, unknown> | undefined;
+type ClientMethod = (path: string, init?: Init) => Promise<unknown>;
+
+/**
+ * A view of an openapi-fetch client whose every request uses `fetch` and `signal`; the
+ * client's other members (and the typing) are the client's own.
+ */
+export function bindClient<C>(client: C, fetch: typeof globalThis.fetch, signal?: AbortSignal): C {
+  if (typeof client !== 'object' || client === null) return client;
+  const source = client as unknown as Record<string, unknown>;
+  const bound = Object.create(source) as Record<string, unknown>;
+  const withCall = (init: Init) => ({ ...init, fetch, ...(signal ? { signal } : {}) });
+  for (const method of CLIENT_METHODS) {
+    const original = source[method];
+    if (typeof original !== 'function') continue;
+    bound[method] = (path: string, init?: Init) =>
+      (original as ClientMethod).call(source, path, withCall(init));
+  }
+  const request = source['request'];
+  if (typeof request === 'function') {
+    bound['request'] = (method: string, path: string, init?: Init) =>
+      request.call(source, method, path, withCall(init));
+  }
+  return bound as C;
+}
+
+function isOpenApiFetchClient(client: unknown): boolean {
+  return (
+    typeof client === 'object' &&
+    client !== null &&
+    typeof (client as { GET?: unknown }).GET === 'function' &&
+    typeof (client as { use?: unknown }).use === 'function'
+  );
+}
+
+/**
+ * The adapter's client for one call. An openapi-fetch client (every built-in one) is shared
+ * by the connection and bound per call for about a microsecond; any other client is built
+ * anew on the call's transport, which is always right, if slower.
+ */
+function clientForCall(connection: Connection, fetch: ResilientFetch, signal?: AbortSignal) {
+  if (isOpenApiFetchClient(connection.client)) return bindClient(connection.client, fetch, signal);
+  return connection.adapter.createClient({ fetch });
+}
+
+export function createCallContext(
+  connection: Connection,
+  settings: CallSettings | undefined,
+  record: CallRecord,
+): AdapterContext<unknown> {
+  const { adapter, scope } = connection;
+  const signal = settings?.signal;
+  const fetch = connection.fetch.withPolicy({
+    ...policyOf(settings),
+    ...(signal ? { signal } : {}),
+    onAttempt(request) {
+      record.attempts += 1;
+      const method = request.method.toUpperCase();
+      if (WRITE_METHODS.has(method)) {
+        record.writeAttempts += 1;
+        record.lastWrite = { method, url: redactUrl(request.url) };
+      }
+    },
+  });
+
+  function failureOf(
+    write: boolean,
+    operation: string,
+    status: number,
+    headers: Headers,
+    body: unknown,
+  ): HttpFailure {
+    return { vendor: adapter.vendor, operation, write, status, headers, body };
+  }
+
+  return {
+    client: clientForCall(connection, fetch, signal),
+    connection: connection.name,
+    vendor: adapter.vendor,
+    logger: connection.logger,
+    signal,
+    sendState: new Map(),
+    async call<T>(
+      operation: string,
+      run: () => Promise<ClientResult<T>>,
+      callOptions?: { write?: boolean },
+    ) {
+      const write = callOptions?.write === true;
+      const attemptsBefore = record.attempts;
+      let result: ClientResult<T>;
+      try {
+        result = await run();
+      } catch (error) {
+        throw errorFromException(error, scope, {
+          operation,
+          write,
+          attempted: record.attempts > attemptsBefore,
+        });
+      }
+      const { response } = result;
+      if (write) record.lastResponse = response;
+      if (!response.ok || result.error !== undefined) {
+        // openapi-fetch reports an empty error body as ''.
+        const body = result.error === '' ? undefined : result.error;
+        const failure = failureOf(write, operation, response.status, response.headers, body);
+        throw errorFromHttp(failure, scope, adapter.mapError?.(failure), adapter.requestIdHeaders);
+      }
+      return { data: result.data as T, response };
+    },
+    unexpected(operation, detail, body, callOptions) {
+      const failure = failureOf(callOptions?.write === true, operation, 200, new Headers(), body);
+      // An adapter may recognise an error envelope inside a 2xx (then the vendor refused);
+      // anything else is a broken answer, after which a post may or may not be stored.
+      const hint = adapter.mapError?.(failure);
+      return errorFromHttp(
+        failure,
+        scope,
+        hint?.kind
+          ? { delivery: 'rejected', retryable: false, ...hint }
+          : {
+              kind: 'vendor_server',
+              message: `unexpected answer: ${detail}`,
+              retryable: false,
+              delivery: failure.write ? 'unknown' : 'rejected',
+            },
+        adapter.requestIdHeaders,
+      );
+    },
+  };
+}

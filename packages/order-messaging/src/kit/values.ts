@@ -1,0 +1,53 @@
+/**
+ * Value helpers adapters share: vendor dates and ids into normalized ones, client options
+ * out of connection options, a bound on page walks.
+ */
+import type { ConnectionOptions } from '../adapter.js';
+
+/** The options the vendor client factories take, out of a connection's options. */
+export function clientOptionsOf(options: ConnectionOptions) {
+  return {
+    ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
+    ...(options.allowInsecureHttp === undefined
+      ? {}
+      : { allowInsecureHttp: options.allowInsecureHttp }),
+    ...(options.headers === undefined ? {} : { headers: { ...options.headers } }),
+    ...(options.userAgent === undefined ? {} : { userAgent: options.userAgent }),
+  };
+}
+
+/** A `Date` from an ISO 8601 string, or undefined when it does not parse. */
+export function isoDate(value: unknown): Date | undefined {
+  if (typeof value !== 'string' || value === '') return undefined;
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? undefined : new Date(time);
+}
+
+/** A `Date` from unix seconds. */
+export function unixSecondsDate(value: unknown): Date | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? new Date(value * 1000) : undefined;
+}
+
+export function stringId(value: unknown): string | undefined {
+  if (typeof value === 'string' && value !== '') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return undefined;
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Strips directories from a URL path, for file names of URL-only attachments. */
+export function fileNameFromUrl(url: string): string {
+  try {
+    const path = new URL(url).pathname;
+    const last = path.split('/').filter(Boolean).at(-1);
+    return last ? decodeURIComponent(last) : url;
+  } catch {
+    return url;
+  }
+}
+
+/** Bounds page walks: a vendor that keeps returning "next" must not loop forever. */
+export const MAX_PAGES = 1000;
