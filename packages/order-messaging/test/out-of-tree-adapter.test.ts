@@ -221,7 +221,9 @@ describe('built-in adapters', () => {
       const specifiers = [...source.matchAll(/from '([^']+)'/g)].map((match) => match[1]!);
       expect(specifiers.length).toBeGreaterThan(0);
       for (const specifier of specifiers) {
-        expect(specifier).toMatch(/^(\.\.\/adapter-kit\.js|@org\/[a-z]+-client|@org\/http-runtime)$/);
+        expect(specifier).toMatch(
+          /^(\.\.\/adapter-kit\.js|@org\/[a-z]+-client|@org\/http-runtime)$/,
+        );
       }
     },
   );
