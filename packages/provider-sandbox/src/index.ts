@@ -46,8 +46,8 @@ export type {
   GameBoostSeed,
 } from './vendors/gameboost.js';
 export { GAMEBOOST_ORDER_STATUSES } from './vendors/gameboost.js';
-export type { MiraklCredentials, MiraklSeed } from './vendors/mirakl.js';
-export { MIRAKL_LIMITS } from './vendors/mirakl.js';
+export type { MiraklCredentials, MiraklSeed } from './vendors/mirakl/index.js';
+export { MIRAKL_LIMITS } from './vendors/mirakl/index.js';
 export type { OmnideskCredentials, OmnideskSeed } from './vendors/omnidesk.js';
 export type { SppCredentials, SppSeed } from './vendors/spp.js';
 export type { VendorName } from './vendors/index.js';

@@ -3,7 +3,7 @@
  * in this folder (see `VendorModule`), and one line here.
  */
 import { gameboost } from './gameboost.js';
-import { mirakl } from './mirakl.js';
+import { mirakl } from './mirakl/index.js';
 import { omnidesk } from './omnidesk.js';
 import { spp } from './spp.js';
 
