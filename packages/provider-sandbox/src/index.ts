@@ -48,7 +48,7 @@ export type {
 export { GAMEBOOST_ORDER_STATUSES } from './vendors/gameboost.js';
 export type { MiraklCredentials, MiraklSeed } from './vendors/mirakl/index.js';
 export { MIRAKL_LIMITS } from './vendors/mirakl/index.js';
-export type { OmnideskCredentials, OmnideskSeed } from './vendors/omnidesk.js';
+export type { OmnideskCredentials, OmnideskSeed } from './vendors/omnidesk/index.js';
 export type { SppCredentials, SppSeed } from './vendors/spp.js';
 export type { VendorName } from './vendors/index.js';
 

@@ -4,7 +4,7 @@
  */
 import { gameboost } from './gameboost.js';
 import { mirakl } from './mirakl/index.js';
-import { omnidesk } from './omnidesk.js';
+import { omnidesk } from './omnidesk/index.js';
 import { spp } from './spp.js';
 
 export const vendorModules = { mirakl, spp, omnidesk, gameboost } as const;
