@@ -20,7 +20,7 @@ import type { AddressInfo } from 'node:net';
 import { FaultBook, type FaultController } from './faults.js';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { createRequestListener, type MountedVendor } from './server.js';
-import { defaultSpecsDir, loadSpec } from './spec.js';
+import { defaultSpecsDir, loadSpec } from './spec/index.js';
 import { SandboxState, type ResponseViolation, type SandboxStateView } from './state.js';
 import type { AnyVendorModule } from './types.js';
 import { vendorModules, type VendorName, type VendorRegistry } from './vendors/index.js';

@@ -12,15 +12,17 @@ import { htmlErrorPage, retryAfterValue, type FaultBook, type FaultRule } from '
 import { isFormMediaType, parseForm } from './multipart.js';
 import type { RateLimiter } from './rate-limit.js';
 import {
-  deserializeScalar,
+  findMedia,
   formToBody,
+  isJsonMedia,
   issuesFromAjv,
+  mediaTypeOf,
   readParameter,
+  responseProblems,
   validationView,
   type CompiledSpec,
-  type SpecMediaType,
   type SpecOperation,
-} from './spec.js';
+} from './spec/index.js';
 import type { ResponseViolation, SandboxState } from './state.js';
 import type {
   AnyVendorModule,
@@ -63,28 +65,6 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array
     chunks.push(buffer);
   }
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-}
-
-function mediaTypeOf(contentType: string | undefined): string | undefined {
-  const essence = contentType?.split(';')[0]?.trim().toLowerCase();
-  return essence ? essence : undefined;
-}
-
-function findMedia(
-  content: readonly SpecMediaType[],
-  mediaType: string,
-): SpecMediaType | undefined {
-  return (
-    content.find((m) => m.mediaType === mediaType) ??
-    content.find(
-      (m) => m.mediaType.endsWith('/*') && mediaType.startsWith(m.mediaType.slice(0, -1)),
-    ) ??
-    content.find((m) => m.mediaType === '*/*')
-  );
-}
-
-function isJsonMedia(mediaType: string): boolean {
-  return mediaType === 'application/json' || mediaType.endsWith('+json');
 }
 
 function headerRecord(req: IncomingMessage): Record<string, string | undefined> {
@@ -251,66 +231,6 @@ async function parseAndValidate(
     }
   }
   return { parsed: { pathParams, query, body, mediaType }, issues };
-}
-
-/** Everything the spec says this response must be; returns what it is not. */
-export function responseProblems(
-  spec: CompiledSpec,
-  operation: SpecOperation,
-  reply: Reply,
-  headers: Readonly<Record<string, string>>,
-): string[] {
-  const status = String(reply.status);
-  const documented =
-    operation.responses[status] ??
-    operation.responses[`${status[0]}XX`] ??
-    operation.responses.DEFAULT;
-  if (!documented) return [`status ${status} is not documented for ${operation.operationId}`];
-  const problems: string[] = [];
-  const contentType = mediaTypeOf(
-    Object.entries(headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1],
-  );
-  if (reply.body !== undefined) {
-    const media = contentType ? findMedia(documented.content, contentType) : undefined;
-    if (!media)
-      problems.push(`a ${contentType ?? 'body'} body is not documented for status ${status}`);
-    else if (media.schemaPointer) {
-      for (const error of spec.validate(media.schemaPointer, reply.body)) {
-        problems.push(
-          `body${error.instancePath} ${error.message ?? 'is invalid'} (${error.schemaPath.replace(/^[^#]*/, '')})`,
-        );
-      }
-    }
-  } else if (reply.binary) {
-    if (
-      !contentType ||
-      !(
-        findMedia(documented.content, contentType) ??
-        findMedia(documented.content, 'application/octet-stream')
-      )
-    ) {
-      problems.push(`a ${contentType ?? 'binary'} body is not documented for status ${status}`);
-    }
-  } else if (documented.content.length > 0) {
-    problems.push(
-      `status ${status} must have a ${documented.content.map((m) => m.mediaType).join(' or ')} body`,
-    );
-  }
-  const lowerHeaders = new Map(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
-  for (const header of documented.headers) {
-    const value = lowerHeaders.get(header.name);
-    if (value === undefined) {
-      if (header.required) problems.push(`header ${header.name} is required`);
-      continue;
-    }
-    if (header.schemaPointer) {
-      const typed = deserializeScalar(spec, spec.schemaAt(header.schemaPointer), value);
-      for (const error of spec.validate(header.schemaPointer, typed)) {
-        problems.push(`header ${header.name} ${error.message ?? 'is invalid'}`);
-      }
-    }
-  }
-  return problems;
 }
 
 interface Outgoing {
