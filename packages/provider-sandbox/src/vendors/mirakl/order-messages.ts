@@ -2,6 +2,7 @@
  * The deprecated order messages: OR42 posts one on an order, M01 lists them. They
  * live beside the threads, not in them, as on Mirakl.
  */
+import type { MiraklOrderMessageCreate, operations } from '@org/mirakl-client';
 import type { HandlerContext, Reply } from '../../types.js';
 import { foreignShopError, miraklError } from './errors.js';
 import { legacyResource } from './resources.js';
@@ -13,20 +14,8 @@ import {
   type Participant,
 } from './state.js';
 
-interface OrderMessageInput {
-  body: string;
-  subject: string;
-  to_customer: boolean;
-  to_operator: boolean;
-  to_shop: boolean;
-  customer_id?: string;
-  customer_firstname?: string;
-  customer_lastname?: string;
-  document_ids?: (number | string)[];
-}
-
 /** `customer_*` fields say a customer wrote the message (front/operator APIs); otherwise the shop did. */
-function senderOf(input: OrderMessageInput): Participant {
+function senderOf(input: MiraklOrderMessageCreate): Participant {
   if (!input.customer_id) return SHOP;
   return {
     display_name:
@@ -42,7 +31,7 @@ function postOrderMessage(ctx: HandlerContext, state: MiraklState): Reply {
   if (problem) return problem;
   const order = state.orders.get(String(ctx.pathParams.order_id));
   if (!order) return miraklError(404, `Order ${String(ctx.pathParams.order_id)} not found`);
-  const input = ctx.body as OrderMessageInput;
+  const input = ctx.body as MiraklOrderMessageCreate;
   if (input.body.trim() === '') return miraklError(400, 'body must not be blank');
   if (!input.to_customer && !input.to_operator && !input.to_shop) {
     return miraklError(400, 'At least one of to_customer, to_operator and to_shop must be true');
@@ -70,18 +59,7 @@ function postOrderMessage(ctx: HandlerContext, state: MiraklState): Reply {
   return { status: 201, body: { id: message.id } };
 }
 
-interface OrderMessageQuery {
-  customer_id?: string;
-  received?: 'TRUE' | 'FALSE' | 'ALL';
-  order_id?: string;
-  offer_id?: number;
-  start_date?: string;
-  end_date?: string;
-  max?: number;
-  offset?: number;
-  paginate?: boolean;
-  order?: 'asc' | 'desc';
-}
+type OrderMessageQuery = NonNullable<operations['listMessages']['parameters']['query']>;
 
 function matchingOrderMessages(state: MiraklState, q: OrderMessageQuery): LegacyMessage[] {
   const received = q.received ?? 'TRUE';

@@ -3,7 +3,12 @@
  * download and OR43 new thread on an order. Limits: 1000 messages per thread, 30 MB
  * per message, 50 attachments per entity, `with_messages` capped at the last 100.
  */
-import type { HandlerContext, Reply, UploadedFile } from '../../types.js';
+import type {
+  MiraklCreateOrderThreadBody,
+  MiraklReplyToThreadBody,
+  operations,
+} from '@org/mirakl-client';
+import type { HandlerContext, ReceivedBody, Reply, UploadedFile } from '../../types.js';
 import { isUploadedFile } from '../../types.js';
 import { foreignShopError, miraklError } from './errors.js';
 import { threadResource } from './resources.js';
@@ -74,12 +79,14 @@ function recipients(
   });
 }
 
+type ThreadReadQuery = NonNullable<operations['getThread']['parameters']['query']>;
+
 function getThread(ctx: HandlerContext, state: MiraklState): Reply {
   const problem = foreignShopError(ctx);
   if (problem) return problem;
   const thread = state.threads.find((t) => t.id === ctx.pathParams.thread_id);
   if (!thread) return miraklError(404, `Thread ${String(ctx.pathParams.thread_id)} not found`);
-  const customerId = ctx.query.customer_id as string | undefined;
+  const { customer_id: customerId } = ctx.query as ThreadReadQuery;
   const messages = customerId
     ? thread.messages.filter(
         (m) => m.from.id === customerId || m.to.some((p) => p.id === customerId),
@@ -88,16 +95,10 @@ function getThread(ctx: HandlerContext, state: MiraklState): Reply {
   return { status: 200, body: threadResource(state, thread, messages) };
 }
 
-interface ThreadFilters {
-  entity_type?: string;
-  entity_id?: string[];
-  updated_since?: string;
-  with_messages?: boolean;
-  channel_codes?: string[];
-  customer_id?: string;
-  limit: number;
-  sort?: string;
-}
+type ThreadListQuery = NonNullable<operations['listThreads']['parameters']['query']>;
+
+/** The query M11 was first called with; page tokens carry it to the next pages. */
+type ThreadFilters = Omit<ThreadListQuery, 'page_token'> & { limit: number };
 
 interface PageToken {
   offset: number;
@@ -124,12 +125,12 @@ function requestedPage(ctx: HandlerContext): PageToken | Reply {
   const pageToken = ctx.query.page_token as string | undefined;
   if (pageToken !== undefined)
     return decodeToken(pageToken) ?? miraklError(400, 'Invalid page_token');
-  const q = ctx.query as Partial<ThreadFilters>;
+  const q = ctx.query as ThreadListQuery;
   if (q.entity_id !== undefined && q.entity_type === undefined)
     return miraklError(400, 'entity_type is required when entity_id is specified');
   return {
     offset: 0,
-    filters: { ...q, limit: q.limit ?? MIRAKL_LIMITS.defaultPageSize } as ThreadFilters,
+    filters: { ...q, limit: q.limit ?? MIRAKL_LIMITS.defaultPageSize },
   };
 }
 
@@ -209,14 +210,7 @@ function replyToThread(ctx: HandlerContext, state: MiraklState): Reply {
   if (problem) return problem;
   const thread = state.threads.find((t) => t.id === ctx.pathParams.thread_id);
   if (!thread) return miraklError(404, `Thread ${String(ctx.pathParams.thread_id)} not found`);
-  const form = ctx.body as {
-    message_input: {
-      body: string;
-      to: { id?: string; type: string }[];
-      topic?: { type: string; value: string };
-    };
-    files?: unknown[];
-  };
+  const form = ctx.body as ReceivedBody<MiraklReplyToThreadBody, 'files'>;
   const input = form.message_input;
   const invalid = messageInputProblem(input, 'message_input');
   if (invalid) return invalid;
@@ -262,10 +256,7 @@ function createOrderThread(ctx: HandlerContext, state: MiraklState): Reply {
   if (problem) return problem;
   const order = state.orders.get(String(ctx.pathParams.order_id));
   if (!order) return miraklError(404, `Order ${String(ctx.pathParams.order_id)} not found`);
-  const form = ctx.body as {
-    thread_input: { body: string; to: string[]; topic: { type: string; value: string } };
-    files?: unknown[];
-  };
+  const form = ctx.body as ReceivedBody<MiraklCreateOrderThreadBody, 'files'>;
   const input = form.thread_input;
   const invalid = messageInputProblem(input, 'thread_input');
   if (invalid) return invalid;

@@ -2,6 +2,7 @@
  * Omnidesk's ticket operations: POST /message adds to a ticket's timeline, and the
  * ticket list, ticket creation and ticket read (with the timeline) show it back.
  */
+import type { OmnideskMessageCreateRequest } from '@org/omnidesk-client';
 import type { HandlerContext, Reply } from '../../types.js';
 import { omnideskError } from './errors.js';
 import { ticketResource } from './resources.js';
@@ -15,25 +16,10 @@ import {
 
 const CHANNELS: Record<number, string> = { 0: 'note', 1: 'e-mail' };
 
-interface MessageForm {
-  ticketID: number;
-  type: string;
-  message: string;
-  userID?: number;
-  toAddress?: string;
-  ccInput?: string;
-  bccInput?: string;
-  respondMessageID?: number;
-  plaintext?: string;
-  forwardedFileIDs?: number[];
-  sendAt?: string;
-  submitStatus?: string;
-}
-
 /** `userID` and `respondMessageID` are 0 when absent, and must name an administrator and a message of the ticket otherwise. */
 function messageReferenceProblem(
   ticket: OmnideskTicket,
-  form: MessageForm,
+  form: OmnideskMessageCreateRequest,
   agent: OmnideskAgent | undefined,
 ): Reply | undefined {
   const userId = form.userID ?? 0;
@@ -54,7 +40,7 @@ function timelineEntryOf(
   ctx: HandlerContext,
   state: OmnideskState,
   ticket: OmnideskTicket,
-  form: MessageForm,
+  form: OmnideskMessageCreateRequest,
   agent: OmnideskAgent | undefined,
 ): TimelineEntry {
   const numeric = /^\d+$/.test(form.type);
@@ -84,7 +70,7 @@ function timelineEntryOf(
 }
 
 function createMessage(ctx: HandlerContext, state: OmnideskState): Reply {
-  const form = ctx.body as MessageForm;
+  const form = ctx.body as OmnideskMessageCreateRequest;
   const ticket = findTicket(state, form.ticketID);
   if (!ticket) return omnideskError(404, `Ticket ${form.ticketID} not found`);
   const agent = state.agents.find((a) => a.id === (form.userID ?? 0));
