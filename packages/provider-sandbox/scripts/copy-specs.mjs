@@ -1,5 +1,5 @@
 // Copies the repository's vendor specs into dist/specs, so the published package
-// validates against the specs it was built with (src/spec.ts looks there first).
+// validates against the specs it was built with (src/spec/load.ts looks there first).
 import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

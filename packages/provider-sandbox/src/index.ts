@@ -15,12 +15,12 @@
  * await sb.close();
  * ```
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { FaultBook, type FaultController } from './faults.js';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
-import { createRequestListener, type MountedVendor } from './server.js';
-import { defaultSpecsDir, loadSpec } from './spec.js';
+import { createSandboxServer, listen, originOf } from './server/http-server.js';
+import { createRequestListener } from './server/listener.js';
+import type { MountedVendor } from './server/routing.js';
+import { defaultSpecsDir, loadSpec } from './spec/index.js';
 import { SandboxState, type ResponseViolation, type SandboxStateView } from './state.js';
 import type { AnyVendorModule } from './types.js';
 import { vendorModules, type VendorName, type VendorRegistry } from './vendors/index.js';
@@ -46,9 +46,9 @@ export type {
   GameBoostSeed,
 } from './vendors/gameboost.js';
 export { GAMEBOOST_ORDER_STATUSES } from './vendors/gameboost.js';
-export type { MiraklCredentials, MiraklSeed } from './vendors/mirakl.js';
-export { MIRAKL_LIMITS } from './vendors/mirakl.js';
-export type { OmnideskCredentials, OmnideskSeed } from './vendors/omnidesk.js';
+export type { MiraklCredentials, MiraklSeed } from './vendors/mirakl/index.js';
+export { MIRAKL_LIMITS } from './vendors/mirakl/index.js';
+export type { OmnideskCredentials, OmnideskSeed } from './vendors/omnidesk/index.js';
 export type { SppCredentials, SppSeed } from './vendors/spp.js';
 export type { VendorName } from './vendors/index.js';
 
@@ -108,6 +108,49 @@ export function isLoopbackHost(host: string): boolean {
   return LOOPBACK.has(host) || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
+function mountVendors(modules: readonly AnyVendorModule[], specsDir: string): MountedVendor[] {
+  return modules.map((module) => {
+    const spec = loadSpec(module.name, specsDir);
+    return { module, spec, mountPath: `/${module.name}${spec.serverPath}` };
+  });
+}
+
+/** Fault rules must name a mounted vendor and one of its operations, so a typo fails loudly. */
+function faultTargetProblem(mounted: readonly MountedVendor[]) {
+  return (vendor: string, operationId: string | undefined): string | undefined => {
+    const target = mounted.find((m) => m.module.name === vendor);
+    if (!target)
+      return `unknown vendor "${vendor}" (known: ${mounted.map((m) => m.module.name).join(', ')})`;
+    if (operationId !== undefined && !target.spec.operation(operationId)) {
+      return `unknown operationId "${operationId}" for ${vendor} (known: ${target.spec.operations.map((o) => o.operationId).join(', ')})`;
+    }
+    return undefined;
+  };
+}
+
+function describeVendors(
+  mounted: readonly MountedVendor[],
+  state: SandboxState,
+  origin: string,
+): Pick<Sandbox, 'vendors' | 'seed' | 'examples'> {
+  const vendors = Object.fromEntries(
+    mounted.map((m) => [
+      m.module.name,
+      { ...m.module.credentials, baseUrl: `${origin}${m.mountPath}` },
+    ]),
+  ) as unknown as SandboxVendors;
+  const seed = Object.fromEntries(
+    mounted.map((m) => [m.module.name, m.module.seedIds(state.vendorState(m.module.name))]),
+  ) as unknown as SandboxSeed;
+  const examples = Object.fromEntries(
+    mounted.map((m) => [
+      m.module.name,
+      m.module.example?.(`${origin}${m.mountPath}`, seed[m.module.name as VendorName]) ?? '',
+    ]),
+  ) as Record<VendorName, string>;
+  return { vendors, seed, examples };
+}
+
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const host = options.host ?? '127.0.0.1';
   if (!isLoopbackHost(host)) {
@@ -116,88 +159,35 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     );
   }
   const clock = options.clock ?? (() => new Date());
-  const specsDir = options.specsDir ?? defaultSpecsDir();
   const modules: AnyVendorModule[] = Object.values(vendorModules);
-  const mounted: MountedVendor[] = modules.map((module) => {
-    const spec = loadSpec(module.name, specsDir);
-    return { module, spec, mountPath: `/${module.name}${spec.serverPath}` };
-  });
+  const mounted = mountVendors(modules, options.specsDir ?? defaultSpecsDir());
   const state = new SandboxState(modules, clock);
-  const faults = new FaultBook((vendor, operationId) => {
-    const target = mounted.find((m) => m.module.name === vendor);
-    if (!target)
-      return `unknown vendor "${vendor}" (known: ${mounted.map((m) => m.module.name).join(', ')})`;
-    if (operationId !== undefined && !target.spec.operation(operationId)) {
-      return `unknown operationId "${operationId}" for ${vendor} (known: ${target.spec.operations.map((o) => o.operationId).join(', ')})`;
-    }
-    return undefined;
-  });
+  const faults = new FaultBook(faultTargetProblem(mounted));
   const rateLimiter = new RateLimiter(options.rateLimits, clock);
   const violations: ResponseViolation[] = [];
   let origin = '';
-  const listener = createRequestListener({
-    vendors: mounted,
-    state,
-    faults,
-    rateLimiter,
-    validateResponses: options.validateResponses ?? true,
-    violations,
-    ...(options.onViolation ? { onViolation: options.onViolation } : {}),
-    clock,
-    maxBodyBytes: options.maxBodyBytes ?? 64 * 1024 * 1024,
-    origin: () => origin,
-  });
-  const server: Server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
-    listener(req, res).catch((error: unknown) => {
-      if (!res.headersSent && !res.destroyed) {
-        res.writeHead(500, { 'Content-Type': 'application/json' });
-        res.end(
-          JSON.stringify({
-            message: `Sandbox failure: ${error instanceof Error ? error.message : String(error)}`,
-          }),
-        );
-      } else {
-        res.destroy();
-      }
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host.replace(/^\[|\]$/g, ''), () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const hostPart =
-    address.family === 'IPv6' || address.address.includes(':')
-      ? `[${address.address}]`
-      : address.address;
-  origin = `http://${hostPart}:${address.port}`;
-
-  const vendors = Object.fromEntries(
-    mounted.map((m) => [
-      m.module.name,
-      { ...m.module.credentials, baseUrl: `${origin}${m.mountPath}` },
-    ]),
-  ) as unknown as SandboxVendors;
-  const seed = Object.fromEntries(
-    modules.map((m) => [m.name, m.seedIds(state.vendorState(m.name))]),
-  ) as unknown as SandboxSeed;
-  const examples = Object.fromEntries(
-    mounted.map((m) => [
-      m.module.name,
-      m.module.example?.(`${origin}${m.mountPath}`, seed[m.module.name as VendorName]) ?? '',
-    ]),
-  ) as Record<VendorName, string>;
+  const server = createSandboxServer(
+    createRequestListener({
+      vendors: mounted,
+      state,
+      faults,
+      rateLimiter,
+      validateResponses: options.validateResponses ?? true,
+      violations,
+      ...(options.onViolation ? { onViolation: options.onViolation } : {}),
+      clock,
+      maxBodyBytes: options.maxBodyBytes ?? 64 * 1024 * 1024,
+      origin: () => origin,
+    }),
+  );
+  const address = await listen(server, options.port ?? 0, host);
+  origin = originOf(address);
 
   let closed: Promise<void> | undefined;
   return {
     url: origin,
     port: address.port,
-    vendors,
-    seed,
-    examples,
+    ...describeVendors(mounted, state, origin),
     state,
     faults,
     responseViolations: violations,

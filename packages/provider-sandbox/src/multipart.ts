@@ -2,7 +2,7 @@
  * Glue between raw request bytes and the WHATWG form parser built into Node (undici):
  * `multipart/form-data` and `application/x-www-form-urlencoded` bodies are parsed by
  * `Request.formData()`, never by hand. Mapping the parts onto the spec's schema is
- * `formToBody` in spec.ts.
+ * `formToBody` in spec/form-body.ts.
  */
 
 export function isFormMediaType(mediaType: string): boolean {

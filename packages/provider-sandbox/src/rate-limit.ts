@@ -6,7 +6,7 @@
  * 5/min + 10/hour per resource). Options change or disable them, or add buckets to
  * vendors that document none (a bucket the spec does not name covers every operation).
  */
-import type { SpecOperation } from './spec.js';
+import type { SpecOperation } from './spec/index.js';
 import type { RateLimitSnapshot } from './types.js';
 
 /** A bucket's new limit (requests per window), window length, or `false` to switch it off. */

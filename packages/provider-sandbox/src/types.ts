@@ -114,6 +114,15 @@ export interface VendorErrors {
   generic(ctx: ReplyContext, status: number, message?: string): Reply;
 }
 
+/**
+ * A vendor client's request body type as a handler receives it. The client types its
+ * file fields as the `Blob`s it sends; the sandbox hands over whatever parts arrived
+ * under those names, and `isUploadedFile` picks the files.
+ */
+export type ReceivedBody<Body, FileField extends keyof Body> = Omit<Body, FileField> & {
+  readonly [K in FileField]?: readonly unknown[];
+};
+
 export type Handler<State> = (ctx: HandlerContext, state: State) => Reply | Promise<Reply>;
 
 export interface VendorModule<State, Credentials extends object, Seed> {

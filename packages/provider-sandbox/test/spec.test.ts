@@ -5,14 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseForm } from '../src/multipart.js';
-import { responseProblems } from '../src/server.js';
 import {
   compileSpec,
   defaultSpecsDir,
   deserializeScalar,
   formToBody,
   loadSpec,
-} from '../src/spec.js';
+  responseProblems,
+} from '../src/spec/index.js';
 
 const specsDir = defaultSpecsDir();
 const gameboost = loadSpec('gameboost', specsDir);

@@ -4,6 +4,7 @@
  * input, `X-GameBoost-Request-Id` and `X-RateLimit-*` on every response, messages
  * only while the order is in the processing state.
  */
+import type { GameBoostSendMessageRequest } from '@org/gameboost-client';
 import type { HandlerContext, Reply, ReplyContext, StoredMessage } from '../types.js';
 import { defineVendor } from '../types.js';
 import { laravelStatusMessage, laravelValidationBody } from '../wording.js';
@@ -212,7 +213,7 @@ function sendMessage(kind: GameBoostOrderKind) {
   return (ctx: HandlerContext, state: GameBoostState): Reply => {
     const order = findOrder(state, kind, ctx);
     if (!order) return notFound(ctx);
-    const text = (ctx.body as { message: string }).message;
+    const text = (ctx.body as GameBoostSendMessageRequest).message;
     // Laravel trims strings and turns blank ones into null before `required` runs.
     if (text.trim() === '') {
       return {

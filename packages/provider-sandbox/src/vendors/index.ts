@@ -3,8 +3,8 @@
  * in this folder (see `VendorModule`), and one line here.
  */
 import { gameboost } from './gameboost.js';
-import { mirakl } from './mirakl.js';
-import { omnidesk } from './omnidesk.js';
+import { mirakl } from './mirakl/index.js';
+import { omnidesk } from './omnidesk/index.js';
 import { spp } from './spp.js';
 
 export const vendorModules = { mirakl, spp, omnidesk, gameboost } as const;

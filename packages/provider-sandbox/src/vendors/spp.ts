@@ -4,7 +4,8 @@
  * (400 for input that breaks the documented schema, 422 for Laravel rules beyond it
  * such as an unknown `user_id`), `X-Api-Identifier`/`X-Api-Version` headers.
  */
-import type { HandlerContext, Reply, ReplyContext, StoredMessage } from '../types.js';
+import type { SppMessageMultipartRequest } from '@org/spp-client';
+import type { HandlerContext, ReceivedBody, Reply, ReplyContext, StoredMessage } from '../types.js';
 import { defineVendor, isUploadedFile } from '../types.js';
 import { laravelStatusMessage, laravelValidationBody } from '../wording.js';
 
@@ -266,12 +267,8 @@ function listOrderMessages(ctx: HandlerContext, state: SppState): Reply {
 function createOrderMessage(ctx: HandlerContext, state: SppState): Reply {
   const order = findOrder(state, ctx.pathParams.order);
   if (!order) return { status: 404, body: notFoundBody('Order', ctx.pathParams.order) };
-  const body = ctx.body as {
-    message: string;
-    user_id?: number;
-    staff_only?: boolean;
-    attachments?: unknown[];
-  };
+  // JSON bodies are the same fields without attachments.
+  const body = ctx.body as ReceivedBody<SppMessageMultipartRequest, 'attachments'>;
   // Laravel's TrimStrings turns a blank message into null before `required` runs.
   if (body.message.trim() === '') {
     return {

@@ -1,0 +1,282 @@
+/**
+ * Thread handlers: M10 read, M11 seek-paginated list, M12 reply, M13 attachment
+ * download and OR43 new thread on an order. Limits: 1000 messages per thread, 30 MB
+ * per message, 50 attachments per entity, `with_messages` capped at the last 100.
+ */
+import type {
+  MiraklCreateOrderThreadBody,
+  MiraklReplyToThreadBody,
+  operations,
+} from '@org/mirakl-client';
+import type { HandlerContext, ReceivedBody, Reply, UploadedFile } from '../../types.js';
+import { isUploadedFile } from '../../types.js';
+import { foreignShopError, miraklError } from './errors.js';
+import { threadResource } from './resources.js';
+import {
+  addMessage,
+  MIRAKL_LIMITS,
+  newThread,
+  OPERATOR,
+  SHOP,
+  type MiraklOrder,
+  type MiraklState,
+  type MiraklThread,
+  type Participant,
+} from './state.js';
+
+/** The message-size and attachment-count rules shared by M12 and OR43. */
+function attachmentProblem(
+  state: MiraklState,
+  entityId: string,
+  body: string,
+  files: UploadedFile[],
+): Reply | undefined {
+  const bytes =
+    new TextEncoder().encode(body).byteLength + files.reduce((sum, f) => sum + f.size, 0);
+  if (bytes > MIRAKL_LIMITS.maxMessageBytes) {
+    return miraklError(
+      400,
+      `The message is ${bytes} bytes; a message may not exceed 30 MB (${MIRAKL_LIMITS.maxMessageBytes} bytes) including its attachments`,
+    );
+  }
+  if (files.length > 0) {
+    const existing = state.threads
+      .filter((t) => t.entity.id === entityId)
+      .reduce((sum, t) => sum + t.messages.reduce((n, m) => n + m.attachmentIds.length, 0), 0);
+    if (existing + files.length > MIRAKL_LIMITS.maxAttachmentsPerEntity) {
+      return miraklError(
+        400,
+        `Too many attachments: the entity ${entityId} already has ${existing}, at most ${MIRAKL_LIMITS.maxAttachmentsPerEntity} are allowed across its threads`,
+      );
+    }
+  }
+  return undefined;
+}
+
+/** The blank-body and no-recipient rules shared by M12 (`message_input`) and OR43 (`thread_input`). */
+function messageInputProblem(
+  input: { body: string; to: readonly unknown[] },
+  part: string,
+): Reply | undefined {
+  if (input.body.trim() === '') return miraklError(400, `${part}.body must not be blank`);
+  if (input.to.length === 0) return miraklError(400, `${part}.to must name at least one recipient`);
+  return undefined;
+}
+
+function recipients(
+  order: MiraklOrder | undefined,
+  to: readonly { id?: string; type: string }[],
+): Participant[] {
+  return to.map((r) => {
+    if (r.type === 'OPERATOR') return OPERATOR;
+    if (r.type === 'SHOP') return SHOP;
+    if (order && (r.id === undefined || r.id === order.customer.id)) return order.customer;
+    return {
+      display_name: r.id ?? 'Customer',
+      ...(r.id ? { id: r.id } : {}),
+      type: 'CUSTOMER' as const,
+    };
+  });
+}
+
+type ThreadReadQuery = NonNullable<operations['getThread']['parameters']['query']>;
+
+function getThread(ctx: HandlerContext, state: MiraklState): Reply {
+  const problem = foreignShopError(ctx);
+  if (problem) return problem;
+  const thread = state.threads.find((t) => t.id === ctx.pathParams.thread_id);
+  if (!thread) return miraklError(404, `Thread ${String(ctx.pathParams.thread_id)} not found`);
+  const { customer_id: customerId } = ctx.query as ThreadReadQuery;
+  const messages = customerId
+    ? thread.messages.filter(
+        (m) => m.from.id === customerId || m.to.some((p) => p.id === customerId),
+      )
+    : thread.messages;
+  return { status: 200, body: threadResource(state, thread, messages) };
+}
+
+type ThreadListQuery = NonNullable<operations['listThreads']['parameters']['query']>;
+
+/** The query M11 was first called with; page tokens carry it to the next pages. */
+type ThreadFilters = Omit<ThreadListQuery, 'page_token'> & { limit: number };
+
+interface PageToken {
+  offset: number;
+  filters: ThreadFilters;
+}
+
+function encodeToken(token: PageToken): string {
+  return Buffer.from(JSON.stringify(token)).toString('base64url');
+}
+
+function decodeToken(text: string): PageToken | undefined {
+  try {
+    const token = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as PageToken;
+    return Number.isInteger(token.offset) && token.offset >= 0 && typeof token.filters === 'object'
+      ? token
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** With a `page_token` the server ignores the other filters and replays the ones it encoded. */
+function requestedPage(ctx: HandlerContext): PageToken | Reply {
+  const pageToken = ctx.query.page_token as string | undefined;
+  if (pageToken !== undefined)
+    return decodeToken(pageToken) ?? miraklError(400, 'Invalid page_token');
+  const q = ctx.query as ThreadListQuery;
+  if (q.entity_id !== undefined && q.entity_type === undefined)
+    return miraklError(400, 'entity_type is required when entity_id is specified');
+  return {
+    offset: 0,
+    filters: { ...q, limit: q.limit ?? MIRAKL_LIMITS.defaultPageSize },
+  };
+}
+
+const SORT_FIELDS: Record<string, (t: MiraklThread) => number> = {
+  dateUpdated: (t) => t.date_updated.getTime(),
+  dateCreated: (t) => t.date_created.getTime(),
+};
+
+type ThreadComparator = (a: MiraklThread, b: MiraklThread) => number;
+
+/** `criterion,direction` as M11 takes it; undefined when either part is not one Mirakl knows. */
+function threadComparator(sort: string | undefined): ThreadComparator | undefined {
+  const [criterion = 'dateUpdated', direction = 'DESC'] = (sort ?? 'dateUpdated,DESC').split(',');
+  const sortKey = SORT_FIELDS[criterion];
+  if (!sortKey || !['ASC', 'DESC'].includes(direction.toUpperCase())) return undefined;
+  const sign = direction.toUpperCase() === 'ASC' ? 1 : -1;
+  return (a, b) => sign * (sortKey(a) - sortKey(b));
+}
+
+function matchingThreads(state: MiraklState, filters: ThreadFilters): MiraklThread[] {
+  const since = filters.updated_since ? new Date(filters.updated_since).getTime() : undefined;
+  return state.threads
+    .filter((t) => !filters.entity_type || t.entity.type === filters.entity_type)
+    .filter((t) => !filters.entity_id || filters.entity_id.includes(t.entity.id))
+    .filter((t) => since === undefined || t.date_updated.getTime() >= since)
+    .filter(
+      (t) =>
+        !filters.channel_codes ||
+        filters.channel_codes.includes(state.orders.get(t.entity.id)?.channel ?? ''),
+    )
+    .filter(
+      (t) =>
+        !filters.customer_id || t.authorized_participants.some((p) => p.id === filters.customer_id),
+    );
+}
+
+function threadPageBody(
+  state: MiraklState,
+  matching: readonly MiraklThread[],
+  { offset, filters }: PageToken,
+): Record<string, unknown> {
+  const page = matching.slice(offset, offset + filters.limit);
+  const cap = MIRAKL_LIMITS.withMessagesMaxMessagesPerThread;
+  const body: Record<string, unknown> = {
+    data: page.map((t) =>
+      threadResource(state, t, filters.with_messages ? t.messages.slice(-cap) : undefined),
+    ),
+  };
+  if (offset + filters.limit < matching.length)
+    body.next_page_token = encodeToken({ offset: offset + filters.limit, filters });
+  if (offset > 0)
+    body.previous_page_token = encodeToken({
+      offset: Math.max(0, offset - filters.limit),
+      filters,
+    });
+  return body;
+}
+
+function listThreads(ctx: HandlerContext, state: MiraklState): Reply {
+  const problem = foreignShopError(ctx);
+  if (problem) return problem;
+  const page = requestedPage(ctx);
+  if ('status' in page) return page;
+  const comparator = threadComparator(page.filters.sort);
+  if (!comparator) {
+    return miraklError(
+      400,
+      `Invalid sort "${page.filters.sort ?? ''}": use dateUpdated or dateCreated, then ASC or DESC`,
+    );
+  }
+  const matching = matchingThreads(state, page.filters).sort(comparator);
+  return { status: 200, body: threadPageBody(state, matching, page) };
+}
+
+function replyToThread(ctx: HandlerContext, state: MiraklState): Reply {
+  const problem = foreignShopError(ctx);
+  if (problem) return problem;
+  const thread = state.threads.find((t) => t.id === ctx.pathParams.thread_id);
+  if (!thread) return miraklError(404, `Thread ${String(ctx.pathParams.thread_id)} not found`);
+  const form = ctx.body as ReceivedBody<MiraklReplyToThreadBody, 'files'>;
+  const input = form.message_input;
+  const invalid = messageInputProblem(input, 'message_input');
+  if (invalid) return invalid;
+  if (thread.messages.length >= MIRAKL_LIMITS.maxMessagesPerThread) {
+    return miraklError(
+      400,
+      `The thread ${thread.id} has reached the maximum of ${MIRAKL_LIMITS.maxMessagesPerThread} messages`,
+    );
+  }
+  const files = (form.files ?? []).filter(isUploadedFile);
+  const limit = attachmentProblem(state, thread.entity.id, input.body, files);
+  if (limit) return limit;
+  const order = state.orders.get(thread.entity.id);
+  if (input.topic) thread.topic = { type: input.topic.type, value: input.topic.value };
+  const to = recipients(order, input.to);
+  const message = addMessage(state, thread, SHOP, to, input.body, ctx.now, files);
+  return { status: 201, body: { message_id: message.id, thread_id: thread.id } };
+}
+
+function contentDisposition(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  const disposition = `attachment; filename="${ascii}"`;
+  return ascii === name
+    ? disposition
+    : `${disposition}; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
+
+function downloadAttachment(ctx: HandlerContext, state: MiraklState): Reply {
+  const problem = foreignShopError(ctx);
+  if (problem) return problem;
+  const attachment = state.attachments.get(String(ctx.pathParams.attachment_id));
+  if (!attachment)
+    return miraklError(404, `Attachment ${String(ctx.pathParams.attachment_id)} not found`);
+  return {
+    status: 200,
+    binary: { bytes: attachment.bytes, contentType: attachment.contentType },
+    headers: { 'Content-Disposition': contentDisposition(attachment.name) },
+  };
+}
+
+function createOrderThread(ctx: HandlerContext, state: MiraklState): Reply {
+  const problem = foreignShopError(ctx);
+  if (problem) return problem;
+  const order = state.orders.get(String(ctx.pathParams.order_id));
+  if (!order) return miraklError(404, `Order ${String(ctx.pathParams.order_id)} not found`);
+  const form = ctx.body as ReceivedBody<MiraklCreateOrderThreadBody, 'files'>;
+  const input = form.thread_input;
+  const invalid = messageInputProblem(input, 'thread_input');
+  if (invalid) return invalid;
+  const files = (form.files ?? []).filter(isUploadedFile);
+  const limit = attachmentProblem(state, order.id, input.body, files);
+  if (limit) return limit;
+  const thread = newThread(state, order, input.topic.value, ctx.now);
+  thread.topic = { type: input.topic.type, value: input.topic.value };
+  const to = recipients(
+    order,
+    input.to.map((type) => ({ type })),
+  );
+  const message = addMessage(state, thread, SHOP, to, input.body, ctx.now, files);
+  return { status: 201, body: { message_id: message.id, thread_id: thread.id } };
+}
+
+export const threadHandlers = {
+  getThread,
+  listThreads,
+  replyToThread,
+  downloadAttachment,
+  createOrderThread,
+};
