@@ -10,10 +10,11 @@
  */
 import {
   createGameBoostClient,
+  operationsById,
   type GameBoostClient,
   type GameBoostMessage,
 } from '@org/gameboost-client';
-import type { RateLimitRuleSpec } from '@org/http-runtime';
+import type { RateLimitRuleSpec, SpecRateLimit } from '@org/http-runtime';
 import type {
   AdapterContext,
   CallInit,
@@ -58,7 +59,11 @@ export const gameboostCapabilities: Capabilities = Object.freeze({
   vendor: 'gameboost',
   list: true,
   send: true,
-  text: { minLength: 1, maxLength: 10_000 },
+  // The spec states a maximum only; 1 is the facade's floor (it refuses empty text everywhere).
+  text: {
+    minLength: 1,
+    maxLength: operationsById.sendAccountOrderMessage.request.fields.message.maxLength,
+  },
   attachments: false,
   internalNotes: false,
   audiences: ['customer'],
@@ -68,8 +73,11 @@ export const gameboostCapabilities: Capabilities = Object.freeze({
   reconcile: 'by-listing',
 } as const satisfies Capabilities);
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
+/** A bucket of the spec's `x-rate-limit` as a limiter window. */
+const windowOf = ({ limit, periodSeconds }: SpecRateLimit) => ({
+  limit,
+  windowMs: periodSeconds * 1000,
+});
 
 const WRITE_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'];
 // Unanchored at the start: a base URL may carry a path prefix (a proxy, the sandbox).
@@ -81,14 +89,20 @@ function sentOrderKey(request: Request): string | undefined {
   return ORDER_MESSAGES_PATH.exec(new URL(request.url).pathname)?.[1];
 }
 
+const sendBuckets = operationsById.sendAccountOrderMessage.rateLimits;
+const readBuckets = operationsById.getAccountOrder.rateLimits;
+
 /** From the spec's `x-rate-limit` (GameBoost "Rate limiting" page), per API key. */
 export const gameboostRateLimits: Readonly<Record<string, RateLimitRuleSpec>> = Object.freeze({
-  chat: { limit: 5, windowMs: MINUTE, match: { pathPattern: ORDER_MESSAGES_PATH } },
-  writes: { limit: 500, windowMs: MINUTE, match: { methods: WRITE_METHODS } },
-  reads: { limit: 1000, windowMs: MINUTE, match: { methods: ['GET', 'HEAD'] } },
+  chat: { ...windowOf(sendBuckets.chat), match: { pathPattern: ORDER_MESSAGES_PATH } },
+  writes: { ...windowOf(sendBuckets.writes), match: { methods: WRITE_METHODS } },
+  reads: { ...windowOf(readBuckets.reads), match: { methods: ['GET', 'HEAD'] } },
   // "Writes to the same resource": each order's sends get their own windows.
-  writesSameResource: { limit: 5, windowMs: MINUTE, key: sentOrderKey },
-  writesSameResourceHourly: { limit: 10, windowMs: HOUR, key: sentOrderKey },
+  writesSameResource: { ...windowOf(sendBuckets.writesSameResource), key: sentOrderKey },
+  writesSameResourceHourly: {
+    ...windowOf(sendBuckets.writesSameResourceHourly),
+    key: sentOrderKey,
+  },
 });
 
 type Ctx = AdapterContext<GameBoostClient>;
