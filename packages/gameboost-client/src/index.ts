@@ -21,9 +21,9 @@ export type GameBoostClient = Client<paths>;
 /**
  * A typed openapi-fetch client for GameBoost API v2.
  *
- * Mind the limits (per API key): 5 chat operations (message reads AND sends) per minute, 500 writes and
- * 1000 reads per minute. This client only types and sends; retries, rate limiting and normalized errors
- * are in `@org/order-messaging`.
+ * Mind the limits per API key (`GAMEBOOST_LIMITS`): the chat bucket counts message reads AND sends
+ * together, and is the tightest. This client only types and sends; retries, rate limiting and
+ * normalized errors are in `@org/order-messaging`.
  */
 export function createGameBoostClient(options: GameBoostClientOptions): GameBoostClient {
   return createVendorClient<paths>(
@@ -68,7 +68,7 @@ export type GameBoostMessageSender = Schemas['MessageSender'];
 /** `user_message | system_message`, open: any other string is accepted. */
 export type GameBoostMessageType = NonNullable<Schemas['Message']['type']>;
 export type GameBoostKnownMessageType = Schemas['KnownMessageType'];
-/** Body of the three send-message operations: `{ message }`, at most 10000 characters. */
+/** Body of the three send-message operations: `{ message }` (`GAMEBOOST_LIMITS.maxMessageLength`). */
 export type GameBoostSendMessageRequest = Schemas['SendMessageRequest'];
 /** 200 body of a send: `{ data: Message }`. */
 export type GameBoostSendMessageResponse = Schemas['SendMessageResponse'];
