@@ -3,8 +3,23 @@
 // The vendors and their output files are the `apis` of redocly.yaml, so adding a
 // vendor is one spec and one entry there. Writes, per vendor, next to `output`:
 //   schema.ts      openapi-typescript types (paths, components, operations, webhooks)
-//   operations.ts  a small runtime table of each operation's request media types,
-//                  which the shared runtime needs to lay out multipart bodies.
+//   operations.ts  `operationTable`, a runtime table keyed by `"<METHOD> <path>"`, and
+//                  `operationsById`, the same entries keyed by operationId. Each entry:
+//     operationId, method, path
+//     requestMediaTypes, jsonParts, partNames?   how the runtime lays out the body
+//     limits?          the operation's `x-limits` ({ name: number })
+//     inferredLimits?  its `x-limits-inferred` (names of `limits` the vendor does not document)
+//     rateLimits?      its `x-rate-limit`, by bucket: { chat: { limit, periodSeconds, scope } }
+//     request?         numeric schema constraints (minLength, maxItems, maximum..., and numeric
+//                      `x-` extensions) of the request body's fields and of the parameters:
+//                      { fields: { message: { maxLength: 10000 }, 'message_input.body': ... },
+//                        params: { query: { limit: { minimum: 1 } } } }
+//                      Nested fields are dotted, array items end in `[]`; the media types of
+//                      one body are merged (a conflicting number is an error).
+//   Optional keys appear only when the spec states something, so reading a limit the spec
+//   does not state is a type error. The facade builds its capabilities and rate limits from
+//   these entries (`operationsById.createOrderMessage.request.fields.message.minLength`).
+//   `x-limits` and `x-rate-limit` are read on operations only; elsewhere they are an error.
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -39,8 +54,133 @@ function resolve(spec, node) {
   );
 }
 
+/** Schema keywords whose numbers the table carries; numeric `x-` extensions are carried too. */
+const NUMERIC_KEYWORDS = new Set([
+  'minLength',
+  'maxLength',
+  'minItems',
+  'maxItems',
+  'minProperties',
+  'maxProperties',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+]);
+
+function constraintsOf(schema) {
+  return Object.fromEntries(
+    Object.entries(schema).filter(
+      ([key, value]) =>
+        typeof value === 'number' && (NUMERIC_KEYWORDS.has(key) || key.startsWith('x-')),
+    ),
+  );
+}
+
+function addConstraints(target, name, constraints, where) {
+  if (Object.keys(constraints).length === 0) return;
+  const existing = (target[name] ??= {});
+  for (const [key, value] of Object.entries(constraints)) {
+    if (key in existing && existing[key] !== value) {
+      throw new Error(`${where}: ${name}.${key} is both ${existing[key]} and ${value}`);
+    }
+    existing[key] = value;
+  }
+}
+
+/** Numeric constraints of `node` and of everything under it, by dotted field path. */
+function collectFields(spec, node, name, out, where, depth = 0) {
+  const schema = resolve(spec, node);
+  // Boolean schemas (`attachments: false`) state no numbers.
+  if (!schema || typeof schema !== 'object') return;
+  if (depth > 16) throw new Error(`${where}: ${name} nests too deep (a recursive schema?)`);
+  if (name) addConstraints(out, name, constraintsOf(schema), where);
+  for (const part of schema.allOf ?? []) collectFields(spec, part, name, out, where, depth + 1);
+  for (const keyword of ['anyOf', 'oneOf']) {
+    for (const alternative of schema[keyword] ?? []) {
+      const probe = {};
+      collectFields(spec, alternative, name || '(body)', probe, where, depth + 1);
+      if (Object.keys(probe).length > 0) {
+        throw new Error(`${where}: limits inside ${keyword} (${name || 'body'}) are not supported`);
+      }
+    }
+  }
+  for (const [property, child] of Object.entries(schema.properties ?? {})) {
+    collectFields(spec, child, name ? `${name}.${property}` : property, out, where, depth + 1);
+  }
+  if (schema.items) collectFields(spec, schema.items, `${name}[]`, out, where, depth + 1);
+}
+
+function requestConstraints(spec, op, pathParameters, content, where) {
+  const fields = {};
+  for (const media of Object.values(content)) {
+    collectFields(spec, media.schema, '', fields, where);
+  }
+  // An operation's parameter replaces the path item's one of the same name and location.
+  const declared = new Map();
+  for (const parameter of [...pathParameters, ...(op.parameters ?? [])]) {
+    const resolved = resolve(spec, parameter);
+    declared.set(`${resolved.in} ${resolved.name}`, resolved);
+  }
+  const params = {};
+  for (const { in: location, name, schema } of declared.values()) {
+    const constraints = constraintsOf(resolve(spec, schema) ?? {});
+    if (Object.keys(constraints).length > 0) (params[location] ??= {})[name] = constraints;
+  }
+  const request = {
+    ...(Object.keys(fields).length > 0 ? { fields } : {}),
+    ...(Object.keys(params).length > 0 ? { params } : {}),
+  };
+  return Object.keys(request).length > 0 ? request : undefined;
+}
+
+function limitsOf(op, where) {
+  const limits = op['x-limits'];
+  const inferred = op['x-limits-inferred'] ?? [];
+  for (const [key, value] of Object.entries(limits ?? {})) {
+    if (typeof value !== 'number') throw new Error(`${where}: x-limits.${key} is not a number`);
+  }
+  for (const key of inferred) {
+    if (!(key in (limits ?? {}))) throw new Error(`${where}: x-limits-inferred names ${key}`);
+  }
+  return {
+    ...(limits ? { limits } : {}),
+    ...(inferred.length > 0 ? { inferredLimits: inferred } : {}),
+  };
+}
+
+function rateLimitsOf(op, where) {
+  if (!op['x-rate-limit']) return undefined;
+  const buckets = {};
+  for (const { bucket, limit, periodSeconds, scope } of op['x-rate-limit']) {
+    if (typeof bucket !== 'string' || bucket in buckets) {
+      throw new Error(`${where}: x-rate-limit bucket ${bucket} is missing or repeated`);
+    }
+    if (typeof limit !== 'number' || typeof periodSeconds !== 'number') {
+      throw new Error(`${where}: x-rate-limit ${bucket} needs a numeric limit and periodSeconds`);
+    }
+    buckets[bucket] = { limit, periodSeconds, ...(scope === undefined ? {} : { scope }) };
+  }
+  return buckets;
+}
+
+/** `x-limits` and `x-rate-limit` belong on operations; anywhere else they would be missed. */
+function assertExtensionsOnOperations(spec) {
+  const misplaced = (node, where) => {
+    for (const key of ['x-limits', 'x-limits-inferred', 'x-rate-limit']) {
+      if (node && key in node) throw new Error(`${where}: put ${key} on each operation`);
+    }
+  };
+  misplaced(spec, 'spec root');
+  misplaced(spec.info, 'info');
+  for (const [route, item] of Object.entries(spec.paths ?? {})) misplaced(item, route);
+}
+
 function operationTable(spec) {
+  assertExtensionsOnOperations(spec);
   const table = {};
+  const ids = new Set();
   for (const [route, item] of Object.entries(spec.paths ?? {})) {
     for (const method of METHODS) {
       const op = item[method];
@@ -56,20 +196,38 @@ function operationTable(spec) {
         const wireName = resolve(spec, schema)?.['x-multipart-part-name'];
         if (wireName) partNames[property] = wireName;
       }
-      table[`${method.toUpperCase()} ${route}`] = {
+      const key = `${method.toUpperCase()} ${route}`;
+      if (!op.operationId || ids.has(op.operationId)) {
+        throw new Error(`${key}: operationId ${op.operationId} is missing or repeated`);
+      }
+      ids.add(op.operationId);
+      const rateLimits = rateLimitsOf(op, key);
+      const request = requestConstraints(spec, op, item.parameters ?? [], content, key);
+      table[key] = {
         operationId: op.operationId,
         method: method.toUpperCase(),
         path: route,
         requestMediaTypes: Object.keys(content),
         jsonParts,
         ...(Object.keys(partNames).length > 0 ? { partNames } : {}),
+        ...limitsOf(op, key),
+        ...(rateLimits ? { rateLimits } : {}),
+        ...(request ? { request } : {}),
       };
     }
   }
+  const byId = Object.entries(table)
+    .map(
+      ([key, info]) =>
+        `  ${JSON.stringify(info.operationId)}: operationTable[${JSON.stringify(key)}],\n`,
+    )
+    .join('');
   return (
     HEADER +
     "import type { OperationTable } from '@org/http-runtime';\n\n" +
-    `export const operationTable = ${JSON.stringify(table, null, 2)} as const satisfies OperationTable;\n`
+    `export const operationTable = ${JSON.stringify(table, null, 2)} as const satisfies OperationTable;\n\n` +
+    '/** The entries of `operationTable` by operationId. */\n' +
+    `export const operationsById = {\n${byId}} as const;\n`
   );
 }
 

@@ -5,7 +5,7 @@
  *
  * Two limits:
  * - SPP limited to R per second (SPP documents no limit; the sandbox adds one);
- * - GameBoost's real limits (chat 5 per minute and the others in its spec), every window divided
+ * - GameBoost's real limits (the chat bucket and the others in its spec), every window divided
  *   by a time scale so that a minute passes in a second.
  * Variants: a naive raw-fetch loop (no retry: the baseline a hand-written script gets), the
  * facade not told the limit (it must learn from 429 + Retry-After), and the facade with the limit
@@ -72,18 +72,17 @@ export interface GoodputResult {
 
 /** What the sandbox child must be started with for both scenarios. */
 export function goodputSandboxOptions(options: GoodputOptions): SandboxOptions {
-  const minute = 60_000 / options.gameboostTimeScale;
   return {
     validateResponses: false,
     rateLimits: {
       spp: { all: { limit: options.sppLimitPerSecond, windowMs: 1000 } },
-      gameboost: {
-        chat: { windowMs: minute },
-        reads: { windowMs: minute },
-        writes: { windowMs: minute },
-        writesSameResource: { windowMs: minute },
-        writesSameResourceHourly: { windowMs: 60 * minute },
-      },
+      // The sandbox's buckets are the spec's, named like the facade's rules: same windows, scaled.
+      gameboost: Object.fromEntries(
+        Object.entries(scaledGameboostRules(options.gameboostTimeScale)).map(([name, rule]) => [
+          name,
+          { windowMs: rule.windowMs },
+        ]),
+      ),
       mirakl: false,
       omnidesk: false,
     },
@@ -245,6 +244,7 @@ export async function runGoodputBench(
   };
 
   const scale = options.gameboostTimeScale;
+  const chat = gameboostRateLimits.chat!;
   const scenarios = [
     {
       name: `SPP ${options.sppLimitPerSecond}/s`,
@@ -257,10 +257,10 @@ export async function runGoodputBench(
       declaredRules: { all: { limit: options.sppLimitPerSecond, windowMs: 1000 } },
     },
     {
-      name: `GameBoost 5/min ×${scale}`,
+      name: `GameBoost ${chat.limit}/min ×${scale}`,
       plan: plans.gameboost,
       targets: gameboostTargets(sandbox.info),
-      limit: { limit: 5, windowMs: 60_000 / scale },
+      limit: { limit: chat.limit, windowMs: chat.windowMs / scale },
       messages: options.gameboostMessages,
       declaredRules: scaledGameboostRules(scale),
     },

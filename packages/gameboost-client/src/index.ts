@@ -1,11 +1,11 @@
 import type { Client } from 'openapi-fetch';
 import { bearer, createVendorClient, type CommonClientOptions } from '@org/http-runtime';
 import type { components, paths } from './generated/schema.js';
-import { operationTable } from './generated/operations.js';
+import { operationsById, operationTable } from './generated/operations.js';
 import { PACKAGE_VERSION } from './version.js';
 
 export type { components, operations, paths, webhooks } from './generated/schema.js';
-export { operationTable } from './generated/operations.js';
+export { operationTable, operationsById } from './generated/operations.js';
 export { PACKAGE_VERSION } from './version.js';
 
 /** Default production base URL. GameBoost has one global host (no tenants); all paths start with `/v2/`. */
@@ -21,9 +21,9 @@ export type GameBoostClient = Client<paths>;
 /**
  * A typed openapi-fetch client for GameBoost API v2.
  *
- * Mind the limits (per API key): 5 chat operations (message reads AND sends) per minute, 500 writes and
- * 1000 reads per minute. This client only types and sends; retries, rate limiting and normalized errors
- * are in `@org/order-messaging`.
+ * Mind the limits per API key (`GAMEBOOST_LIMITS`): the chat bucket counts message reads AND sends
+ * together, and is the tightest. This client only types and sends; retries, rate limiting and
+ * normalized errors are in `@org/order-messaging`.
  */
 export function createGameBoostClient(options: GameBoostClientOptions): GameBoostClient {
   return createVendorClient<paths>(
@@ -38,23 +38,25 @@ export function createGameBoostClient(options: GameBoostClientOptions): GameBoos
   );
 }
 
+const send = operationsById.sendAccountOrderMessage;
+
 /**
- * Documented limits (spec `maxLength` and `x-rate-limit`), per API key. The chat bucket covers every
- * message read AND send, on all order kinds together.
+ * Documented limits (spec `maxLength` and `x-rate-limit`), per API key, read from the operation table
+ * (`operationsById`). The chat bucket covers every message read AND send, on all order kinds together.
  */
 export const GAMEBOOST_LIMITS = {
-  /** `message` of a send: at most 10000 characters. */
-  maxMessageLength: 10_000,
+  /** `message` of a send: at most this many characters. */
+  maxMessageLength: send.request.fields.message.maxLength,
   /** Chat operations (global): message lists and sends together, per minute. */
-  chatPerMinute: 5,
+  chatPerMinute: send.rateLimits.chat.limit,
   /** GET requests per minute. */
-  readsPerMinute: 1000,
+  readsPerMinute: operationsById.getAccountOrder.rateLimits.reads.limit,
   /** POST/PUT/PATCH/DELETE requests per minute (global). */
-  writesPerMinute: 500,
+  writesPerMinute: send.rateLimits.writes.limit,
   /** Writes to the same resource per minute. */
-  writesPerResourcePerMinute: 5,
+  writesPerResourcePerMinute: send.rateLimits.writesSameResource.limit,
   /** Writes to the same resource per hour. */
-  writesPerResourcePerHour: 10,
+  writesPerResourcePerHour: send.rateLimits.writesSameResourceHourly.limit,
 } as const;
 
 type Schemas = components['schemas'];
@@ -66,7 +68,7 @@ export type GameBoostMessageSender = Schemas['MessageSender'];
 /** `user_message | system_message`, open: any other string is accepted. */
 export type GameBoostMessageType = NonNullable<Schemas['Message']['type']>;
 export type GameBoostKnownMessageType = Schemas['KnownMessageType'];
-/** Body of the three send-message operations: `{ message }`, at most 10000 characters. */
+/** Body of the three send-message operations: `{ message }` (`GAMEBOOST_LIMITS.maxMessageLength`). */
 export type GameBoostSendMessageRequest = Schemas['SendMessageRequest'];
 /** 200 body of a send: `{ data: Message }`. */
 export type GameBoostSendMessageResponse = Schemas['SendMessageResponse'];

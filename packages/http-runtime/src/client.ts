@@ -21,9 +21,36 @@ export interface OperationInfo {
   readonly jsonParts: readonly string[];
   /** Wire names of multipart parts that differ from the property (`x-multipart-part-name`). */
   readonly partNames?: Readonly<Record<string, string>>;
+  /** The operation's `x-limits`: documented numbers a schema cannot express. */
+  readonly limits?: Readonly<Record<string, number>>;
+  /** Keys of `limits` the vendor does not document for this operation (`x-limits-inferred`). */
+  readonly inferredLimits?: readonly string[];
+  /** The operation's `x-rate-limit`, by bucket name. */
+  readonly rateLimits?: Readonly<Record<string, SpecRateLimit>>;
+  /** Numeric schema constraints of the request (`minLength`, `maxItems`, `maximum`...). */
+  readonly request?: {
+    /** Body fields by dotted path (`message_input.body`; array items end in `[]`). */
+    readonly fields?: Readonly<Record<string, FieldConstraints>>;
+    /** Parameters by location (`path`, `query`, `header`, `cookie`), then name. */
+    readonly params?: Readonly<Record<string, Readonly<Record<string, FieldConstraints>>>>;
+  };
 }
 
-/** Keyed by `"<METHOD> <path>"`, e.g. `"POST /api/inbox/threads/{thread_id}/message"`. */
+/** One bucket of an operation's `x-rate-limit`: `limit` requests per `periodSeconds`. */
+export interface SpecRateLimit {
+  readonly limit: number;
+  readonly periodSeconds: number;
+  /** What one window counts: `api-key`, `api-key+resource`... */
+  readonly scope?: string;
+}
+
+/** A field's or parameter's numeric schema keywords (and numeric `x-` extensions). */
+export type FieldConstraints = Readonly<Record<string, number>>;
+
+/**
+ * Keyed by `"<METHOD> <path>"`, e.g. `"POST /api/inbox/threads/{thread_id}/message"`; each
+ * client also exports the same entries by operationId (`operationsById`).
+ */
 export type OperationTable = Readonly<Record<string, OperationInfo>>;
 
 export interface VendorDefinition {

@@ -9,8 +9,10 @@ export {
   clientSecrets,
   createVendorClient,
   type CommonClientOptions,
+  type FieldConstraints,
   type OperationInfo,
   type OperationTable,
+  type SpecRateLimit,
   type VendorDefinition,
 } from './client.js';
 export { PathParameterError, safePathSerializer } from './path-params.js';

@@ -8,11 +8,11 @@ import {
   type CommonClientOptions,
 } from '@org/http-runtime';
 import type { components, paths } from './generated/schema.js';
-import { operationTable } from './generated/operations.js';
+import { operationsById, operationTable } from './generated/operations.js';
 import { PACKAGE_VERSION } from './version.js';
 
 export type { components, operations, paths } from './generated/schema.js';
-export { operationTable } from './generated/operations.js';
+export { operationTable, operationsById } from './generated/operations.js';
 export { PACKAGE_VERSION } from './version.js';
 
 /**
@@ -124,20 +124,22 @@ export function contentDispositionFileName(header: string | null | undefined): s
 }
 
 /**
- * Documented limits (spec `x-limits`). `maxMessageBytes` is documented for OR43 and
- * inferred for M12; `maxAttachmentsPerEntity` is documented for M12 only.
+ * Documented limits (spec `x-limits`), read from the operation table (`operationsById`).
+ * `maxMessageBytes` is documented for OR43 and inferred for M12; `maxAttachmentsPerEntity` is
+ * documented for M12 only.
  */
 export const MIRAKL_LIMITS = {
   /** M12, OR42: messages on one thread. */
-  maxMessagesPerThread: 1000,
-  /** OR43 (and, inferred, M12): bytes per message, attachments included (30 MB). */
-  maxMessageBytes: 31_457_280,
+  maxMessagesPerThread: operationsById.replyToThread.limits.maxMessagesPerThread,
+  /** OR43 (and, inferred, M12): bytes per message, attachments included. */
+  maxMessageBytes: operationsById.createOrderThread.limits.maxMessageBytes,
   /** M12: attachments across all threads of the same entity (for example an order). */
-  maxAttachmentsPerEntity: 50,
-  /** M11 `with_messages=true`: only the last 100 messages of each thread are returned. */
-  withMessagesMaxMessagesPerThread: 100,
+  maxAttachmentsPerEntity: operationsById.replyToThread.limits.maxAttachmentsPerEntity,
+  /** M11 `with_messages=true`: only the last messages of each thread are returned. */
+  withMessagesMaxMessagesPerThread:
+    operationsById.listThreads.limits.withMessagesMaxMessagesPerThread,
   /** M11 default `limit`. */
-  defaultThreadPageSize: 50,
+  defaultThreadPageSize: operationsById.listThreads.limits.defaultPageSize,
 } as const;
 
 type Schemas = components['schemas'];

@@ -10,7 +10,7 @@ import { operationTable } from './generated/operations.js';
 import { PACKAGE_VERSION } from './version.js';
 
 export type { components, operations, paths } from './generated/schema.js';
-export { operationTable } from './generated/operations.js';
+export { operationTable, operationsById } from './generated/operations.js';
 export { PACKAGE_VERSION } from './version.js';
 
 /**

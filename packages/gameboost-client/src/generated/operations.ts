@@ -7,14 +7,33 @@ export const operationTable = {
     "method": "GET",
     "path": "/v2/account-orders/{accountOrder}",
     "requestMediaTypes": [],
-    "jsonParts": []
+    "jsonParts": [],
+    "rateLimits": {
+      "reads": {
+        "limit": 1000,
+        "periodSeconds": 60,
+        "scope": "api-key"
+      }
+    }
   },
   "GET /v2/account-orders/{accountOrder}/messages": {
     "operationId": "listAccountOrderMessages",
     "method": "GET",
     "path": "/v2/account-orders/{accountOrder}/messages",
     "requestMediaTypes": [],
-    "jsonParts": []
+    "jsonParts": [],
+    "rateLimits": {
+      "chat": {
+        "limit": 5,
+        "periodSeconds": 60,
+        "scope": "api-key"
+      },
+      "reads": {
+        "limit": 1000,
+        "periodSeconds": 60,
+        "scope": "api-key"
+      }
+    }
   },
   "POST /v2/account-orders/{accountOrder}/messages": {
     "operationId": "sendAccountOrderMessage",
@@ -23,21 +42,69 @@ export const operationTable = {
     "requestMediaTypes": [
       "application/json"
     ],
-    "jsonParts": []
+    "jsonParts": [],
+    "rateLimits": {
+      "chat": {
+        "limit": 5,
+        "periodSeconds": 60,
+        "scope": "api-key"
+      },
+      "writes": {
+        "limit": 500,
+        "periodSeconds": 60,
+        "scope": "api-key"
+      },
+      "writesSameResource": {
+        "limit": 5,
+        "periodSeconds": 60,
+        "scope": "api-key+resource"
+      },
+      "writesSameResourceHourly": {
+        "limit": 10,
+        "periodSeconds": 3600,
+        "scope": "api-key+resource"
+      }
+    },
+    "request": {
+      "fields": {
+        "message": {
+          "maxLength": 10000
+        }
+      }
+    }
   },
   "GET /v2/item-orders/{itemOrder}": {
     "operationId": "getItemOrder",
     "method": "GET",
     "path": "/v2/item-orders/{itemOrder}",
     "requestMediaTypes": [],
-    "jsonParts": []
+    "jsonParts": [],
+    "rateLimits": {
+      "reads": {
+        "limit": 1000,
+        "periodSeconds": 60,
+        "scope": "api-key"
+      }
+    }
   },
   "GET /v2/item-orders/{itemOrder}/messages": {
     "operationId": "listItemOrderMessages",
     "method": "GET",
     "path": "/v2/item-orders/{itemOrder}/messages",
     "requestMediaTypes": [],
-    "jsonParts": []
+    "jsonParts": [],
+    "rateLimits": {
+      "chat": {
+        "limit": 5,
+        "periodSeconds": 60,
+        "scope": "api-key"
+      },
+      "reads": {
+        "limit": 1000,
+        "periodSeconds": 60,
+        "scope": "api-key"
+      }
+    }
   },
   "POST /v2/item-orders/{itemOrder}/messages": {
     "operationId": "sendItemOrderMessage",
@@ -46,21 +113,69 @@ export const operationTable = {
     "requestMediaTypes": [
       "application/json"
     ],
-    "jsonParts": []
+    "jsonParts": [],
+    "rateLimits": {
+      "chat": {
+        "limit": 5,
+        "periodSeconds": 60,
+        "scope": "api-key"
+      },
+      "writes": {
+        "limit": 500,
+        "periodSeconds": 60,
+        "scope": "api-key"
+      },
+      "writesSameResource": {
+        "limit": 5,
+        "periodSeconds": 60,
+        "scope": "api-key+resource"
+      },
+      "writesSameResourceHourly": {
+        "limit": 10,
+        "periodSeconds": 3600,
+        "scope": "api-key+resource"
+      }
+    },
+    "request": {
+      "fields": {
+        "message": {
+          "maxLength": 10000
+        }
+      }
+    }
   },
   "GET /v2/currency-orders/{currencyOrder}": {
     "operationId": "getCurrencyOrder",
     "method": "GET",
     "path": "/v2/currency-orders/{currencyOrder}",
     "requestMediaTypes": [],
-    "jsonParts": []
+    "jsonParts": [],
+    "rateLimits": {
+      "reads": {
+        "limit": 1000,
+        "periodSeconds": 60,
+        "scope": "api-key"
+      }
+    }
   },
   "GET /v2/currency-orders/{currencyOrder}/messages": {
     "operationId": "listCurrencyOrderMessages",
     "method": "GET",
     "path": "/v2/currency-orders/{currencyOrder}/messages",
     "requestMediaTypes": [],
-    "jsonParts": []
+    "jsonParts": [],
+    "rateLimits": {
+      "chat": {
+        "limit": 5,
+        "periodSeconds": 60,
+        "scope": "api-key"
+      },
+      "reads": {
+        "limit": 1000,
+        "periodSeconds": 60,
+        "scope": "api-key"
+      }
+    }
   },
   "POST /v2/currency-orders/{currencyOrder}/messages": {
     "operationId": "sendCurrencyOrderMessage",
@@ -69,6 +184,48 @@ export const operationTable = {
     "requestMediaTypes": [
       "application/json"
     ],
-    "jsonParts": []
+    "jsonParts": [],
+    "rateLimits": {
+      "chat": {
+        "limit": 5,
+        "periodSeconds": 60,
+        "scope": "api-key"
+      },
+      "writes": {
+        "limit": 500,
+        "periodSeconds": 60,
+        "scope": "api-key"
+      },
+      "writesSameResource": {
+        "limit": 5,
+        "periodSeconds": 60,
+        "scope": "api-key+resource"
+      },
+      "writesSameResourceHourly": {
+        "limit": 10,
+        "periodSeconds": 3600,
+        "scope": "api-key+resource"
+      }
+    },
+    "request": {
+      "fields": {
+        "message": {
+          "maxLength": 10000
+        }
+      }
+    }
   }
 } as const satisfies OperationTable;
+
+/** The entries of `operationTable` by operationId. */
+export const operationsById = {
+  "getAccountOrder": operationTable["GET /v2/account-orders/{accountOrder}"],
+  "listAccountOrderMessages": operationTable["GET /v2/account-orders/{accountOrder}/messages"],
+  "sendAccountOrderMessage": operationTable["POST /v2/account-orders/{accountOrder}/messages"],
+  "getItemOrder": operationTable["GET /v2/item-orders/{itemOrder}"],
+  "listItemOrderMessages": operationTable["GET /v2/item-orders/{itemOrder}/messages"],
+  "sendItemOrderMessage": operationTable["POST /v2/item-orders/{itemOrder}/messages"],
+  "getCurrencyOrder": operationTable["GET /v2/currency-orders/{currencyOrder}"],
+  "listCurrencyOrderMessages": operationTable["GET /v2/currency-orders/{currencyOrder}/messages"],
+  "sendCurrencyOrderMessage": operationTable["POST /v2/currency-orders/{currencyOrder}/messages"],
+} as const;

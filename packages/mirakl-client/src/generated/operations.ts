@@ -14,7 +14,20 @@ export const operationTable = {
     "method": "GET",
     "path": "/api/inbox/threads",
     "requestMediaTypes": [],
-    "jsonParts": []
+    "jsonParts": [],
+    "limits": {
+      "defaultPageSize": 50,
+      "withMessagesMaxMessagesPerThread": 100
+    },
+    "request": {
+      "params": {
+        "query": {
+          "limit": {
+            "minimum": 1
+          }
+        }
+      }
+    }
   },
   "POST /api/inbox/threads/{thread_id}/message": {
     "operationId": "replyToThread",
@@ -25,7 +38,22 @@ export const operationTable = {
     ],
     "jsonParts": [
       "message_input"
-    ]
+    ],
+    "limits": {
+      "maxMessagesPerThread": 1000,
+      "maxAttachmentsPerEntity": 50,
+      "maxMessageBytes": 31457280
+    },
+    "inferredLimits": [
+      "maxMessageBytes"
+    ],
+    "request": {
+      "fields": {
+        "files": {
+          "maxItems": 50
+        }
+      }
+    }
   },
   "GET /api/inbox/threads/{attachment_id}/download": {
     "operationId": "downloadAttachment",
@@ -43,7 +71,10 @@ export const operationTable = {
     ],
     "jsonParts": [
       "thread_input"
-    ]
+    ],
+    "limits": {
+      "maxMessageBytes": 31457280
+    }
   },
   "POST /api/orders/{order_id}/messages": {
     "operationId": "postOrderMessage",
@@ -52,13 +83,39 @@ export const operationTable = {
     "requestMediaTypes": [
       "application/json"
     ],
-    "jsonParts": []
+    "jsonParts": [],
+    "limits": {
+      "maxMessagesPerThread": 1000
+    }
   },
   "GET /api/messages": {
     "operationId": "listMessages",
     "method": "GET",
     "path": "/api/messages",
     "requestMediaTypes": [],
-    "jsonParts": []
+    "jsonParts": [],
+    "request": {
+      "params": {
+        "query": {
+          "max": {
+            "minimum": 1
+          },
+          "offset": {
+            "minimum": 0
+          }
+        }
+      }
+    }
   }
 } as const satisfies OperationTable;
+
+/** The entries of `operationTable` by operationId. */
+export const operationsById = {
+  "getThread": operationTable["GET /api/inbox/threads/{thread_id}"],
+  "listThreads": operationTable["GET /api/inbox/threads"],
+  "replyToThread": operationTable["POST /api/inbox/threads/{thread_id}/message"],
+  "downloadAttachment": operationTable["GET /api/inbox/threads/{attachment_id}/download"],
+  "createOrderThread": operationTable["POST /api/orders/{order_id}/threads"],
+  "postOrderMessage": operationTable["POST /api/orders/{order_id}/messages"],
+  "listMessages": operationTable["GET /api/messages"],
+} as const;

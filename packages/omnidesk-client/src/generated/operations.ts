@@ -12,6 +12,13 @@ export const operationTable = {
     "jsonParts": [],
     "partNames": {
       "forwardedFileIDs": "forwardedFileIDs[]"
+    },
+    "request": {
+      "fields": {
+        "message": {
+          "minLength": 5
+        }
+      }
     }
   },
   "GET /ticket": {
@@ -19,7 +26,20 @@ export const operationTable = {
     "method": "GET",
     "path": "/ticket",
     "requestMediaTypes": [],
-    "jsonParts": []
+    "jsonParts": [],
+    "request": {
+      "params": {
+        "query": {
+          "itemStart": {
+            "minimum": 0
+          },
+          "itemLimit": {
+            "minimum": 1,
+            "maximum": 9999
+          }
+        }
+      }
+    }
   },
   "POST /ticket": {
     "operationId": "createTicket",
@@ -38,3 +58,11 @@ export const operationTable = {
     "jsonParts": []
   }
 } as const satisfies OperationTable;
+
+/** The entries of `operationTable` by operationId. */
+export const operationsById = {
+  "createMessage": operationTable["POST /message"],
+  "listTickets": operationTable["GET /ticket"],
+  "createTicket": operationTable["POST /ticket"],
+  "getTicket": operationTable["GET /ticket/{ticketID}"],
+} as const;

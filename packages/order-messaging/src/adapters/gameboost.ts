@@ -4,12 +4,13 @@
  * - send: `POST /v2/<kind>-orders/{id}/messages` `{message}`; only while the order is processing
  *   (a 422 about the order's status becomes `InvalidOrderStateError`).
  * - list: `GET` the order (to tell the buyer's messages from the seller's) and its messages (one page).
- * - limits, per API key and so per connection: chat 5/min (every message read AND send),
- *   writes 500/min, reads 1000/min. Reconciling a send lists messages, which spends a chat slot:
- *   the limiter counts it like any other call.
+ * - limits, per API key and so per connection, as the spec's `x-rate-limit` states them (chat:
+ *   every message read AND send; writes; reads). Reconciling a send lists messages, which spends a
+ *   chat slot: the limiter counts it like any other call.
  */
 import {
   createGameBoostClient,
+  operationsById,
   type GameBoostClient,
   type GameBoostMessage,
 } from '@org/gameboost-client';
@@ -35,7 +36,7 @@ import {
   type OrderRef,
   type SendRequest,
 } from '../adapter-kit.js';
-import type { RateLimitRuleSpec } from '@org/http-runtime';
+import type { RateLimitRuleSpec, SpecRateLimit } from '@org/http-runtime';
 
 export type { GameBoostClient, GameBoostMessage } from '@org/gameboost-client';
 
@@ -52,7 +53,11 @@ export const gameboostCapabilities: Capabilities = Object.freeze({
   vendor: 'gameboost',
   list: true,
   send: true,
-  text: { minLength: 1, maxLength: 10_000 },
+  // The spec states a maximum only; 1 is the facade's floor (it refuses empty text everywhere).
+  text: {
+    minLength: 1,
+    maxLength: operationsById.sendAccountOrderMessage.request.fields.message.maxLength,
+  },
   attachments: false,
   internalNotes: false,
   audiences: ['customer'],
@@ -62,8 +67,11 @@ export const gameboostCapabilities: Capabilities = Object.freeze({
   reconcile: 'by-listing',
 } as const satisfies Capabilities);
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
+/** A bucket of the spec's `x-rate-limit` as a limiter window. */
+const windowOf = ({ limit, periodSeconds }: SpecRateLimit) => ({
+  limit,
+  windowMs: periodSeconds * 1000,
+});
 
 const WRITE_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'];
 // Unanchored at the start: a base URL may carry a path prefix (a proxy, the sandbox).
@@ -75,14 +83,20 @@ function sentOrderKey(request: Request): string | undefined {
   return ORDER_MESSAGES_PATH.exec(new URL(request.url).pathname)?.[1];
 }
 
+const sendBuckets = operationsById.sendAccountOrderMessage.rateLimits;
+const readBuckets = operationsById.getAccountOrder.rateLimits;
+
 /** From the spec's `x-rate-limit` (GameBoost "Rate limiting" page), per API key. */
 export const gameboostRateLimits: Readonly<Record<string, RateLimitRuleSpec>> = Object.freeze({
-  chat: { limit: 5, windowMs: MINUTE, match: { pathPattern: ORDER_MESSAGES_PATH } },
-  writes: { limit: 500, windowMs: MINUTE, match: { methods: WRITE_METHODS } },
-  reads: { limit: 1000, windowMs: MINUTE, match: { methods: ['GET', 'HEAD'] } },
+  chat: { ...windowOf(sendBuckets.chat), match: { pathPattern: ORDER_MESSAGES_PATH } },
+  writes: { ...windowOf(sendBuckets.writes), match: { methods: WRITE_METHODS } },
+  reads: { ...windowOf(readBuckets.reads), match: { methods: ['GET', 'HEAD'] } },
   // "Writes to the same resource": each order's sends get their own windows.
-  writesSameResource: { limit: 5, windowMs: MINUTE, key: sentOrderKey },
-  writesSameResourceHourly: { limit: 10, windowMs: HOUR, key: sentOrderKey },
+  writesSameResource: { ...windowOf(sendBuckets.writesSameResource), key: sentOrderKey },
+  writesSameResourceHourly: {
+    ...windowOf(sendBuckets.writesSameResourceHourly),
+    key: sentOrderKey,
+  },
 });
 
 type Ctx = AdapterContext<GameBoostClient>;

@@ -9,7 +9,7 @@
 import {
   contentDispositionFileName,
   createMiraklClient,
-  MIRAKL_LIMITS,
+  operationsById,
   type MiraklAuth,
   type MiraklClient,
   type MiraklParticipant,
@@ -62,10 +62,13 @@ export const miraklCapabilities: Capabilities = Object.freeze({
   vendor: 'mirakl',
   list: true,
   send: true,
+  // The spec states no minimum; 1 is the facade's floor (it refuses empty text everywhere).
   text: { minLength: 1 },
   attachments: {
-    maxCount: MIRAKL_LIMITS.maxAttachmentsPerEntity,
-    maxTotalBytes: MIRAKL_LIMITS.maxMessageBytes,
+    // M12's `files` count; OR43 states none, and its threads count towards the same per-entity cap.
+    maxCount: operationsById.replyToThread.request.fields.files.maxItems,
+    // Documented for OR43, inferred for M12 (`x-limits-inferred`).
+    maxTotalBytes: operationsById.createOrderThread.limits.maxMessageBytes,
   },
   internalNotes: false,
   audiences: ['customer', 'seller', 'operator'],

@@ -8,6 +8,7 @@
  */
 import {
   createOmnideskClient,
+  operationsById,
   type OmnideskClient,
   type OmnideskDomain,
   type OmnideskTicket,
@@ -64,7 +65,7 @@ export const omnideskCapabilities: Capabilities = Object.freeze({
   vendor: 'omnidesk',
   list: true,
   send: true,
-  text: { minLength: 5 },
+  text: { minLength: operationsById.createMessage.request.fields.message.minLength },
   // Only existing file ids can be forwarded (`forwardedFileIDs[]`); there is no upload.
   attachments: false,
   internalNotes: true,

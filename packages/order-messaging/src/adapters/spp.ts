@@ -7,6 +7,7 @@
  */
 import {
   createSppClient,
+  operationsById,
   type SppClient,
   type SppMessage,
   type SppMessageCollection,
@@ -52,7 +53,7 @@ export const sppCapabilities: Capabilities = Object.freeze({
   list: true,
   send: true,
   // SPP documents "non-empty" only; no maximum length, attachment size, count or type limits.
-  text: { minLength: 1 },
+  text: { minLength: operationsById.createOrderMessage.request.fields.message.minLength },
   attachments: {},
   internalNotes: true,
   audiences: [],

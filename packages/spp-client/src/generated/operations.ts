@@ -7,7 +7,28 @@ export const operationTable = {
     "method": "GET",
     "path": "/api/order_messages/{order}",
     "requestMediaTypes": [],
-    "jsonParts": []
+    "jsonParts": [],
+    "limits": {
+      "defaultLimit": 20,
+      "maxLimit": 100
+    },
+    "request": {
+      "params": {
+        "path": {
+          "order": {
+            "minLength": 1
+          }
+        },
+        "query": {
+          "page": {
+            "minimum": 1
+          },
+          "limit": {
+            "minimum": 1
+          }
+        }
+      }
+    }
   },
   "POST /api/order_messages/{order}": {
     "operationId": "createOrderMessage",
@@ -20,6 +41,20 @@ export const operationTable = {
     "jsonParts": [],
     "partNames": {
       "attachments": "attachments[]"
+    },
+    "request": {
+      "fields": {
+        "message": {
+          "minLength": 1
+        }
+      },
+      "params": {
+        "path": {
+          "order": {
+            "minLength": 1
+          }
+        }
+      }
     }
   },
   "DELETE /api/order_messages/{message}": {
@@ -30,3 +65,10 @@ export const operationTable = {
     "jsonParts": []
   }
 } as const satisfies OperationTable;
+
+/** The entries of `operationTable` by operationId. */
+export const operationsById = {
+  "listOrderMessages": operationTable["GET /api/order_messages/{order}"],
+  "createOrderMessage": operationTable["POST /api/order_messages/{order}"],
+  "deleteOrderMessage": operationTable["DELETE /api/order_messages/{message}"],
+} as const;
