@@ -1,3 +1,4 @@
+import { isOrderMessagingError } from '@org/order-messaging';
 import { EXIT_CODES, isErrorKind, UsageError } from './exit-codes.js';
 import type { BulkLine } from './input.js';
 import { JournalWriter, loadJournal, lockJournal, type JournalEntry } from './journal.js';
@@ -97,13 +98,7 @@ async function withJournalError<T>(path: string, action: () => Promise<T>): Prom
 const FATAL_KINDS = new Set(['authentication']);
 
 function classify(error: unknown): { kind: string; delivery: BulkFailure['delivery'] } {
-  if (error !== null && typeof error === 'object') {
-    const { kind, delivery } = error as { kind?: unknown; delivery?: unknown };
-    if (isErrorKind(kind)) {
-      const known = delivery === 'not_sent' || delivery === 'rejected' || delivery === 'unknown';
-      return { kind, delivery: known ? delivery : 'unknown' };
-    }
-  }
+  if (isOrderMessagingError(error)) return { kind: error.kind, delivery: error.delivery };
   // An unexpected error may have struck after the request left: assume the worst.
   return { kind: 'internal', delivery: 'unknown' };
 }

@@ -1,29 +1,13 @@
-import { exitCodeFor, isErrorKind, UsageError, type ErrorKind } from './exit-codes.js';
+import {
+  ConfigurationError,
+  isOrderMessagingError,
+  RateLimitedError,
+  ValidationError,
+  type OrderMessagingError,
+} from '@org/order-messaging';
+import { exitCodeFor, UsageError } from './exit-codes.js';
 import { describeUnknown } from './output.js';
 import { isVendorName, VENDOR_SETTINGS } from './vendors.js';
-
-/** The fields of a facade error the CLI reads (duck-typed, so two installed copies of the facade both work). */
-interface FacadeErrorShape {
-  kind: ErrorKind;
-  message: string;
-  vendor?: string;
-  connection?: string;
-  status?: number;
-  requestId?: string;
-  retryable?: boolean;
-  delivery?: 'not_sent' | 'rejected' | 'unknown';
-  field?: string;
-  reason?: string;
-  retryAfterMs?: number;
-}
-
-export function asFacadeError(error: unknown): FacadeErrorShape | undefined {
-  if (error === null || typeof error !== 'object') return undefined;
-  const candidate = error as Partial<FacadeErrorShape>;
-  return isErrorKind(candidate.kind) && typeof candidate.message === 'string'
-    ? (candidate as FacadeErrorShape)
-    : undefined;
-}
 
 function credentialNames(vendor: string | undefined): string {
   if (!isVendorName(vendor)) return 'the credentials';
@@ -41,8 +25,13 @@ function baseUrlNames(vendor: string | undefined): string {
     .join(' / ');
 }
 
+function retryAfter(error: OrderMessagingError): string {
+  const ms = error instanceof RateLimitedError ? error.retryAfterMs : undefined;
+  return ms === undefined ? '' : ` (retry after ${Math.ceil(ms / 1000)} s)`;
+}
+
 /** What the user can do about an error of this kind. */
-export function hintFor(error: FacadeErrorShape): string {
+export function hintFor(error: OrderMessagingError): string {
   const vendor = error.vendor;
   switch (error.kind) {
     case 'validation':
@@ -60,7 +49,7 @@ export function hintFor(error: FacadeErrorShape): string {
     case 'invalid_order_state':
       return 'The order no longer accepts messages (closed, refunded or archived).';
     case 'rate_limited':
-      return `The vendor kept throttling${error.retryAfterMs !== undefined ? ` (retry after ${Math.ceil(error.retryAfterMs / 1000)} s)` : ''}: wait, or lower --concurrency.`;
+      return `The vendor kept throttling${retryAfter(error)}: wait, or lower --concurrency.`;
     case 'vendor_server':
       return 'The vendor had a server error: retry later.';
     case 'network':
@@ -90,30 +79,29 @@ export interface ErrorReport {
 
 export function errorReport(error: unknown): ErrorReport {
   const exitCode = exitCodeFor(error);
-  const facade = asFacadeError(error);
-  if (facade) {
+  if (isOrderMessagingError(error)) {
     const deliveryNote =
-      facade.delivery === 'unknown'
+      error.delivery === 'unknown'
         ? ' The message may or may not have been delivered: check with `order-messaging list` before sending it again.'
         : '';
     return {
       exitCode,
       error: {
-        kind: facade.kind,
-        message: facade.message,
-        hint: hintFor(facade) + deliveryNote,
-        ...(facade.vendor !== undefined ? { vendor: facade.vendor } : {}),
-        ...(facade.connection !== undefined ? { connection: facade.connection } : {}),
-        ...(facade.status !== undefined ? { status: facade.status } : {}),
-        ...(facade.requestId !== undefined ? { requestId: facade.requestId } : {}),
-        ...(facade.retryable !== undefined ? { retryable: facade.retryable } : {}),
-        ...(facade.delivery !== undefined ? { delivery: facade.delivery } : {}),
-        ...(facade.field !== undefined ? { field: facade.field } : {}),
+        kind: error.kind,
+        message: error.message,
+        hint: hintFor(error) + deliveryNote,
+        ...(error.vendor !== undefined ? { vendor: error.vendor } : {}),
+        ...(error.connection !== undefined ? { connection: error.connection } : {}),
+        ...(error.status !== undefined ? { status: error.status } : {}),
+        ...(error.requestId !== undefined ? { requestId: error.requestId } : {}),
+        retryable: error.retryable,
+        delivery: error.delivery,
+        ...(error instanceof ValidationError ? { field: error.field } : {}),
       },
     };
   }
-  if (error instanceof UsageError || (error as { name?: unknown })?.name === 'ConfigurationError') {
-    return { exitCode, error: { kind: 'usage', message: (error as Error).message } };
+  if (error instanceof UsageError || error instanceof ConfigurationError) {
+    return { exitCode, error: { kind: 'usage', message: error.message } };
   }
   return {
     exitCode,

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { AUDIENCES, type Audience, type Logger } from '@org/order-messaging';
+import { LOG_LEVELS, withLevel, type Logger, type LogLevel } from '@org/http-runtime';
+import { AUDIENCES, type Audience } from '@org/order-messaging';
 import { bulkExitCode, runBulk, type BulkSender, type BulkSummary } from './bulk.js';
 import { connectionSettingsFor, secretsOf, type ConnectionSettings } from './connections.js';
 import { errorReport, formatErrorLine } from './errors.js';
@@ -34,24 +35,20 @@ interface GlobalOptions {
   json?: boolean;
   timeout?: number;
   retries?: number;
-  logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  logLevel?: LogLevel;
   [setting: string]: unknown;
 }
 
-const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
-
-/** One line per event on stderr, through the output's secret scrubbing. */
-function stderrLogger(output: Output, level: (typeof LOG_LEVELS)[number]): Logger {
-  const threshold = LOG_LEVELS.indexOf(level);
-  const line =
-    (lineLevel: (typeof LOG_LEVELS)[number]) =>
-    (message: string, fields?: Record<string, unknown>) => {
-      if (LOG_LEVELS.indexOf(lineLevel) < threshold) return;
-      output.err(
-        `[${lineLevel}] ${message}${fields && Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : ''}`,
-      );
-    };
-  return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
+/** One line per event on stderr, through the output's secret scrubbing; the runtime filters by level. */
+function stderrLogger(output: Output, level: LogLevel): Logger {
+  const line = (lineLevel: LogLevel) => (message: string, fields?: Record<string, unknown>) =>
+    output.err(
+      `[${lineLevel}] ${message}${fields && Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : ''}`,
+    );
+  return withLevel(
+    { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') },
+    level,
+  );
 }
 
 function positiveInteger(name: string, { allowZero = false } = {}) {

@@ -182,6 +182,19 @@ describe('output', () => {
     expect(printed).toContain('token [REDACTED] leaked');
     expect(printed).toContain('about');
   });
+
+  it('also cuts a secret out where a URL carries it percent-encoded (the runtime scrubber)', () => {
+    const stdout = new PassThrough();
+    let printed = '';
+    stdout.on('data', (chunk) => (printed += chunk));
+    const output = new Output(
+      stdout as unknown as NodeJS.WriteStream,
+      new PassThrough() as unknown as NodeJS.WriteStream,
+    );
+    output.addSecret('k3y+with/slash=');
+    output.out('GET https://vendor.example/api?token=k3y%2Bwith%2Fslash%3D failed');
+    expect(printed).toBe('GET https://vendor.example/api?token=[REDACTED] failed\n');
+  });
 });
 
 describe('progress', () => {
