@@ -5,24 +5,49 @@ import {
   ValidationError,
   type OrderMessagingError,
 } from '@org/order-messaging';
+import { vendorDescriptor, VENDORS, type AnyVendorDescriptor } from '@org/order-messaging/vendors';
 import { exitCodeFor, UsageError } from './exit-codes.js';
 import { describeUnknown } from './output.js';
-import { isVendorName, VENDOR_SETTINGS } from './vendors.js';
+import { PERMISSION_NOTES, TICKET_VENDORS } from './vendor-notes.js';
+import { flagName, listOf, VENDOR_SETTINGS, type VendorName } from './vendors.js';
 
-function credentialNames(vendor: string | undefined): string {
-  if (!isVendorName(vendor)) return 'the credentials';
-  return VENDOR_SETTINGS[vendor]
+type Descriptor = AnyVendorDescriptor | undefined;
+
+function settingsOf(descriptor: AnyVendorDescriptor) {
+  return VENDOR_SETTINGS[descriptor.name as VendorName];
+}
+
+function credentialNames(descriptor: Descriptor): string {
+  if (!descriptor) return 'the credentials';
+  return settingsOf(descriptor)
     .filter((setting) => setting.secret)
-    .map((setting) => `${setting.env} (${setting.flag.split(' ')[0]})`)
+    .map((setting) => `${setting.env} (${flagName(setting)})`)
     .join(' or ');
 }
 
-function baseUrlNames(vendor: string | undefined): string {
-  if (!isVendorName(vendor)) return 'the base URL';
-  return VENDOR_SETTINGS[vendor]
-    .filter((setting) => !setting.secret && /url|account|instance/i.test(setting.option))
-    .map((setting) => setting.env)
-    .join(' / ');
+/** The settings that say where the vendor is: the requirement naming `baseUrl`, else `baseUrl`. */
+function locationNames(descriptor: Descriptor): string {
+  if (!descriptor) return 'the base URL';
+  const keys = descriptor.requirements.find((requirement) => requirement.anyOf.includes('baseUrl'))
+    ?.anyOf ?? ['baseUrl'];
+  const names = settingsOf(descriptor).filter((setting) => keys.includes(setting.key));
+  return names.map((setting) => setting.env).join(' / ') || 'the base URL';
+}
+
+function notFoundHint(descriptor: Descriptor): string {
+  const kinds = descriptor?.capabilities.orderKinds;
+  if (kinds && kinds.length > 0) return `Check the order id and --order-kind (${listOf(kinds)}).`;
+  if (descriptor && TICKET_VENDORS.includes(descriptor.name)) {
+    return `Check the ticket id (${descriptor.title} orders are tickets).`;
+  }
+  return `Check the order id and ${locationNames(descriptor)} (the order may belong to another account).`;
+}
+
+function permissionHint(): string {
+  const notes = VENDORS.filter((vendor) => PERMISSION_NOTES[vendor.name] !== undefined).map(
+    (vendor) => `${vendor.title}: ${PERMISSION_NOTES[vendor.name]}`,
+  );
+  return `The credentials work but may not act on this order: check the key's rights${notes.length > 0 ? ` (${notes.join('; ')})` : ''}.`;
 }
 
 function retryAfter(error: OrderMessagingError): string {
@@ -32,20 +57,16 @@ function retryAfter(error: OrderMessagingError): string {
 
 /** What the user can do about an error of this kind. */
 export function hintFor(error: OrderMessagingError): string {
-  const vendor = error.vendor;
+  const descriptor = error.vendor === undefined ? undefined : vendorDescriptor(error.vendor);
   switch (error.kind) {
     case 'validation':
       return 'Fix the message (see `order-messaging capabilities` for the limits of this vendor).';
     case 'authentication':
-      return `Check ${credentialNames(vendor)}: the key may be wrong, revoked or for another account.`;
+      return `Check ${credentialNames(descriptor)}: the key may be wrong, revoked or for another account.`;
     case 'permission':
-      return "The credentials work but may not act on this order: check the key's rights (Mirakl: the shop id).";
+      return permissionHint();
     case 'not_found':
-      return vendor === 'gameboost'
-        ? 'Check the order id and --order-kind (account, item or currency).'
-        : vendor === 'omnidesk'
-          ? 'Check the ticket id (Omnidesk orders are tickets).'
-          : `Check the order id and ${baseUrlNames(vendor)} (the order may belong to another account).`;
+      return notFoundHint(descriptor);
     case 'invalid_order_state':
       return 'The order no longer accepts messages (closed, refunded or archived).';
     case 'rate_limited':
@@ -53,7 +74,7 @@ export function hintFor(error: OrderMessagingError): string {
     case 'vendor_server':
       return 'The vendor had a server error: retry later.';
     case 'network':
-      return `Could not reach the vendor: check ${baseUrlNames(vendor)} and the network.`;
+      return `Could not reach the vendor: check ${locationNames(descriptor)} and the network.`;
     case 'timeout':
       return 'The vendor did not answer in time: retry, or raise --timeout.';
     case 'unsupported':

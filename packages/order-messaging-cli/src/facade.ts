@@ -11,15 +11,11 @@ import {
   type SendRequest,
   type SendResult,
 } from '@org/order-messaging';
-import { gameboost } from '@org/order-messaging/gameboost';
-import { mirakl } from '@org/order-messaging/mirakl';
-import { omnidesk } from '@org/order-messaging/omnidesk';
-import { spp } from '@org/order-messaging/spp';
 import type { BulkSender } from './bulk.js';
 import type { ConnectionSettings } from './connections.js';
 import { errorReport, formatErrorLine } from './errors.js';
 import type { BulkLine } from './input.js';
-import type { VendorName } from './vendors.js';
+import { descriptorOf, type VendorName } from './vendors.js';
 
 export type CliMessage = OrderMessage;
 
@@ -30,33 +26,10 @@ export interface MessagingRuntimeOptions {
   logger?: Logger;
 }
 
-/** Capabilities are static per vendor: `capabilities` works without credentials. */
-export const STATIC_CAPABILITIES: Readonly<Record<VendorName, Capabilities>> = {
-  mirakl: mirakl.capabilities,
-  spp: spp.capabilities,
-  omnidesk: omnidesk.capabilities,
-  gameboost: gameboost.capabilities,
-};
-
-function adapterFor(settings: ConnectionSettings): AnyAdapter {
-  switch (settings.vendor) {
-    case 'mirakl': {
-      const { vendor: _vendor, ...options } = settings;
-      return mirakl(options);
-    }
-    case 'spp': {
-      const { vendor: _vendor, ...options } = settings;
-      return spp(options);
-    }
-    case 'omnidesk': {
-      const { vendor: _vendor, ...options } = settings;
-      return omnidesk(options);
-    }
-    case 'gameboost': {
-      const { vendor: _vendor, ...options } = settings;
-      return gameboost(options);
-    }
-  }
+/** The adapter of a connection: its vendor's factory, from the registry. */
+export function adapterFor(connection: ConnectionSettings): AnyAdapter {
+  const { vendor, ...options } = connection;
+  return descriptorOf(vendor).createAdapter(options);
 }
 
 export interface BulkSenderOptions {

@@ -2,15 +2,15 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { LOG_LEVELS, withLevel, type Logger, type LogLevel } from '@org/http-runtime';
-import { AUDIENCES, type Audience } from '@org/order-messaging';
+import { AUDIENCES, type Audience, type SendOption } from '@org/order-messaging';
 import { bulkExitCode, runBulk, type BulkSender, type BulkSummary } from './bulk.js';
 import { connectionSettingsFor, secretsOf, type ConnectionSettings } from './connections.js';
 import { errorReport, formatErrorLine } from './errors.js';
 import { EXIT_CODES, exitCodeTable, UsageError } from './exit-codes.js';
+import { VENDORS } from '@org/order-messaging/vendors';
 import {
   createMessaging,
   DEFAULT_RESUME_SETTLE_MS,
-  STATIC_CAPABILITIES,
   type CliMessage,
   type Messaging,
   type MessagingRuntimeOptions,
@@ -20,7 +20,17 @@ import { excerpt, Output, table } from './output.js';
 import { createProgressReporter } from './progress.js';
 import type { EmbeddedSandbox } from './sandbox.js';
 import { PACKAGE_VERSION } from './version.js';
-import { isVendorName, VENDOR_NAMES, VENDOR_SETTINGS, type VendorName } from './vendors.js';
+import {
+  isVendorName,
+  listOf,
+  orderIdHelp,
+  orderKindHelp,
+  settingOf,
+  titlesWhere,
+  VENDOR_NAMES,
+  VENDOR_SETTINGS,
+  type VendorName,
+} from './vendors.js';
 
 export interface RunOptions {
   readonly stdout?: NodeJS.WriteStream;
@@ -63,20 +73,30 @@ function positiveInteger(name: string, { allowZero = false } = {}) {
   };
 }
 
+/** Examples with the first registered vendor and the settings it requires. */
+function examplesHelp(): string {
+  const { name, requirements } = VENDORS[0];
+  const env = requirements.map(
+    (requirement) => `${settingOf(name, requirement.anyOf[0]!).env}=...`,
+  );
+  return `Examples:
+  $ export ${env.join(' ')}
+  $ order-messaging send --vendor ${name} --order <id> --text "Your order has shipped."
+  $ order-messaging list --vendor ${name} --order <id> --json
+  $ order-messaging send-bulk --vendor ${name} --file messages.jsonl
+  $ order-messaging list --sandbox --vendor ${name} --order <id>`;
+}
+
 const ENVIRONMENT_HELP = `
 Connections: every connection flag above falls back to the environment variable shown with it.
 Prefer the environment for keys and tokens: flags show up in the process list. --sandbox needs
-none of them: it starts an embedded sandbox of all four vendors in this process.
+none of them: it starts an embedded sandbox of every vendor in this process, and names its
+seeded orders.
 
 Exit codes:
 ${exitCodeTable()}
 
-Examples:
-  $ export SPP_WORKSPACE_URL=acme.spp.co SPP_TOKEN=...
-  $ order-messaging send --vendor spp --order E4A269FC --text "Your order has shipped."
-  $ order-messaging list --vendor spp --order E4A269FC --json
-  $ order-messaging send-bulk --vendor spp --file messages.jsonl
-  $ order-messaging list --sandbox --vendor spp --order E4A269FC`;
+${examplesHelp()}`;
 
 /** Everything one invocation needs: output, the resolved connections and, with --sandbox, the sandbox. */
 class Session {
@@ -262,7 +282,12 @@ export function createProgram(
 ): Command {
   const program = new Command('order-messaging');
   program
-    .description('Send and list order messages on Mirakl, SPP, Omnidesk and GameBoost.')
+    .description(
+      `Send and list order messages on ${listOf(
+        VENDORS.map((vendor) => vendor.title),
+        'and',
+      )}.`,
+    )
     .version(PACKAGE_VERSION, '-V, --version')
     .addOption(
       new Option('--vendor <name>', 'vendor to talk to')
@@ -297,6 +322,7 @@ export function createProgram(
     });
 
   for (const vendor of VENDOR_NAMES) {
+    // From the descriptors: a vendor's new settings become flags and variables here.
     for (const setting of VENDOR_SETTINGS[vendor]) {
       program.addOption(
         new Option(setting.flag, setting.description)
@@ -326,26 +352,29 @@ export function createProgram(
   program
     .command('send')
     .description('send one message on an order')
-    .requiredOption(
-      '--order <id>',
-      'order id (Omnidesk: ticket id; GameBoost: order id with --order-kind)',
-    )
+    .requiredOption('--order <id>', orderIdHelp({ withKinds: true }))
     .option('--text <text>', 'message text')
     .option('--text-file <path>', 'read the message text from a file (- for stdin)')
-    .option('--internal', 'staff-only note, hidden from the customer (SPP, Omnidesk)')
+    .option(
+      '--internal',
+      `staff-only note, hidden from the customer (${titlesWhere((c) => c.internalNotes)})`,
+    )
     .option(
       '--attach <file>',
       'attach a file (repeat for several)',
       (path: string, previous: string[] = []) => [...previous, path],
     )
-    .option('--order-kind <kind>', 'GameBoost: account, item or currency (default account)')
+    .option('--order-kind <kind>', orderKindHelp())
     .option(
       '--audience <list>',
       'comma-separated audiences where the vendor lets you choose: customer, seller, operator',
     )
-    .option('--subject <text>', 'Mirakl: topic of a new thread')
-    .option('--channel <type>', 'Omnidesk: channel type to send in')
-    .option('--thread <id>', 'Mirakl: reply in this thread instead of the most recent one')
+    .option('--subject <text>', `${sendOption('subject')}: topic of a new thread`)
+    .option('--channel <type>', `${sendOption('channel')}: channel type to send in`)
+    .option(
+      '--thread <id>',
+      `${sendOption('threadId')}: reply in this thread instead of the most recent one`,
+    )
     .option('--raw', "with --json: include the vendor's own message object")
     .action(
       withSession(async (session, options: Record<string, unknown>) => {
@@ -392,8 +421,8 @@ export function createProgram(
   program
     .command('list')
     .description("list an order's messages (every page)")
-    .requiredOption('--order <id>', 'order id (Omnidesk: ticket id)')
-    .option('--order-kind <kind>', 'GameBoost: account, item or currency (default account)')
+    .requiredOption('--order <id>', orderIdHelp({ withKinds: false }))
+    .option('--order-kind <kind>', orderKindHelp())
     .option('--limit <n>', 'stop after this many messages', positiveInteger('--limit'))
     .option('--raw', "with --json: include the vendor's own message objects")
     .action(
@@ -451,10 +480,12 @@ export function createProgram(
     .action(
       withSession(async (session) => {
         // Capabilities are the adapters' static data: no credentials (and no sandbox) needed.
-        const vendors =
-          session.options.vendor !== undefined ? [session.requireVendor()] : [...VENDOR_NAMES];
+        const only = session.options.vendor !== undefined ? session.requireVendor() : undefined;
         const all = Object.fromEntries(
-          vendors.map((vendor) => [vendor, STATIC_CAPABILITIES[vendor]]),
+          VENDORS.filter((vendor) => only === undefined || vendor.name === only).map((vendor) => [
+            vendor.name,
+            vendor.capabilities,
+          ]),
         );
         if (session.json) {
           session.output.json({ capabilities: all });
@@ -624,6 +655,11 @@ Lines of the same order are sent in file order.`,
 /** Failure messages also go to the journal file: keep credentials out of it too. */
 function scrubbedSender(sender: BulkSender, output: Output): BulkSender {
   return { ...sender, describeError: (error) => output.scrub(sender.describeError(error)) };
+}
+
+/** The vendors that honour a send option, for its help. */
+function sendOption(option: SendOption): string {
+  return titlesWhere((capabilities) => capabilities.sendOptions.includes(option));
 }
 
 function formatCapability(value: unknown): string {

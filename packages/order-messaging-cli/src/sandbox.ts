@@ -1,6 +1,6 @@
 import { startSandbox, type Sandbox } from '@org/provider-sandbox';
-import type { ConnectionSettings } from './connections.js';
-import type { VendorName } from './vendors.js';
+import { connectionOf, type ConnectionSettings } from './connections.js';
+import { descriptorOf, type VendorName } from './vendors.js';
 
 /** The `--sandbox` mode: the provider sandbox in this process, on an ephemeral loopback port. */
 export interface EmbeddedSandbox {
@@ -11,41 +11,19 @@ export interface EmbeddedSandbox {
   close(): Promise<void>;
 }
 
-/** Connection settings that reach `sandbox`'s fake of each vendor with its public sandbox credentials. */
+/**
+ * Connection settings that reach `sandbox`'s fake of `vendor` with its public sandbox
+ * credentials: the descriptor's sandbox wiring, from the sandbox's entry for the vendor.
+ */
 export function sandboxConnection(sandbox: Sandbox, vendor: VendorName): ConnectionSettings {
-  const { vendors } = sandbox;
-  switch (vendor) {
-    case 'mirakl': {
-      const { baseUrl, apiKey, shopId } = vendors.mirakl;
-      return { vendor, baseUrl, auth: { type: 'apiKey', apiKey }, shopId };
-    }
-    case 'spp': {
-      const { baseUrl, token } = vendors.spp;
-      return { vendor, baseUrl, token };
-    }
-    case 'omnidesk': {
-      const { baseUrl, apiKey } = vendors.omnidesk;
-      return { vendor, baseUrl, apiKey };
-    }
-    case 'gameboost': {
-      const { baseUrl, token } = vendors.gameboost;
-      return { vendor, baseUrl, token };
-    }
-  }
+  const descriptor = descriptorOf(vendor);
+  const access = (sandbox.vendors as unknown as Record<string, Record<string, unknown>>)[vendor]!;
+  return connectionOf(descriptor, descriptor.sandbox.settings(access));
 }
 
 export function sandboxExampleOrder(sandbox: Sandbox, vendor: VendorName): string {
-  const { seed } = sandbox;
-  switch (vendor) {
-    case 'mirakl':
-      return seed.mirakl.orderWithThread;
-    case 'spp':
-      return seed.spp.orderWithFewMessages.number;
-    case 'omnidesk':
-      return String(seed.omnidesk.ticketWithMessages);
-    case 'gameboost':
-      return seed.gameboost.accountOrders.processing;
-  }
+  const seed = (sandbox.seed as unknown as Record<string, unknown>)[vendor];
+  return descriptorOf(vendor).sandbox.exampleOrder(seed);
 }
 
 export async function startEmbeddedSandbox(): Promise<EmbeddedSandbox> {
