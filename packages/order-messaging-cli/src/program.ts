@@ -18,7 +18,7 @@ import {
 import { detectFormat, readBulkFile, type BulkLine } from './input.js';
 import { excerpt, Output, table } from './output.js';
 import { createProgressReporter } from './progress.js';
-import type { EmbeddedSandbox } from './sandbox.js';
+import type { EmbeddedSandbox, LoadSandbox } from './sandbox.js';
 import { PACKAGE_VERSION } from './version.js';
 import {
   isVendorName,
@@ -37,6 +37,8 @@ export interface RunOptions {
   readonly stderr?: NodeJS.WriteStream;
   /** Installs SIGINT/SIGTERM handlers during send-bulk (the bin does; tests calling `run` may not want it). */
   readonly handleSignals?: boolean;
+  /** How `--sandbox` loads `@org/provider-sandbox` (an optional peer); tests inject its absence. */
+  readonly loadSandbox?: LoadSandbox;
 }
 
 interface GlobalOptions {
@@ -102,11 +104,13 @@ ${examplesHelp()}`;
 class Session {
   readonly output: Output;
   readonly options: GlobalOptions;
+  readonly #loadSandbox: LoadSandbox | undefined;
   #sandbox: EmbeddedSandbox | undefined;
 
-  constructor(output: Output, options: GlobalOptions) {
+  constructor(output: Output, options: GlobalOptions, loadSandbox?: LoadSandbox) {
     this.output = output;
     this.options = options;
+    this.#loadSandbox = loadSandbox;
   }
 
   get json(): boolean {
@@ -131,9 +135,9 @@ class Session {
   async settingsFor(vendors: readonly VendorName[]): Promise<Map<VendorName, ConnectionSettings>> {
     const settings = new Map<VendorName, ConnectionSettings>();
     if (this.options.sandbox) {
-      // Loaded only when asked for: the sandbox brings its specs and validators, which every other run can skip.
+      // Loaded only when asked for: the sandbox (an optional peer) brings its specs and validators.
       const { startEmbeddedSandbox } = await import('./sandbox.js');
-      this.#sandbox ??= await startEmbeddedSandbox();
+      this.#sandbox ??= await startEmbeddedSandbox(this.#loadSandbox);
       if (!this.json) {
         const examples = vendors
           .map((vendor) => `${vendor} ${this.#sandbox!.exampleOrder(vendor)}`)
@@ -336,7 +340,11 @@ export function createProgram(
     <Args extends unknown[]>(action: (session: Session, ...args: Args) => Promise<number>) =>
     async (...args: Args): Promise<void> => {
       const command = args[args.length - 1] as Command;
-      const session = new Session(output, command.optsWithGlobals<GlobalOptions>());
+      const session = new Session(
+        output,
+        command.optsWithGlobals<GlobalOptions>(),
+        runOptions.loadSandbox,
+      );
       try {
         setExitCode(await action(session, ...args));
       } catch (error) {
