@@ -1,6 +1,13 @@
+import { isOrderMessagingError } from '@org/order-messaging';
 import { EXIT_CODES, isErrorKind, UsageError } from './exit-codes.js';
 import type { BulkLine } from './input.js';
-import { JournalWriter, loadJournal, lockJournal, type JournalEntry } from './journal.js';
+import {
+  JournalWriter,
+  loadJournal,
+  lockJournal,
+  type JournalEntry,
+  type JournalLoadResult,
+} from './journal.js';
 import type { ProgressCounts } from './progress.js';
 
 export interface BulkSendOutcome {
@@ -97,15 +104,149 @@ async function withJournalError<T>(path: string, action: () => Promise<T>): Prom
 const FATAL_KINDS = new Set(['authentication']);
 
 function classify(error: unknown): { kind: string; delivery: BulkFailure['delivery'] } {
-  if (error !== null && typeof error === 'object') {
-    const { kind, delivery } = error as { kind?: unknown; delivery?: unknown };
-    if (isErrorKind(kind)) {
-      const known = delivery === 'not_sent' || delivery === 'rejected' || delivery === 'unknown';
-      return { kind, delivery: known ? delivery : 'unknown' };
-    }
-  }
+  if (isOrderMessagingError(error)) return { kind: error.kind, delivery: error.delivery };
   // An unexpected error may have struck after the request left: assume the worst.
   return { kind: 'internal', delivery: 'unknown' };
+}
+
+interface OpenJournal {
+  readonly loaded: JournalLoadResult;
+  readonly journal: JournalWriter;
+  readonly unlock: () => Promise<void>;
+}
+
+/** Locks the journal, reads what earlier runs did and opens it for appending. */
+async function openJournal(path: string): Promise<OpenJournal> {
+  const unlock = await withJournalError(path, () => lockJournal(path));
+  try {
+    const loaded = await withJournalError(path, () => loadJournal(path));
+    const journal = await withJournalError(path, () => JournalWriter.open(path));
+    return { loaded, journal, unlock };
+  } catch (error) {
+    await unlock();
+    throw error;
+  }
+}
+
+/** What a run has done so far: the counts, the failures, and what stopped it. */
+class Tally {
+  sent = 0;
+  reconciled = 0;
+  skipped = 0;
+  failed = 0;
+  deliveryUnknown = 0;
+  done = 0;
+  readonly failedByKind: Record<string, number> = {};
+  readonly failures: BulkFailure[] = [];
+  abortedBy: BulkSummary['abortedBy'];
+
+  constructor(readonly total: number) {}
+
+  counts(): ProgressCounts {
+    return {
+      done: this.done,
+      total: this.total,
+      sent: this.sent,
+      skipped: this.skipped,
+      failed: this.failed,
+      unknown: this.deliveryUnknown,
+    };
+  }
+
+  fail(line: BulkLine, kind: string, delivery: BulkFailure['delivery'], message: string): void {
+    this.failures.push({
+      line: line.line,
+      key: line.key,
+      orderId: line.orderId,
+      ...(line.vendor !== undefined ? { vendor: line.vendor } : {}),
+      kind,
+      delivery,
+      message,
+    });
+    if (delivery === 'unknown') {
+      this.deliveryUnknown += 1;
+    } else {
+      this.failed += 1;
+      this.failedByKind[kind] = (this.failedByKind[kind] ?? 0) + 1;
+    }
+  }
+}
+
+/** Everything sending one line needs. */
+interface LineContext extends OpenJournal {
+  readonly options: BulkRunOptions;
+  readonly tally: Tally;
+  readonly abortSignal: AbortSignal;
+}
+
+/** Sends one line unless the journal says it was sent, checking the vendor first after an interruption. */
+async function processLine(context: LineContext, line: BulkLine): Promise<void> {
+  const { options, loaded, journal, tally } = context;
+  const { sender } = options;
+  const previous: JournalEntry | undefined = loaded.latest.get(line.key);
+  if (previous?.state === 'sent') {
+    tally.skipped += 1;
+    return;
+  }
+  let reconcileFirst =
+    previous?.state === 'sending' ||
+    (previous?.state === 'failed' && previous.delivery === 'unknown');
+  if (reconcileFirst && !sender.canReconcile(line)) {
+    if (!options.resendUnverifiable) {
+      tally.fail(
+        line,
+        'unverifiable',
+        'unknown',
+        'an earlier run was interrupted while sending this line and this vendor cannot be checked for it; ' +
+          'look at the order (order-messaging list), then rerun with --resend-unverifiable or remove the line',
+      );
+      return;
+    }
+    reconcileFirst = false;
+  }
+  await journal.append({ key: line.key, state: 'sending', line: line.line });
+  try {
+    const outcome = await sender.send(line, {
+      reconcileFirst,
+      firstAttemptAt: loaded.firstAttemptAt.get(line.key),
+      lastAttemptAt: loaded.lastAttemptAt.get(line.key),
+      signal: context.abortSignal,
+    });
+    await journal.append({
+      key: line.key,
+      state: 'sent',
+      messageId: outcome.messageId,
+      line: line.line,
+      ...(outcome.reconciled ? { reconciled: true } : {}),
+    });
+    tally.sent += 1;
+    if (outcome.reconciled) tally.reconciled += 1;
+  } catch (error) {
+    const { kind, delivery } = classify(error);
+    const message = sender.describeError(error);
+    await journal.append({
+      key: line.key,
+      state: 'failed',
+      kind,
+      delivery,
+      message,
+      line: line.line,
+    });
+    tally.fail(line, kind, delivery, message);
+    if (FATAL_KINDS.has(kind) && tally.abortedBy === undefined) tally.abortedBy = { kind, message };
+  }
+}
+
+/** Lines of one conversation stay in file order: a second message must not overtake the first. */
+function conversationQueues(lines: readonly BulkLine[], sender: BulkSender): BulkLine[][] {
+  const conversations = new Map<string, BulkLine[]>();
+  for (const line of lines) {
+    const id = sender.conversationOf(line);
+    const queue = conversations.get(id);
+    if (queue) queue.push(line);
+    else conversations.set(id, [line]);
+  }
+  return [...conversations.values()];
 }
 
 /**
@@ -117,143 +258,26 @@ function classify(error: unknown): { kind: string; delivery: BulkFailure['delive
  */
 export async function runBulk(options: BulkRunOptions): Promise<BulkSummary> {
   const started = Date.now();
-  const { sender } = options;
-  const unlock = await withJournalError(options.journalPath, () =>
-    lockJournal(options.journalPath),
-  );
-  let loaded: Awaited<ReturnType<typeof loadJournal>>;
-  let journal: JournalWriter;
-  try {
-    loaded = await withJournalError(options.journalPath, () => loadJournal(options.journalPath));
-    journal = await withJournalError(options.journalPath, () =>
-      JournalWriter.open(options.journalPath),
-    );
-  } catch (error) {
-    await unlock();
-    throw error;
-  }
+  const open = await openJournal(options.journalPath);
   const neverAborted = new AbortController().signal;
   const abortSignal = options.abortSignal ?? neverAborted;
   const stopSignal = options.stopSignal ?? neverAborted;
+  const tally = new Tally(options.lines.length);
+  const context: LineContext = { ...open, options, tally, abortSignal };
+  const shouldStop = () =>
+    stopSignal.aborted || abortSignal.aborted || tally.abortedBy !== undefined;
 
-  let sent = 0;
-  let reconciled = 0;
-  let skipped = 0;
-  let failed = 0;
-  let deliveryUnknown = 0;
-  let done = 0;
-  const failedByKind: Record<string, number> = {};
-  const failures: BulkFailure[] = [];
-  let abortedBy: BulkSummary['abortedBy'];
-
-  const counts = (): ProgressCounts => ({
-    done,
-    total: options.lines.length,
-    sent,
-    skipped,
-    failed,
-    unknown: deliveryUnknown,
-  });
-  const shouldStop = () => stopSignal.aborted || abortSignal.aborted || abortedBy !== undefined;
-
-  const recordFailure = (
-    line: BulkLine,
-    kind: string,
-    delivery: BulkFailure['delivery'],
-    message: string,
-  ) => {
-    failures.push({
-      line: line.line,
-      key: line.key,
-      orderId: line.orderId,
-      ...(line.vendor !== undefined ? { vendor: line.vendor } : {}),
-      kind,
-      delivery,
-      message,
-    });
-    if (delivery === 'unknown') {
-      deliveryUnknown += 1;
-    } else {
-      failed += 1;
-      failedByKind[kind] = (failedByKind[kind] ?? 0) + 1;
-    }
-  };
-
-  const processLine = async (line: BulkLine): Promise<void> => {
-    const previous: JournalEntry | undefined = loaded.latest.get(line.key);
-    if (previous?.state === 'sent') {
-      skipped += 1;
-      return;
-    }
-    let reconcileFirst =
-      previous?.state === 'sending' ||
-      (previous?.state === 'failed' && previous.delivery === 'unknown');
-    if (reconcileFirst && !sender.canReconcile(line)) {
-      if (!options.resendUnverifiable) {
-        recordFailure(
-          line,
-          'unverifiable',
-          'unknown',
-          'an earlier run was interrupted while sending this line and this vendor cannot be checked for it; ' +
-            'look at the order (order-messaging list), then rerun with --resend-unverifiable or remove the line',
-        );
-        return;
-      }
-      reconcileFirst = false;
-    }
-    await journal.append({ key: line.key, state: 'sending', line: line.line });
-    try {
-      const outcome = await sender.send(line, {
-        reconcileFirst,
-        firstAttemptAt: loaded.firstAttemptAt.get(line.key),
-        lastAttemptAt: loaded.lastAttemptAt.get(line.key),
-        signal: abortSignal,
-      });
-      await journal.append({
-        key: line.key,
-        state: 'sent',
-        messageId: outcome.messageId,
-        line: line.line,
-        ...(outcome.reconciled ? { reconciled: true } : {}),
-      });
-      sent += 1;
-      if (outcome.reconciled) reconciled += 1;
-    } catch (error) {
-      const { kind, delivery } = classify(error);
-      const message = sender.describeError(error);
-      await journal.append({
-        key: line.key,
-        state: 'failed',
-        kind,
-        delivery,
-        message,
-        line: line.line,
-      });
-      recordFailure(line, kind, delivery, message);
-      if (FATAL_KINDS.has(kind) && abortedBy === undefined) abortedBy = { kind, message };
-    }
-  };
-
-  // Lines of one conversation stay in file order: a second message must not overtake the first.
-  const conversations = new Map<string, BulkLine[]>();
-  for (const line of options.lines) {
-    const id = sender.conversationOf(line);
-    const queue = conversations.get(id);
-    if (queue) queue.push(line);
-    else conversations.set(id, [line]);
-  }
-  const queues = [...conversations.values()];
+  const queues = conversationQueues(options.lines, options.sender);
   let nextQueue = 0;
-
   const worker = async (): Promise<void> => {
     while (!shouldStop() && nextQueue < queues.length) {
       const queue = queues[nextQueue]!;
       nextQueue += 1;
       for (const line of queue) {
         if (shouldStop()) break;
-        await processLine(line);
-        done += 1;
-        options.onProgress?.(counts());
+        await processLine(context, line);
+        tally.done += 1;
+        options.onProgress?.(tally.counts());
       }
     }
   };
@@ -262,27 +286,27 @@ export async function runBulk(options: BulkRunOptions): Promise<BulkSummary> {
   try {
     await Promise.all(Array.from({ length: workerCount }, () => worker()));
   } finally {
-    await journal.close();
-    await unlock();
+    await open.journal.close();
+    await open.unlock();
   }
 
   return {
     total: options.lines.length,
-    sent,
-    reconciled,
-    skipped,
-    failed,
-    failedByKind,
-    deliveryUnknown,
-    notAttempted: options.lines.length - done,
+    sent: tally.sent,
+    reconciled: tally.reconciled,
+    skipped: tally.skipped,
+    failed: tally.failed,
+    failedByKind: tally.failedByKind,
+    deliveryUnknown: tally.deliveryUnknown,
+    notAttempted: options.lines.length - tally.done,
     interrupted:
       (stopSignal.aborted || abortSignal.aborted) &&
-      abortedBy === undefined &&
-      done < options.lines.length,
-    ...(abortedBy !== undefined ? { abortedBy } : {}),
-    failures,
+      tally.abortedBy === undefined &&
+      tally.done < options.lines.length,
+    ...(tally.abortedBy !== undefined ? { abortedBy: tally.abortedBy } : {}),
+    failures: tally.failures,
     journal: options.journalPath,
-    journalUnreadableLines: loaded.unreadableLines,
+    journalUnreadableLines: open.loaded.unreadableLines,
     durationMs: Date.now() - started,
   };
 }

@@ -1,126 +1,103 @@
+import {
+  checkSettings,
+  secretValues,
+  settingOption,
+  type AnyVendorDescriptor,
+  type SettingProblem,
+  type SettingValues,
+} from '@org/order-messaging/vendors';
 import { UsageError } from './exit-codes.js';
-import { VENDOR_SETTINGS, type VendorName, type VendorSetting } from './vendors.js';
+import {
+  descriptorOf,
+  flagName,
+  listOf,
+  settingNames,
+  settingOf,
+  type VendorName,
+} from './vendors.js';
 
-/** Connection settings of one vendor, as the facade's adapter factories take them. */
-export type ConnectionSettings =
-  | {
-      vendor: 'mirakl';
-      baseUrl?: string;
-      instance?: string;
-      auth: { type: 'apiKey'; apiKey: string } | { type: 'bearer'; token: string };
-      shopId?: number;
-    }
-  | { vendor: 'spp'; baseUrl?: string; workspaceUrl?: string; token: string }
-  | { vendor: 'omnidesk'; baseUrl?: string; account?: string; apiKey: string }
-  | { vendor: 'gameboost'; baseUrl?: string; token: string };
+/**
+ * One vendor's connection: its name and the options its adapter factory takes (the descriptor's
+ * `toOptions` of the setting values).
+ */
+export interface ConnectionSettings {
+  readonly vendor: VendorName;
+  readonly [option: string]: unknown;
+}
 
 type OptionValues = Readonly<Record<string, unknown>>;
 
-function value(options: OptionValues, option: string): string | undefined {
-  const raw = options[option];
-  if (typeof raw !== 'string') return undefined;
-  const trimmed = raw.trim();
-  return trimmed === '' ? undefined : trimmed;
+/** The credentials each connection was built from, kept beside its options for scrubbing. */
+const SECRETS = new WeakMap<ConnectionSettings, readonly string[]>();
+
+/** A vendor's setting values from the parsed options: trimmed, the empty ones left out. */
+function settingValuesFrom(descriptor: AnyVendorDescriptor, options: OptionValues): SettingValues {
+  const values: Record<string, string> = {};
+  for (const setting of descriptor.settings) {
+    const raw = options[settingOption(descriptor.name, setting)];
+    if (typeof raw !== 'string') continue;
+    const trimmed = raw.trim();
+    if (trimmed !== '') values[setting.key] = trimmed;
+  }
+  return values;
 }
 
-function names(vendor: VendorName, option: string): string {
-  const entry = VENDOR_SETTINGS[vendor].find(
-    (candidate: VendorSetting) => candidate.option === option,
-  )!;
-  return `${entry.env} (or ${entry.flag.split(' ')[0]})`;
-}
-
-function missing(vendor: VendorName, what: string[]): UsageError {
-  return new UsageError(
-    `missing ${vendor} connection settings: set ${what.join(', and ')}; or pass --sandbox to try against the embedded sandbox`,
-  );
+function describeProblem(vendor: string, problem: SettingProblem, values: SettingValues): string {
+  switch (problem.kind) {
+    case 'missing':
+      return listOf(problem.keys.map((key) => settingNames(vendor, key)));
+    case 'conflict': {
+      const settings = problem.keys.map((key) => settingOf(vendor, key));
+      const names = `${listOf(settings.map((setting) => setting.env))} (${listOf(settings.map(flagName))})`;
+      return settings.length === 2
+        ? `${vendor}: set either ${names}, not both`
+        : `${vendor}: set only one of ${names}`;
+    }
+    case 'not_integer':
+      return `${vendor}: ${settingNames(vendor, problem.key)} must be a positive integer (got ${JSON.stringify(values[problem.key])})`;
+  }
 }
 
 /**
- * Reads one vendor's settings from the parsed options (commander has already
- * applied the environment variables), and says exactly what to set when
- * something is missing.
+ * Reads one vendor's settings from the parsed options (commander has already applied the
+ * environment variables), checks them against the descriptor's requirements, and says exactly
+ * what to set when something is missing or wrong.
  */
-export function connectionSettingsFor(
-  vendor: VendorName,
-  options: OptionValues,
-): ConnectionSettings {
-  switch (vendor) {
-    case 'mirakl': {
-      const baseUrl = value(options, 'miraklBaseUrl');
-      const instance = value(options, 'miraklInstance');
-      const apiKey = value(options, 'miraklApiKey');
-      const token = value(options, 'miraklToken');
-      const shopIdText = value(options, 'miraklShopId');
-      const lacking: string[] = [];
-      if (!baseUrl && !instance)
-        lacking.push(`${names(vendor, 'miraklBaseUrl')} or ${names(vendor, 'miraklInstance')}`);
-      if (!apiKey && !token)
-        lacking.push(`${names(vendor, 'miraklApiKey')} or ${names(vendor, 'miraklToken')}`);
-      if (lacking.length > 0) throw missing(vendor, lacking);
-      if (apiKey && token) {
-        throw new UsageError('mirakl: set either MIRAKL_API_KEY or MIRAKL_TOKEN, not both');
-      }
-      let shopId: number | undefined;
-      if (shopIdText !== undefined) {
-        shopId = Number(shopIdText);
-        if (!Number.isSafeInteger(shopId) || shopId <= 0) {
-          throw new UsageError(
-            `mirakl: ${names(vendor, 'miraklShopId')} must be a positive integer (got ${JSON.stringify(shopIdText)})`,
-          );
-        }
-      }
-      return {
-        vendor,
-        ...(baseUrl ? { baseUrl } : { instance: instance! }),
-        auth: apiKey ? { type: 'apiKey', apiKey } : { type: 'bearer', token: token! },
-        ...(shopId !== undefined ? { shopId } : {}),
-      };
-    }
-    case 'spp': {
-      const baseUrl = value(options, 'sppBaseUrl');
-      const workspaceUrl = value(options, 'sppWorkspaceUrl');
-      const token = value(options, 'sppToken');
-      const lacking: string[] = [];
-      if (!baseUrl && !workspaceUrl)
-        lacking.push(`${names(vendor, 'sppWorkspaceUrl')} or ${names(vendor, 'sppBaseUrl')}`);
-      if (!token) lacking.push(names(vendor, 'sppToken'));
-      if (lacking.length > 0) throw missing(vendor, lacking);
-      return {
-        vendor,
-        ...(baseUrl ? { baseUrl } : { workspaceUrl: workspaceUrl! }),
-        token: token!,
-      };
-    }
-    case 'omnidesk': {
-      const baseUrl = value(options, 'omnideskBaseUrl');
-      const account = value(options, 'omnideskAccount');
-      const apiKey = value(options, 'omnideskApiKey');
-      const lacking: string[] = [];
-      if (!baseUrl && !account)
-        lacking.push(`${names(vendor, 'omnideskAccount')} or ${names(vendor, 'omnideskBaseUrl')}`);
-      if (!apiKey) lacking.push(names(vendor, 'omnideskApiKey'));
-      if (lacking.length > 0) throw missing(vendor, lacking);
-      return { vendor, ...(baseUrl ? { baseUrl } : { account: account! }), apiKey: apiKey! };
-    }
-    case 'gameboost': {
-      const baseUrl = value(options, 'gameboostBaseUrl');
-      const token = value(options, 'gameboostToken');
-      if (!token) throw missing(vendor, [names(vendor, 'gameboostToken')]);
-      return { vendor, ...(baseUrl ? { baseUrl } : {}), token };
-    }
+export function connectionSettingsFor(vendor: string, options: OptionValues): ConnectionSettings {
+  const descriptor = descriptorOf(vendor);
+  const values = settingValuesFrom(descriptor, options);
+  const problems = checkSettings(descriptor, values);
+  const missing = problems.filter((problem) => problem.kind === 'missing');
+  if (missing.length > 0) {
+    throw new UsageError(
+      `missing ${vendor} connection settings: set ${missing.map((problem) => describeProblem(vendor, problem, values)).join(', and ')}; or pass --sandbox to try against the embedded sandbox`,
+    );
   }
+  if (problems.length > 0) {
+    throw new UsageError(
+      problems.map((problem) => describeProblem(vendor, problem, values)).join('; '),
+    );
+  }
+  return connectionOf(descriptor, values);
+}
+
+/** The connection that setting `values` (already checked) describe. */
+export function connectionOf(
+  descriptor: AnyVendorDescriptor,
+  values: SettingValues,
+): ConnectionSettings {
+  const connection: ConnectionSettings = {
+    vendor: descriptor.name as VendorName,
+    ...(descriptor.toOptions(values) as object),
+  };
+  SECRETS.set(connection, secretValues(descriptor, values));
+  return connection;
 }
 
 /** The credential values of a connection, for scrubbing output. */
-export function secretsOf(settings: ConnectionSettings): string[] {
-  switch (settings.vendor) {
-    case 'mirakl':
-      return [settings.auth.type === 'apiKey' ? settings.auth.apiKey : settings.auth.token];
-    case 'spp':
-    case 'gameboost':
-      return [settings.token];
-    case 'omnidesk':
-      return [settings.apiKey];
-  }
+export function secretsOf(connection: ConnectionSettings): string[] {
+  const secrets = SECRETS.get(connection);
+  // A copy has lost them; printing with unknown credentials could leak them.
+  if (!secrets) throw new Error('secretsOf: this connection was not built by connectionOf');
+  return [...secrets];
 }

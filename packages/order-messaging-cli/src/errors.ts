@@ -1,70 +1,80 @@
-import { exitCodeFor, isErrorKind, UsageError, type ErrorKind } from './exit-codes.js';
+import {
+  ConfigurationError,
+  isOrderMessagingError,
+  RateLimitedError,
+  ValidationError,
+  type OrderMessagingError,
+} from '@org/order-messaging';
+import { vendorDescriptor, VENDORS, type AnyVendorDescriptor } from '@org/order-messaging/vendors';
+import { exitCodeFor, UsageError } from './exit-codes.js';
 import { describeUnknown } from './output.js';
-import { isVendorName, VENDOR_SETTINGS } from './vendors.js';
+import { PERMISSION_NOTES, TICKET_VENDORS } from './vendor-notes.js';
+import { flagName, listOf, VENDOR_SETTINGS, type VendorName } from './vendors.js';
 
-/** The fields of a facade error the CLI reads (duck-typed, so two installed copies of the facade both work). */
-interface FacadeErrorShape {
-  kind: ErrorKind;
-  message: string;
-  vendor?: string;
-  connection?: string;
-  status?: number;
-  requestId?: string;
-  retryable?: boolean;
-  delivery?: 'not_sent' | 'rejected' | 'unknown';
-  field?: string;
-  reason?: string;
-  retryAfterMs?: number;
+type Descriptor = AnyVendorDescriptor | undefined;
+
+function settingsOf(descriptor: AnyVendorDescriptor) {
+  return VENDOR_SETTINGS[descriptor.name as VendorName];
 }
 
-export function asFacadeError(error: unknown): FacadeErrorShape | undefined {
-  if (error === null || typeof error !== 'object') return undefined;
-  const candidate = error as Partial<FacadeErrorShape>;
-  return isErrorKind(candidate.kind) && typeof candidate.message === 'string'
-    ? (candidate as FacadeErrorShape)
-    : undefined;
-}
-
-function credentialNames(vendor: string | undefined): string {
-  if (!isVendorName(vendor)) return 'the credentials';
-  return VENDOR_SETTINGS[vendor]
+function credentialNames(descriptor: Descriptor): string {
+  if (!descriptor) return 'the credentials';
+  return settingsOf(descriptor)
     .filter((setting) => setting.secret)
-    .map((setting) => `${setting.env} (${setting.flag.split(' ')[0]})`)
+    .map((setting) => `${setting.env} (${flagName(setting)})`)
     .join(' or ');
 }
 
-function baseUrlNames(vendor: string | undefined): string {
-  if (!isVendorName(vendor)) return 'the base URL';
-  return VENDOR_SETTINGS[vendor]
-    .filter((setting) => !setting.secret && /url|account|instance/i.test(setting.option))
-    .map((setting) => setting.env)
-    .join(' / ');
+/** The settings that say where the vendor is: the requirement naming `baseUrl`, else `baseUrl`. */
+function locationNames(descriptor: Descriptor): string {
+  if (!descriptor) return 'the base URL';
+  const keys = descriptor.requirements.find((requirement) => requirement.anyOf.includes('baseUrl'))
+    ?.anyOf ?? ['baseUrl'];
+  const names = settingsOf(descriptor).filter((setting) => keys.includes(setting.key));
+  return names.map((setting) => setting.env).join(' / ') || 'the base URL';
+}
+
+function notFoundHint(descriptor: Descriptor): string {
+  const kinds = descriptor?.capabilities.orderKinds;
+  if (kinds && kinds.length > 0) return `Check the order id and --order-kind (${listOf(kinds)}).`;
+  if (descriptor && TICKET_VENDORS.includes(descriptor.name)) {
+    return `Check the ticket id (${descriptor.title} orders are tickets).`;
+  }
+  return `Check the order id and ${locationNames(descriptor)} (the order may belong to another account).`;
+}
+
+function permissionHint(): string {
+  const notes = VENDORS.filter((vendor) => PERMISSION_NOTES[vendor.name] !== undefined).map(
+    (vendor) => `${vendor.title}: ${PERMISSION_NOTES[vendor.name]}`,
+  );
+  return `The credentials work but may not act on this order: check the key's rights${notes.length > 0 ? ` (${notes.join('; ')})` : ''}.`;
+}
+
+function retryAfter(error: OrderMessagingError): string {
+  const ms = error instanceof RateLimitedError ? error.retryAfterMs : undefined;
+  return ms === undefined ? '' : ` (retry after ${Math.ceil(ms / 1000)} s)`;
 }
 
 /** What the user can do about an error of this kind. */
-export function hintFor(error: FacadeErrorShape): string {
-  const vendor = error.vendor;
+export function hintFor(error: OrderMessagingError): string {
+  const descriptor = error.vendor === undefined ? undefined : vendorDescriptor(error.vendor);
   switch (error.kind) {
     case 'validation':
       return 'Fix the message (see `order-messaging capabilities` for the limits of this vendor).';
     case 'authentication':
-      return `Check ${credentialNames(vendor)}: the key may be wrong, revoked or for another account.`;
+      return `Check ${credentialNames(descriptor)}: the key may be wrong, revoked or for another account.`;
     case 'permission':
-      return "The credentials work but may not act on this order: check the key's rights (Mirakl: the shop id).";
+      return permissionHint();
     case 'not_found':
-      return vendor === 'gameboost'
-        ? 'Check the order id and --order-kind (account, item or currency).'
-        : vendor === 'omnidesk'
-          ? 'Check the ticket id (Omnidesk orders are tickets).'
-          : `Check the order id and ${baseUrlNames(vendor)} (the order may belong to another account).`;
+      return notFoundHint(descriptor);
     case 'invalid_order_state':
       return 'The order no longer accepts messages (closed, refunded or archived).';
     case 'rate_limited':
-      return `The vendor kept throttling${error.retryAfterMs !== undefined ? ` (retry after ${Math.ceil(error.retryAfterMs / 1000)} s)` : ''}: wait, or lower --concurrency.`;
+      return `The vendor kept throttling${retryAfter(error)}: wait, or lower --concurrency.`;
     case 'vendor_server':
       return 'The vendor had a server error: retry later.';
     case 'network':
-      return `Could not reach the vendor: check ${baseUrlNames(vendor)} and the network.`;
+      return `Could not reach the vendor: check ${locationNames(descriptor)} and the network.`;
     case 'timeout':
       return 'The vendor did not answer in time: retry, or raise --timeout.';
     case 'unsupported':
@@ -90,30 +100,29 @@ export interface ErrorReport {
 
 export function errorReport(error: unknown): ErrorReport {
   const exitCode = exitCodeFor(error);
-  const facade = asFacadeError(error);
-  if (facade) {
+  if (isOrderMessagingError(error)) {
     const deliveryNote =
-      facade.delivery === 'unknown'
+      error.delivery === 'unknown'
         ? ' The message may or may not have been delivered: check with `order-messaging list` before sending it again.'
         : '';
     return {
       exitCode,
       error: {
-        kind: facade.kind,
-        message: facade.message,
-        hint: hintFor(facade) + deliveryNote,
-        ...(facade.vendor !== undefined ? { vendor: facade.vendor } : {}),
-        ...(facade.connection !== undefined ? { connection: facade.connection } : {}),
-        ...(facade.status !== undefined ? { status: facade.status } : {}),
-        ...(facade.requestId !== undefined ? { requestId: facade.requestId } : {}),
-        ...(facade.retryable !== undefined ? { retryable: facade.retryable } : {}),
-        ...(facade.delivery !== undefined ? { delivery: facade.delivery } : {}),
-        ...(facade.field !== undefined ? { field: facade.field } : {}),
+        kind: error.kind,
+        message: error.message,
+        hint: hintFor(error) + deliveryNote,
+        ...(error.vendor !== undefined ? { vendor: error.vendor } : {}),
+        ...(error.connection !== undefined ? { connection: error.connection } : {}),
+        ...(error.status !== undefined ? { status: error.status } : {}),
+        ...(error.requestId !== undefined ? { requestId: error.requestId } : {}),
+        retryable: error.retryable,
+        delivery: error.delivery,
+        ...(error instanceof ValidationError ? { field: error.field } : {}),
       },
     };
   }
-  if (error instanceof UsageError || (error as { name?: unknown })?.name === 'ConfigurationError') {
-    return { exitCode, error: { kind: 'usage', message: (error as Error).message } };
+  if (error instanceof UsageError || error instanceof ConfigurationError) {
+    return { exitCode, error: { kind: 'usage', message: error.message } };
   }
   return {
     exitCode,

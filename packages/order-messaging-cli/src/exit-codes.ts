@@ -1,4 +1,10 @@
-import { ERROR_KINDS, type ErrorKind } from '@org/order-messaging';
+import { CommanderError } from 'commander';
+import {
+  ConfigurationError,
+  ERROR_KINDS,
+  isOrderMessagingError,
+  type ErrorKind,
+} from '@org/order-messaging';
 
 /**
  * Process exit codes, one per kind of failure, so scripts can branch on what
@@ -65,17 +71,13 @@ export class UsageError extends Error {
  */
 export function exitCodeFor(error: unknown): number {
   if (error instanceof UsageError) return EXIT_CODES.usage;
-  if (error !== null && typeof error === 'object') {
-    const { kind, delivery, name } = error as {
-      kind?: unknown;
-      delivery?: unknown;
-      name?: unknown;
-    };
-    if (isErrorKind(kind)) {
-      return delivery === 'unknown' ? EXIT_CODES.delivery_unknown : EXIT_CODES[kind];
-    }
-    // @org/http-runtime raises ConfigurationError for unusable settings (missing credential, http:// base URL).
-    if (name === 'ConfigurationError' || name === 'CommanderError') return EXIT_CODES.usage;
+  if (isOrderMessagingError(error)) {
+    return error.delivery === 'unknown' ? EXIT_CODES.delivery_unknown : EXIT_CODES[error.kind];
+  }
+  // The runtime (through the facade and the clients) raises ConfigurationError for unusable
+  // settings: a missing credential, an http:// base URL.
+  if (error instanceof ConfigurationError || error instanceof CommanderError) {
+    return EXIT_CODES.usage;
   }
   return EXIT_CODES.internal;
 }

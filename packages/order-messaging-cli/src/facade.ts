@@ -1,5 +1,8 @@
+import { abortableSleep } from '@org/http-runtime';
 import {
   createOrderMessaging,
+  isOrderMessagingError,
+  OrderMessagingError,
   type AnyAdapter,
   type Capabilities,
   type Logger,
@@ -8,15 +11,11 @@ import {
   type SendRequest,
   type SendResult,
 } from '@org/order-messaging';
-import { gameboost } from '@org/order-messaging/gameboost';
-import { mirakl } from '@org/order-messaging/mirakl';
-import { omnidesk } from '@org/order-messaging/omnidesk';
-import { spp } from '@org/order-messaging/spp';
 import type { BulkSender } from './bulk.js';
 import type { ConnectionSettings } from './connections.js';
-import { asFacadeError, errorReport, formatErrorLine } from './errors.js';
+import { errorReport, formatErrorLine } from './errors.js';
 import type { BulkLine } from './input.js';
-import type { VendorName } from './vendors.js';
+import { descriptorOf, type VendorName } from './vendors.js';
 
 export type CliMessage = OrderMessage;
 
@@ -27,33 +26,10 @@ export interface MessagingRuntimeOptions {
   logger?: Logger;
 }
 
-/** Capabilities are static per vendor: `capabilities` works without credentials. */
-export const STATIC_CAPABILITIES: Readonly<Record<VendorName, Capabilities>> = {
-  mirakl: mirakl.capabilities,
-  spp: spp.capabilities,
-  omnidesk: omnidesk.capabilities,
-  gameboost: gameboost.capabilities,
-};
-
-function adapterFor(settings: ConnectionSettings): AnyAdapter {
-  switch (settings.vendor) {
-    case 'mirakl': {
-      const { vendor: _vendor, ...options } = settings;
-      return mirakl(options);
-    }
-    case 'spp': {
-      const { vendor: _vendor, ...options } = settings;
-      return spp(options);
-    }
-    case 'omnidesk': {
-      const { vendor: _vendor, ...options } = settings;
-      return omnidesk(options);
-    }
-    case 'gameboost': {
-      const { vendor: _vendor, ...options } = settings;
-      return gameboost(options);
-    }
-  }
+/** The adapter of a connection: its vendor's factory, from the registry. */
+export function adapterFor(connection: ConnectionSettings): AnyAdapter {
+  const { vendor, ...options } = connection;
+  return descriptorOf(vendor).createAdapter(options);
 }
 
 export interface BulkSenderOptions {
@@ -67,45 +43,21 @@ export interface BulkSenderOptions {
 
 export const DEFAULT_RESUME_SETTLE_MS = 3000;
 
-function sleepUntil(time: number, signal: AbortSignal): Promise<void> {
-  const delay = time - Date.now();
-  if (delay <= 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, delay);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 /**
  * The check for an interrupted send failed (the listing errored, or was aborted). Whatever the
  * cause, the earlier attempt may be stored: the line stays `delivery: unknown`, so the next run
- * checks again instead of sending blindly.
+ * checks again instead of sending blindly. A facade error keeps its kind, vendor and status.
  */
-export class UncheckedDeliveryError extends Error {
-  override readonly name = 'UncheckedDeliveryError';
-  readonly kind: string;
-  readonly delivery = 'unknown' as const;
-  readonly vendor: string | undefined;
-  readonly status: number | undefined;
-
-  constructor(cause: unknown) {
-    const facade = asFacadeError(cause);
-    super(
-      `could not check whether an earlier, interrupted attempt was delivered: ${cause instanceof Error ? cause.message : String(cause)}`,
-      { cause },
-    );
-    this.kind = facade?.kind ?? 'internal';
-    this.vendor = facade?.vendor;
-    this.status = facade?.status;
-  }
+export function uncheckedDeliveryError(cause: unknown): Error {
+  const message = `could not check whether an earlier, interrupted attempt was delivered: ${cause instanceof Error ? cause.message : String(cause)}`;
+  if (!isOrderMessagingError(cause)) return new Error(message, { cause });
+  const { kind, vendor, status } = cause;
+  return new OrderMessagingError(kind, message, {
+    ...(vendor !== undefined ? { vendor } : {}),
+    ...(status !== undefined ? { status } : {}),
+    delivery: 'unknown',
+    cause,
+  });
 }
 
 /** The part of the facade the commands use; connections are named after their vendor. */
@@ -182,12 +134,13 @@ export function createMessaging(
           if (reconcileFirst) {
             let found: OrderMessage | undefined;
             try {
-              if (lastAttemptAt) await sleepUntil(lastAttemptAt.getTime() + settleMs, signal);
+              const settled = lastAttemptAt ? lastAttemptAt.getTime() + settleMs - Date.now() : 0;
+              if (settled > 0) await abortableSleep(settled, signal);
               found = await messaging.findSent(vendor, request, firstAttemptAt ?? new Date(0), {
                 signal,
               });
             } catch (error) {
-              throw new UncheckedDeliveryError(error);
+              throw uncheckedDeliveryError(error);
             }
             if (found) return { messageId: found.id, reconciled: true };
           }

@@ -26,5 +26,6 @@ export {
   type JournalLoadResult,
 } from './journal.js';
 export { createProgram, run, type RunOptions } from './program.js';
+export type { LoadSandbox, RunningSandbox, SandboxModule } from './sandbox.js';
 export { PACKAGE_VERSION } from './version.js';
 export { VENDOR_NAMES, VENDOR_SETTINGS, type VendorName, type VendorSetting } from './vendors.js';

@@ -1,11 +1,10 @@
 import { inspect } from 'node:util';
-
-const REDACTED = '[REDACTED]';
+import { scrubSecrets } from '@org/http-runtime';
 
 /**
  * Everything the CLI prints goes through here, and every credential it was given
- * is cut out of it, whatever path (an error message, an echoed vendor body) it
- * took to get there.
+ * is cut out of it, whatever path (an error message, an echoed vendor body, a
+ * percent-encoded URL) it took to get there: the runtime's `scrubSecrets` does the cutting.
  */
 export class Output {
   readonly #secrets = new Set<string>();
@@ -18,14 +17,12 @@ export class Output {
   }
 
   addSecret(secret: string | undefined): void {
-    // Very short values would blank out ordinary words; real credentials are longer.
-    if (secret !== undefined && secret.length >= 4) this.#secrets.add(secret);
+    // scrubSecrets leaves values too short to be credentials alone (they would blank out words).
+    if (secret !== undefined) this.#secrets.add(secret);
   }
 
   scrub(text: string): string {
-    let out = text;
-    for (const secret of this.#secrets) out = out.split(secret).join(REDACTED);
-    return out;
+    return scrubSecrets(text, [...this.#secrets]);
   }
 
   out(text: string): void {

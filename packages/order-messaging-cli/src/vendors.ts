@@ -1,119 +1,129 @@
-export const VENDOR_NAMES = ['mirakl', 'spp', 'omnidesk', 'gameboost'] as const;
-export type VendorName = (typeof VENDOR_NAMES)[number];
+/**
+ * The vendors the CLI serves are the facade's registry (`@org/order-messaging/vendors`): their
+ * names, flags, environment variables and capabilities all come from the descriptors, so a vendor
+ * added there appears here without a change to the CLI.
+ */
+import type { Capabilities } from '@org/order-messaging';
+import {
+  settingEnv,
+  settingFlag,
+  settingOption,
+  vendorDescriptor,
+  VENDORS,
+  type AnyVendorDescriptor,
+  type ConnectionSetting,
+  type RegisteredVendorName,
+} from '@org/order-messaging/vendors';
+import { UsageError } from './exit-codes.js';
+import { TICKET_VENDORS } from './vendor-notes.js';
+
+export type VendorName = RegisteredVendorName;
+
+export const VENDOR_NAMES: readonly VendorName[] = Object.freeze(
+  VENDORS.map((vendor) => vendor.name),
+);
 
 export function isVendorName(value: unknown): value is VendorName {
   return typeof value === 'string' && (VENDOR_NAMES as readonly string[]).includes(value);
 }
 
-/** One connection setting: a command-line flag and the environment variable it falls back to. */
+/** The descriptor of `--vendor`'s value (or a line's `vendor`); unknown names are a usage error. */
+export function descriptorOf(vendor: string): AnyVendorDescriptor {
+  const descriptor = vendorDescriptor(vendor);
+  if (!descriptor) {
+    throw new UsageError(
+      `unknown vendor ${JSON.stringify(vendor)} (use one of ${VENDOR_NAMES.join(', ')})`,
+    );
+  }
+  return descriptor;
+}
+
+/** One connection setting as the CLI offers it: a command-line flag and the environment variable it falls back to. */
 export interface VendorSetting {
-  /** Name of the parsed option (commander camel-cases the flag). */
+  /** The descriptor's key (`apiKey`), as `toOptions` reads it. */
+  readonly key: string;
+  /** Name of the parsed option (commander camel-cases the flag): `<vendor>ApiKey`. */
   readonly option: string;
+  /** `--<vendor>-api-key <key>` */
   readonly flag: string;
+  /** `<VENDOR>_API_KEY` */
   readonly env: string;
   readonly description: string;
   /** Credentials: never printed, scrubbed from any output. */
   readonly secret: boolean;
 }
 
-function setting(
-  option: string,
-  flag: string,
-  env: string,
-  description: string,
-  secret = false,
-): VendorSetting {
-  return { option, flag, env, description, secret };
+export function cliSetting(vendor: string, setting: ConnectionSetting): VendorSetting {
+  return {
+    key: setting.key,
+    option: settingOption(vendor, setting),
+    flag: settingFlag(vendor, setting),
+    env: settingEnv(vendor, setting),
+    description: setting.description,
+    secret: setting.secret === true,
+  };
 }
 
 /**
- * Every vendor's connection settings. Environment variables are the safer place for
- * credentials: a flag's value is visible to other users in the process list.
+ * Every vendor's connection settings, from the descriptors. Environment variables are the safer
+ * place for credentials: a flag's value is visible to other users in the process list.
  */
-export const VENDOR_SETTINGS: Readonly<Record<VendorName, readonly VendorSetting[]>> = {
-  mirakl: [
-    setting(
-      'miraklBaseUrl',
-      '--mirakl-base-url <url>',
-      'MIRAKL_BASE_URL',
-      'Mirakl instance origin, without /api (e.g. https://acme.mirakl.net)',
-    ),
-    setting(
-      'miraklInstance',
-      '--mirakl-instance <name>',
-      'MIRAKL_INSTANCE',
-      'Mirakl instance name (https://<name>.mirakl.net), instead of a base URL',
-    ),
-    setting(
-      'miraklApiKey',
-      '--mirakl-api-key <key>',
-      'MIRAKL_API_KEY',
-      'shop API key (sent as the Authorization header)',
-      true,
-    ),
-    setting(
-      'miraklToken',
-      '--mirakl-token <token>',
-      'MIRAKL_TOKEN',
-      'OAuth 2 bearer token, instead of an API key',
-      true,
-    ),
-    setting(
-      'miraklShopId',
-      '--mirakl-shop-id <id>',
-      'MIRAKL_SHOP_ID',
-      'shop to act as when the key reaches several shops',
-    ),
-  ],
-  spp: [
-    setting(
-      'sppWorkspaceUrl',
-      '--spp-workspace-url <host>',
-      'SPP_WORKSPACE_URL',
-      'workspace host, e.g. acme.spp.co',
-    ),
-    setting(
-      'sppBaseUrl',
-      '--spp-base-url <url>',
-      'SPP_BASE_URL',
-      'full base URL without /api (e.g. https://support.acme.com), instead of a workspace host',
-    ),
-    setting(
-      'sppToken',
-      '--spp-token <token>',
-      'SPP_TOKEN',
-      'API key (Modules > API > Settings)',
-      true,
-    ),
-  ],
-  omnidesk: [
-    setting(
-      'omnideskAccount',
-      '--omnidesk-account <name>',
-      'OMNIDESK_ACCOUNT',
-      'account name (https://<name>.omnidesk.com)',
-    ),
-    setting(
-      'omnideskBaseUrl',
-      '--omnidesk-base-url <url>',
-      'OMNIDESK_BASE_URL',
-      'full base URL ending in /api/v2, instead of an account name',
-    ),
-    setting('omnideskApiKey', '--omnidesk-api-key <key>', 'OMNIDESK_API_KEY', 'API key', true),
-  ],
-  gameboost: [
-    setting(
-      'gameboostToken',
-      '--gameboost-token <token>',
-      'GAMEBOOST_TOKEN',
-      'Partner API key',
-      true,
-    ),
-    setting(
-      'gameboostBaseUrl',
-      '--gameboost-base-url <url>',
-      'GAMEBOOST_BASE_URL',
-      'base URL (default https://api.gameboost.com)',
-    ),
-  ],
-};
+export const VENDOR_SETTINGS: Readonly<Record<VendorName, readonly VendorSetting[]>> =
+  Object.freeze(
+    Object.fromEntries(
+      VENDORS.map((vendor) => [
+        vendor.name,
+        Object.freeze(vendor.settings.map((setting) => cliSetting(vendor.name, setting))),
+      ]),
+    ) as Record<VendorName, readonly VendorSetting[]>,
+  );
+
+/** The setting of `vendor` with `key`: the descriptor's own names, for messages. */
+export function settingOf(vendor: string, key: string): VendorSetting {
+  const setting = VENDOR_SETTINGS[vendor as VendorName]?.find((entry) => entry.key === key);
+  if (!setting) throw new Error(`${vendor} has no connection setting ${JSON.stringify(key)}`);
+  return setting;
+}
+
+/** `<VENDOR>_API_KEY (or --<vendor>-api-key)`: what to set, for messages. */
+export function settingNames(vendor: string, key: string): string {
+  const setting = settingOf(vendor, key);
+  return `${setting.env} (or ${flagName(setting)})`;
+}
+
+/** `--<vendor>-api-key`, without its placeholder. */
+export function flagName(setting: VendorSetting): string {
+  return setting.flag.split(' ')[0]!;
+}
+
+/** `a`, `a or b`, `a, b or c` (with `and` for `word`). */
+export function listOf(items: readonly string[], word = 'or'): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} ${word} ${items.at(-1)!}`;
+}
+
+/** The titles of the vendors whose capabilities pass `test`, comma-separated, for help texts. */
+export function titlesWhere(test: (capabilities: Capabilities) => boolean): string {
+  return VENDORS.filter((vendor) => test(vendor.capabilities))
+    .map((vendor) => vendor.title)
+    .join(', ');
+}
+
+/** `--order`'s help: what the id is for vendors where it is not a plain order id. */
+export function orderIdHelp({ withKinds }: { withKinds: boolean }): string {
+  const notes = VENDORS.flatMap((vendor) => [
+    ...(TICKET_VENDORS.includes(vendor.name) ? [`${vendor.title}: ticket id`] : []),
+    ...(withKinds && vendor.capabilities.orderKinds?.length
+      ? [`${vendor.title}: order id with --order-kind`]
+      : []),
+  ]);
+  return notes.length > 0 ? `order id (${notes.join('; ')})` : 'order id';
+}
+
+/** `--order-kind`'s help: each vendor's kinds, the first being its default. */
+export function orderKindHelp(): string {
+  return VENDORS.flatMap((vendor) => {
+    const kinds = vendor.capabilities.orderKinds ?? [];
+    return kinds.length > 0 ? [`${vendor.title}: ${listOf(kinds)} (default ${kinds[0]})`] : [];
+  }).join('; ');
+}

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { OrderMessagingError, type Delivery, type ErrorKind } from '@org/order-messaging';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bulkExitCode, runBulk, type BulkSender } from '../src/bulk.js';
 import { EXIT_CODES, UsageError } from '../src/exit-codes.js';
@@ -27,12 +28,10 @@ function lines(count: number, orders = count): BulkLine[] {
   }));
 }
 
-class FakeError extends Error {
-  constructor(
-    readonly kind: string,
-    readonly delivery: 'not_sent' | 'rejected' | 'unknown',
-  ) {
-    super(`fake ${kind}`);
+/** A facade error, as the bulk runner classifies them (by the facade's guard, not by shape). */
+class FakeError extends OrderMessagingError {
+  constructor(kind: ErrorKind, delivery: Delivery) {
+    super(kind, `fake ${kind}`, { delivery });
   }
 }
 

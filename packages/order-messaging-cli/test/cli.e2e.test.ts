@@ -153,6 +153,23 @@ describe('order-messaging (built bin) against the sandbox', () => {
     }
   });
 
+  it('passes settings the descriptors added (SPP_PAGE_SIZE) through to the adapter', async () => {
+    const expected = sandbox.state.messages('spp', sppOrder).length;
+    expect(expected).toBeGreaterThan(1);
+    const listings = () =>
+      sandbox.state.requests.filter((request) => request.operationId === 'listOrderMessages')
+        .length;
+    const before = listings();
+    const result = await runCli(['list', '--vendor', 'spp', '--order', sppOrder, '--json'], {
+      ...env,
+      SPP_PAGE_SIZE: '1',
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(parseJson(result.stdout).messages).toHaveLength(expected);
+    // One message per page: one listing request per message (the default page holds them all).
+    expect(listings() - before).toBe(expected);
+  });
+
   it('capabilities needs no credentials and prints each vendor', async () => {
     const result = await runCli(['capabilities', '--json'], cleanEnv());
     expect(result.code).toBe(0);

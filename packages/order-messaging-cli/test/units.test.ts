@@ -152,6 +152,54 @@ describe('connection settings', () => {
     expect(() => connectionSettingsFor('omnidesk', { omnideskAccount: 'a' })).toThrow(UsageError);
   });
 
+  it('offers the settings each descriptor declares, the ones the old flag list lacked included', () => {
+    expect(
+      connectionSettingsFor('spp', {
+        sppWorkspaceUrl: 'acme.spp.co',
+        sppToken: 't-1234',
+        sppApiVersion: ' 2024-01 ',
+        sppUserId: '42',
+        sppPageSize: '50',
+      }),
+    ).toEqual({
+      vendor: 'spp',
+      workspaceUrl: 'acme.spp.co',
+      token: 't-1234',
+      apiVersion: '2024-01',
+      userId: 42,
+      pageSize: 50,
+    });
+    expect(
+      connectionSettingsFor('omnidesk', {
+        omnideskAccount: 'acme',
+        omnideskDomain: 'omnidesk.io',
+        omnideskApiKey: 'k-1234',
+        omnideskUserId: '7',
+      }),
+    ).toEqual({
+      vendor: 'omnidesk',
+      account: 'acme',
+      domain: 'omnidesk.io',
+      apiKey: 'k-1234',
+      userId: 7,
+    });
+    expect(() =>
+      connectionSettingsFor('spp', {
+        sppBaseUrl: 'https://x.test',
+        sppToken: 't',
+        sppUserId: 'me',
+      }),
+    ).toThrow(/^spp: SPP_USER_ID \(or --spp-user-id\) must be a positive integer \(got "me"\)$/);
+    // Whitespace-only is absent, not zero.
+    expect(
+      connectionSettingsFor('mirakl', {
+        miraklInstance: 'a',
+        miraklApiKey: 'k-1234',
+        miraklPageSize: '  ',
+      }),
+    ).toEqual({ vendor: 'mirakl', instance: 'a', auth: { type: 'apiKey', apiKey: 'k-1234' } });
+  });
+
   it('documents a flag and an environment variable for every setting', () => {
     for (const vendor of VENDOR_NAMES) {
       for (const setting of VENDOR_SETTINGS[vendor]) {
@@ -181,6 +229,19 @@ describe('output', () => {
     expect(printed).not.toContain('sk_live_abcdef');
     expect(printed).toContain('token [REDACTED] leaked');
     expect(printed).toContain('about');
+  });
+
+  it('also cuts a secret out where a URL carries it percent-encoded (the runtime scrubber)', () => {
+    const stdout = new PassThrough();
+    let printed = '';
+    stdout.on('data', (chunk) => (printed += chunk));
+    const output = new Output(
+      stdout as unknown as NodeJS.WriteStream,
+      new PassThrough() as unknown as NodeJS.WriteStream,
+    );
+    output.addSecret('k3y+with/slash=');
+    output.out('GET https://vendor.example/api?token=k3y%2Bwith%2Fslash%3D failed');
+    expect(printed).toBe('GET https://vendor.example/api?token=[REDACTED] failed\n');
   });
 });
 

@@ -1,0 +1,150 @@
+import type { Command } from 'commander';
+import { withLevel, type Logger, type LogLevel } from '@org/http-runtime';
+import { connectionSettingsFor, secretsOf, type ConnectionSettings } from './connections.js';
+import { errorReport, formatErrorLine } from './errors.js';
+import { UsageError } from './exit-codes.js';
+import { createMessaging, type Messaging, type MessagingRuntimeOptions } from './facade.js';
+import type { Output } from './output.js';
+import type { EmbeddedSandbox, LoadSandbox } from './sandbox.js';
+import { isVendorName, VENDOR_NAMES, type VendorName } from './vendors.js';
+
+export interface RunOptions {
+  readonly stdout?: NodeJS.WriteStream;
+  readonly stderr?: NodeJS.WriteStream;
+  /** Installs SIGINT/SIGTERM handlers during send-bulk (the bin does; tests calling `run` may not want it). */
+  readonly handleSignals?: boolean;
+  /** How `--sandbox` loads `@org/provider-sandbox` (an optional peer); tests inject its absence. */
+  readonly loadSandbox?: LoadSandbox;
+}
+
+/** The program's own options, with every vendor's connection settings (one per flag). */
+export interface GlobalOptions {
+  vendor?: string;
+  sandbox?: boolean;
+  json?: boolean;
+  timeout?: number;
+  retries?: number;
+  logLevel?: LogLevel;
+  [setting: string]: unknown;
+}
+
+/** One line per event on stderr, through the output's secret scrubbing; the runtime filters by level. */
+function stderrLogger(output: Output, level: LogLevel): Logger {
+  const line = (lineLevel: LogLevel) => (message: string, fields?: Record<string, unknown>) =>
+    output.err(
+      `[${lineLevel}] ${message}${fields && Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : ''}`,
+    );
+  return withLevel(
+    { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') },
+    level,
+  );
+}
+
+/** Everything one invocation needs: output, the resolved connections and, with --sandbox, the sandbox. */
+export class Session {
+  readonly output: Output;
+  readonly options: GlobalOptions;
+  readonly #loadSandbox: LoadSandbox | undefined;
+  #sandbox: EmbeddedSandbox | undefined;
+
+  constructor(output: Output, options: GlobalOptions, loadSandbox?: LoadSandbox) {
+    this.output = output;
+    this.options = options;
+    this.#loadSandbox = loadSandbox;
+  }
+
+  get json(): boolean {
+    return this.options.json === true;
+  }
+
+  /** The vendor of `--vendor`, required for single-order commands. */
+  requireVendor(): VendorName {
+    const vendor = this.options.vendor;
+    if (vendor === undefined) {
+      throw new UsageError(
+        `--vendor is required (one of ${VENDOR_NAMES.join(', ')}; or set ORDER_MESSAGING_VENDOR)`,
+      );
+    }
+    if (!isVendorName(vendor))
+      throw new UsageError(
+        `unknown vendor ${JSON.stringify(vendor)} (use one of ${VENDOR_NAMES.join(', ')})`,
+      );
+    return vendor;
+  }
+
+  async settingsFor(vendors: readonly VendorName[]): Promise<Map<VendorName, ConnectionSettings>> {
+    const settings = new Map<VendorName, ConnectionSettings>();
+    if (this.options.sandbox) {
+      // Loaded only when asked for: the sandbox (an optional peer) brings its specs and validators.
+      const { startEmbeddedSandbox } = await import('./sandbox.js');
+      this.#sandbox ??= await startEmbeddedSandbox(this.#loadSandbox);
+      if (!this.json) {
+        const examples = vendors
+          .map((vendor) => `${vendor} ${this.#sandbox!.exampleOrder(vendor)}`)
+          .join(', ');
+        this.output.err(
+          `using the embedded sandbox at ${this.#sandbox.url}; its data is discarded on exit (seeded orders: ${examples})`,
+        );
+      }
+      for (const vendor of vendors) settings.set(vendor, this.#sandbox.connection(vendor));
+    } else {
+      for (const vendor of vendors)
+        settings.set(vendor, connectionSettingsFor(vendor, this.options));
+    }
+    for (const connection of settings.values())
+      for (const secret of secretsOf(connection)) this.output.addSecret(secret);
+    return settings;
+  }
+
+  async messaging(vendors: readonly VendorName[]): Promise<Messaging> {
+    const settings = await this.settingsFor(vendors);
+    const runtime: MessagingRuntimeOptions = {
+      ...(this.options.timeout !== undefined ? { timeoutMs: this.options.timeout } : {}),
+      ...(this.options.retries !== undefined ? { maxRetries: this.options.retries } : {}),
+      ...(this.options.logLevel !== undefined
+        ? { logger: stderrLogger(this.output, this.options.logLevel) }
+        : {}),
+    };
+    return createMessaging(settings, runtime);
+  }
+
+  async close(): Promise<void> {
+    await this.#sandbox?.close();
+  }
+}
+
+/** What every command's action needs from the program. */
+export interface CommandContext {
+  readonly output: Output;
+  readonly setExitCode: (code: number) => void;
+  readonly runOptions: RunOptions;
+}
+
+/**
+ * A commander action that runs `action` in a session and turns what it returns, or throws,
+ * into the exit code (errors are printed: as JSON with --json).
+ */
+export function withSession<Args extends unknown[]>(
+  context: CommandContext,
+  action: (session: Session, ...args: Args) => Promise<number>,
+): (...args: Args) => Promise<void> {
+  const { output, setExitCode, runOptions } = context;
+  return async (...args: Args): Promise<void> => {
+    const command = args[args.length - 1] as Command;
+    const session = new Session(
+      output,
+      command.optsWithGlobals<GlobalOptions>(),
+      runOptions.loadSandbox,
+    );
+    try {
+      setExitCode(await action(session, ...args));
+    } catch (error) {
+      const report = errorReport(error);
+      if (session.json) output.json(report);
+      else output.err(formatErrorLine(report));
+      setExitCode(report.exitCode);
+    } finally {
+      await session.close();
+    }
+  };
+}
