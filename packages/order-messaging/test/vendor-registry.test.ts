@@ -14,6 +14,7 @@ import {
   settingFlag,
   settingOption,
   VENDORS,
+  type AnyVendorDescriptor,
 } from '@org/order-messaging/vendors';
 
 const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
@@ -73,10 +74,10 @@ describe('vendor registry', () => {
     expect(adapterPaths.sort()).toEqual(VENDORS.map((d) => `./dist/adapters/${d.name}.js`).sort());
   });
 
-  it.each(VENDORS.map((d) => [d.name, d] as const))(
+  it.each(VENDORS.map((d): [string, AnyVendorDescriptor] => [d.name, d]))(
     '%s: the sandbox wiring reaches a working fake and lists the example order',
     async (name, descriptor) => {
-      const access = (sb.vendors as Record<string, Record<string, unknown>>)[name]!;
+      const access = (sb.vendors as unknown as Record<string, Record<string, unknown>>)[name]!;
       const values = descriptor.sandbox.settings(access);
       expect(checkSettings(descriptor, values)).toEqual([]);
       expect(secretValues(descriptor, values).length).toBeGreaterThan(0);
