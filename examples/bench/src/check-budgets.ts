@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   const options = QUICK_GOODPUT_OPTIONS;
   const sandbox = await startRemoteSandbox(goodputSandboxOptions(options));
   try {
-    const results = await runGoodputBench(sandbox, vendorPlans(sandbox.info), options);
+    const results = await runGoodputBench(sandbox, await vendorPlans(sandbox.info), options);
     for (const r of results.filter((result) => result.variant !== 'naive raw fetch (no retry)')) {
       check(
         r.lost === 0 && r.duplicated === 0 && r.failedCalls === 0,

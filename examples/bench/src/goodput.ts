@@ -14,7 +14,7 @@
 import { createOrderMessaging, type RateLimitRuleSpec } from '@org/order-messaging';
 import { gameboostRateLimits } from '@org/order-messaging/gameboost';
 import { rawFetchCall } from './executors.js';
-import type { PlannedCall, SandboxInfo, VendorPlan } from './plans.js';
+import { VENDOR_NAMES, type PlannedCall, type SandboxInfo, type VendorPlan } from './plans.js';
 import type { RemoteSandbox } from './sandbox-process.js';
 import type { SandboxOptions } from '@org/provider-sandbox';
 
@@ -76,6 +76,8 @@ export function goodputSandboxOptions(options: GoodputOptions): SandboxOptions {
   return {
     validateResponses: false,
     rateLimits: {
+      // Only the two scenarios' vendors are limited.
+      ...Object.fromEntries(VENDOR_NAMES.map((vendor) => [vendor, false] as const)),
       spp: { all: { limit: options.sppLimitPerSecond, windowMs: 1000 } },
       gameboost: {
         chat: { windowMs: minute },
@@ -84,8 +86,6 @@ export function goodputSandboxOptions(options: GoodputOptions): SandboxOptions {
         writesSameResource: { windowMs: minute },
         writesSameResourceHourly: { windowMs: 60 * minute },
       },
-      mirakl: false,
-      omnidesk: false,
     },
   };
 }
