@@ -14,7 +14,7 @@
 import { createOrderMessaging, type RateLimitRuleSpec } from '@org/order-messaging';
 import { gameboostRateLimits } from '@org/order-messaging/gameboost';
 import { rawFetchCall } from './executors.js';
-import type { PlannedCall, SandboxInfo, VendorPlan } from './plans.js';
+import { VENDOR_NAMES, type PlannedCall, type SandboxInfo, type VendorPlan } from './plans.js';
 import type { RemoteSandbox } from './sandbox-process.js';
 import type { SandboxOptions } from '@org/provider-sandbox';
 
@@ -75,6 +75,8 @@ export function goodputSandboxOptions(options: GoodputOptions): SandboxOptions {
   return {
     validateResponses: false,
     rateLimits: {
+      // Only the two scenarios' vendors are limited.
+      ...Object.fromEntries(VENDOR_NAMES.map((vendor) => [vendor, false] as const)),
       spp: { all: { limit: options.sppLimitPerSecond, windowMs: 1000 } },
       // The sandbox's buckets are the spec's, named like the facade's rules: same windows, scaled.
       gameboost: Object.fromEntries(
@@ -83,8 +85,6 @@ export function goodputSandboxOptions(options: GoodputOptions): SandboxOptions {
           { windowMs: rule.windowMs },
         ]),
       ),
-      mirakl: false,
-      omnidesk: false,
     },
   };
 }

@@ -11,8 +11,7 @@ import { Agent } from 'undici';
 import { createOrderMessaging } from '@org/order-messaging';
 import { clientCall, rawFetchCall, undiciCall } from './executors.js';
 import { collectGarbage } from './gc.js';
-import { VENDORS, type Vendor } from './paths.js';
-import type { VendorPlan } from './plans.js';
+import { VENDOR_NAMES, type Vendor, type VendorPlan } from './plans.js';
 import type { RemoteSandbox } from './sandbox-process.js';
 import { percentile, ratioSpread, rotated, sorted, spread, type Spread } from './stats.js';
 
@@ -102,7 +101,7 @@ export async function runLoopbackBench(
   const agent = new Agent({ keepAliveTimeout: 10_000, connections: options.concurrency });
   const results: LoopbackVendorResult[] = [];
   try {
-    for (const vendor of VENDORS) {
+    for (const vendor of VENDOR_NAMES) {
       const plan = plans[vendor];
       const senders = sendersFor(plan, agent);
       const sends = Math.max(

@@ -13,8 +13,7 @@ import { Bench } from 'tinybench';
 import { createOrderMessaging } from '@org/order-messaging';
 import { bareCall, bareClient, clientCall, rawFetchCall } from './executors.js';
 import { collectGarbage } from './gc.js';
-import { VENDORS, type Vendor } from './paths.js';
-import type { VendorPlan } from './plans.js';
+import { VENDOR_NAMES, type Vendor, type VendorPlan } from './plans.js';
 import { recordSend, replayFetch, type Recording } from './replay.js';
 import { ratioSpread, rotated, spread, type Spread } from './stats.js';
 
@@ -59,7 +58,7 @@ export async function recordAll(
   plans: Record<Vendor, VendorPlan>,
 ): Promise<Record<Vendor, Recording>> {
   const recordings = {} as Record<Vendor, Recording>;
-  for (const vendor of VENDORS) recordings[vendor] = await recordSend(plans[vendor], MESSAGE);
+  for (const vendor of VENDOR_NAMES) recordings[vendor] = await recordSend(plans[vendor], MESSAGE);
   return recordings;
 }
 
@@ -160,7 +159,7 @@ export async function runOverheadBench(
   const perVendor = new Map<Vendor, RoundResult[]>();
   for (let round = 0; round < options.rounds; round++) {
     // Vendors rotate between rounds so none always runs first (on a cold JIT) or last.
-    for (const vendor of rotated(VENDORS, round)) {
+    for (const vendor of rotated(VENDOR_NAMES, round)) {
       const result = await measureRound(plans[vendor], recordings[vendor], options, round);
       perVendor.set(vendor, [...(perVendor.get(vendor) ?? []), result]);
       log(
@@ -172,7 +171,7 @@ export async function runOverheadBench(
       );
     }
   }
-  return VENDORS.map((vendor) => {
+  return VENDOR_NAMES.map((vendor) => {
     const rounds = perVendor.get(vendor)!;
     const ops = (tier: OverheadTier) => rounds.map((r) => r.opsPerSecond[tier]);
     const cpu = (tier: OverheadTier) => rounds.map((r) => r.cpuMicrosPerOp[tier]);

@@ -7,6 +7,3 @@ export const REPO_ROOT = path.resolve(BENCH_DIR, '../..');
 export const RESULTS_FILE = path.join(BENCH_DIR, 'results/latest.json');
 export const DOC_FILE = path.join(REPO_ROOT, 'docs/benchmarks.md');
 export const SIZE_LIMIT_CONFIG = path.join(REPO_ROOT, '.size-limit.json');
-
-export const VENDORS = ['mirakl', 'spp', 'omnidesk', 'gameboost'] as const;
-export type Vendor = (typeof VENDORS)[number];

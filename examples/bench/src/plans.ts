@@ -1,21 +1,23 @@
 /**
- * What one `send` is on the wire, per vendor, written out by hand so that every tier of a
- * benchmark (raw fetch, raw undici, bare openapi-fetch, the vendor client, the facade) makes
- * the same HTTP requests and only the code around them differs. test/plans.test.ts checks
- * these against the requests the facade really makes, so a change in an adapter shows up
- * as a failing test rather than as a silently unfair comparison.
+ * What one `send` is on the wire, per registered vendor, so that every tier of a benchmark
+ * (raw fetch, raw undici, bare openapi-fetch, the vendor client, the facade) makes the same
+ * HTTP requests and only the code around them differs. The requests are written out by hand,
+ * one file per vendor in `wire/<name>.ts`; the facade's connection comes from the vendor's
+ * descriptor. test/plans.test.ts checks the hand-written requests against the ones the facade
+ * really makes, so a change in an adapter shows up as a failing test rather than as a silently
+ * unfair comparison.
  */
 import type { ConnectionEntry, RateLimitRuleSpec, RetrySettings } from '@org/order-messaging';
-import { mirakl } from '@org/order-messaging/mirakl';
-import { spp } from '@org/order-messaging/spp';
-import { omnidesk } from '@org/order-messaging/omnidesk';
-import { gameboost } from '@org/order-messaging/gameboost';
-import { createMiraklClient } from '@org/mirakl-client';
-import { createSppClient, SPP_DEFAULT_API_VERSION } from '@org/spp-client';
-import { createOmnideskClient } from '@org/omnidesk-client';
-import { createGameBoostClient } from '@org/gameboost-client';
+import {
+  VENDORS,
+  type AnyVendorDescriptor,
+  type RegisteredVendorName,
+} from '@org/order-messaging/vendors';
 import type { SandboxSeed, SandboxVendors } from '@org/provider-sandbox';
-import type { Vendor } from './paths.js';
+
+export type Vendor = RegisteredVendorName;
+/** The registered vendors, in registry order. */
+export const VENDOR_NAMES: readonly Vendor[] = VENDORS.map((descriptor) => descriptor.name);
 
 /** What a benchmark needs to know about a running sandbox; plain data, so it crosses process boundaries. */
 export interface SandboxInfo {
@@ -71,157 +73,47 @@ export interface VendorPlan {
   client(fetch?: FetchLike): AnyOpenApiClient;
 }
 
-function asAnyClient(client: unknown): AnyOpenApiClient {
+/** The hand-written part of a plan: `wire/<vendor>.ts` exports a function returning it. */
+export type Wire = Omit<VendorPlan, 'vendor' | 'connection'>;
+
+export function asAnyClient(client: unknown): AnyOpenApiClient {
   return client as AnyOpenApiClient;
 }
 
-export function vendorPlans(sandbox: SandboxInfo): Record<Vendor, VendorPlan> {
-  const { vendors, seed } = sandbox;
+async function loadWire(descriptor: AnyVendorDescriptor): Promise<(sandbox: SandboxInfo) => Wire> {
+  const file = `./wire/${descriptor.name}.js`;
+  try {
+    return ((await import(/* @vite-ignore */ file)) as { default: (sandbox: SandboxInfo) => Wire })
+      .default;
+  } catch (error) {
+    throw new Error(
+      `no benchmark wire plan for the registered vendor "${descriptor.name}": add examples/bench/src/wire/${descriptor.name}.ts`,
+      { cause: error },
+    );
+  }
+}
 
-  const miraklPlan: VendorPlan = {
-    vendor: 'mirakl',
-    baseUrl: vendors.mirakl.baseUrl,
-    headers: { Authorization: vendors.mirakl.apiKey },
-    query: { shop_id: String(vendors.mirakl.shopId) },
-    orderId: seed.mirakl.orderWithThread,
-    writeIndex: 1,
-    sendCalls: (text) => [
-      // M11: the order's threads, to reply in the one open to the customer.
-      {
-        method: 'GET',
-        path: '/api/inbox/threads',
-        query: { entity_type: 'MMP_ORDER', entity_id: seed.mirakl.orderWithThread },
-      },
-      // M12: the reply.
-      {
-        method: 'POST',
-        path: '/api/inbox/threads/{thread_id}/message',
-        pathParams: { thread_id: seed.mirakl.threadId },
-        multipart: {
-          message_input: { body: text, to: [{ type: 'CUSTOMER', id: seed.mirakl.customerId }] },
-        },
-      },
-      // M10: the stored message, read back.
-      {
-        method: 'GET',
-        path: '/api/inbox/threads/{thread_id}',
-        pathParams: { thread_id: seed.mirakl.threadId },
-      },
-    ],
-    connection: (extras = {}) => ({
-      adapter: mirakl({
-        baseUrl: vendors.mirakl.baseUrl,
-        auth: { type: 'apiKey', apiKey: vendors.mirakl.apiKey },
-        shopId: vendors.mirakl.shopId,
-      }),
-      ...extras,
+/** The facade's connection to the vendor's fake, as the vendor's descriptor builds it. */
+function connectionOf(descriptor: AnyVendorDescriptor, sandbox: SandboxInfo) {
+  const entries = sandbox.vendors as unknown as Readonly<Record<string, Record<string, unknown>>>;
+  const access = entries[descriptor.name];
+  if (!access) throw new Error(`the sandbox has no fake of ${descriptor.title}`);
+  const options = descriptor.toOptions(descriptor.sandbox.settings(access)) as object;
+  return (extras: ConnectionExtras = {}): ConnectionEntry => ({
+    adapter: descriptor.createAdapter(options),
+    ...extras,
+  });
+}
+
+/** Every registered vendor's plan, keyed by name, in registry order. */
+export async function vendorPlans(sandbox: SandboxInfo): Promise<Record<Vendor, VendorPlan>> {
+  const descriptors: readonly AnyVendorDescriptor[] = VENDORS;
+  const plans = await Promise.all(
+    descriptors.map(async (descriptor): Promise<[string, VendorPlan]> => {
+      const wire = (await loadWire(descriptor))(sandbox);
+      const plan = { vendor: descriptor.name as Vendor, ...wire };
+      return [descriptor.name, { ...plan, connection: connectionOf(descriptor, sandbox) }];
     }),
-    client: (fetch) =>
-      asAnyClient(
-        createMiraklClient({
-          baseUrl: vendors.mirakl.baseUrl,
-          auth: { type: 'apiKey', apiKey: vendors.mirakl.apiKey },
-          shopId: vendors.mirakl.shopId,
-          ...(fetch ? { fetch } : {}),
-        }),
-      ),
-  };
-
-  const sppOrder = seed.spp.orderWithFewMessages.id;
-  const sppPlan: VendorPlan = {
-    vendor: 'spp',
-    baseUrl: vendors.spp.baseUrl,
-    headers: {
-      Authorization: `Bearer ${vendors.spp.token}`,
-      'X-Api-Version': SPP_DEFAULT_API_VERSION,
-    },
-    query: {},
-    orderId: sppOrder,
-    writeIndex: 0,
-    sendCalls: (text) => [
-      {
-        method: 'POST',
-        path: '/api/order_messages/{order}',
-        pathParams: { order: sppOrder },
-        json: { message: text, staff_only: false },
-      },
-    ],
-    connection: (extras = {}) => ({
-      adapter: spp({ baseUrl: vendors.spp.baseUrl, token: vendors.spp.token }),
-      ...extras,
-    }),
-    client: (fetch) =>
-      asAnyClient(
-        createSppClient({
-          baseUrl: vendors.spp.baseUrl,
-          token: vendors.spp.token,
-          ...(fetch ? { fetch } : {}),
-        }),
-      ),
-  };
-
-  const ticket = seed.omnidesk.ticketWithOneMessage;
-  const omnideskPlan: VendorPlan = {
-    vendor: 'omnidesk',
-    baseUrl: vendors.omnidesk.baseUrl,
-    headers: {},
-    query: { apiKey: vendors.omnidesk.apiKey },
-    orderId: String(ticket),
-    writeIndex: 1,
-    sendCalls: (text) => [
-      // The ticket before: which timeline entries already exist.
-      { method: 'GET', path: '/ticket/{ticketID}', pathParams: { ticketID: ticket } },
-      {
-        method: 'POST',
-        path: '/message',
-        multipart: { ticketID: ticket, type: '1', message: text },
-      },
-      // The ticket after: the new entry is the sent message (the POST returns no id).
-      { method: 'GET', path: '/ticket/{ticketID}', pathParams: { ticketID: ticket } },
-    ],
-    connection: (extras = {}) => ({
-      adapter: omnidesk({ baseUrl: vendors.omnidesk.baseUrl, apiKey: vendors.omnidesk.apiKey }),
-      ...extras,
-    }),
-    client: (fetch) =>
-      asAnyClient(
-        createOmnideskClient({
-          baseUrl: vendors.omnidesk.baseUrl,
-          apiKey: vendors.omnidesk.apiKey,
-          ...(fetch ? { fetch } : {}),
-        }),
-      ),
-  };
-
-  const gameboostOrder = seed.gameboost.accountOrders.processing;
-  const gameboostPlan: VendorPlan = {
-    vendor: 'gameboost',
-    baseUrl: vendors.gameboost.baseUrl,
-    headers: { Authorization: `Bearer ${vendors.gameboost.token}` },
-    query: {},
-    orderId: gameboostOrder,
-    writeIndex: 0,
-    sendCalls: (text) => [
-      {
-        method: 'POST',
-        path: '/v2/account-orders/{accountOrder}/messages',
-        pathParams: { accountOrder: gameboostOrder },
-        json: { message: text },
-      },
-    ],
-    connection: (extras = {}) => ({
-      adapter: gameboost({ baseUrl: vendors.gameboost.baseUrl, token: vendors.gameboost.token }),
-      ...extras,
-    }),
-    client: (fetch) =>
-      asAnyClient(
-        createGameBoostClient({
-          baseUrl: vendors.gameboost.baseUrl,
-          token: vendors.gameboost.token,
-          ...(fetch ? { fetch } : {}),
-        }),
-      ),
-  };
-
-  return { mirakl: miraklPlan, spp: sppPlan, omnidesk: omnideskPlan, gameboost: gameboostPlan };
+  );
+  return Object.fromEntries(plans) as Record<Vendor, VendorPlan>;
 }

@@ -116,7 +116,7 @@ async function main(): Promise<void> {
   if (args.selected.includes('overhead') || args.selected.includes('loopback')) {
     const sandbox = await startRemoteSandbox({ rateLimits: false, validateResponses: false });
     try {
-      const plans = vendorPlans(sandbox.info);
+      const plans = await vendorPlans(sandbox.info);
       if (args.selected.includes('overhead')) {
         const recordings = await recordAll(plans);
         results.overhead = await runOverheadBench(plans, recordings, overheadOptions, log);
@@ -134,7 +134,7 @@ async function main(): Promise<void> {
     try {
       results.goodput = await runGoodputBench(
         sandbox,
-        vendorPlans(sandbox.info),
+        await vendorPlans(sandbox.info),
         goodputOptions,
         log,
       );

@@ -7,8 +7,13 @@ import { Agent } from 'undici';
 import { createOrderMessaging } from '@org/order-messaging';
 import { startSandbox, type Sandbox } from '@org/provider-sandbox';
 import { bareCall, bareClient, clientCall, rawFetchCall, undiciCall } from '../src/executors.js';
-import { VENDORS } from '../src/paths.js';
-import { vendorPlans, type FetchLike, type VendorPlan } from '../src/plans.js';
+import {
+  VENDOR_NAMES,
+  vendorPlans,
+  type FetchLike,
+  type Vendor,
+  type VendorPlan,
+} from '../src/plans.js';
 
 interface WireRequest {
   method: string;
@@ -55,11 +60,11 @@ function recorder() {
 
 const TEXT = 'Benchmark plan check: parcel left today.';
 let sandbox: Sandbox;
-let plans: Record<(typeof VENDORS)[number], VendorPlan>;
+let plans: Record<Vendor, VendorPlan>;
 
 beforeAll(async () => {
   sandbox = await startSandbox({ rateLimits: false });
-  plans = vendorPlans({ url: sandbox.url, vendors: sandbox.vendors, seed: sandbox.seed });
+  plans = await vendorPlans({ url: sandbox.url, vendors: sandbox.vendors, seed: sandbox.seed });
 });
 afterAll(async () => {
   await sandbox.close();
@@ -68,7 +73,7 @@ beforeEach(() => {
   sandbox.reset();
 });
 
-describe.each(VENDORS)('%s', (vendor) => {
+describe.each(VENDOR_NAMES)('%s', (vendor) => {
   async function facadeRequests(): Promise<WireRequest[]> {
     const rec = recorder();
     const plan = plans[vendor];

@@ -1,8 +1,10 @@
 /**
- * The project's example consumer: one facade over four vendors, against the
- * provider sandbox. It sends a message on an order through each vendor (the
- * Mirakl one with an attachment), lists every order's messages back and prints
- * them as one table.
+ * The project's example consumer: one facade over every vendor the package has an adapter
+ * for, against the provider sandbox. The vendors come from the registry
+ * (`@org/order-messaging/vendors`): each descriptor says how to reach its fake in the sandbox,
+ * turns those settings into the adapter's options and names a seeded order. The demo sends a
+ * message on that order through each vendor (with a packing slip attached where the vendor
+ * takes attachments), lists every order's messages back and prints them as one table.
  *
  *   pnpm demo            (builds, then runs node examples/demo/dist/main.js)
  */
@@ -14,13 +16,14 @@ import {
   type SendRequest,
   type SendResult,
 } from '@org/order-messaging';
-import { gameboost } from '@org/order-messaging/gameboost';
-import { mirakl } from '@org/order-messaging/mirakl';
-import { omnidesk } from '@org/order-messaging/omnidesk';
-import { spp } from '@org/order-messaging/spp';
+import {
+  VENDORS,
+  type AnyVendorDescriptor,
+  type RegisteredVendorName,
+} from '@org/order-messaging/vendors';
 import { startSandbox, type Sandbox } from '@org/provider-sandbox';
 
-export type DemoConnection = 'mirakl' | 'spp' | 'omnidesk' | 'gameboost';
+export type DemoConnection = RegisteredVendorName;
 
 export interface DemoStep {
   readonly connection: DemoConnection;
@@ -48,63 +51,55 @@ export interface DemoOptions {
   readonly write?: (text: string) => void;
 }
 
+/** The registry's descriptors, each able to build its own adapter from setting values. */
+const DESCRIPTORS: readonly AnyVendorDescriptor[] = VENDORS;
+
+/** The sandbox's entry for one vendor (base URL, public test credentials), as setting values. */
+function sandboxSettings(sandbox: Sandbox, descriptor: AnyVendorDescriptor) {
+  const entries = sandbox.vendors as unknown as Readonly<Record<string, Record<string, unknown>>>;
+  const access = entries[descriptor.name];
+  if (!access) throw new Error(`the sandbox has no fake of ${descriptor.title}`);
+  return descriptor.sandbox.settings(access);
+}
+
 function connect(sandbox: Sandbox) {
-  const { vendors } = sandbox;
   return createOrderMessaging({
-    connections: {
-      mirakl: mirakl({
-        baseUrl: vendors.mirakl.baseUrl,
-        auth: { type: 'apiKey', apiKey: vendors.mirakl.apiKey },
-        shopId: vendors.mirakl.shopId,
-      }),
-      spp: spp({ baseUrl: vendors.spp.baseUrl, token: vendors.spp.token }),
-      omnidesk: omnidesk({ baseUrl: vendors.omnidesk.baseUrl, apiKey: vendors.omnidesk.apiKey }),
-      gameboost: gameboost({ baseUrl: vendors.gameboost.baseUrl, token: vendors.gameboost.token }),
-    },
+    connections: Object.fromEntries(
+      DESCRIPTORS.map((descriptor) => [
+        descriptor.name,
+        descriptor.createAdapter(descriptor.toOptions(sandboxSettings(sandbox, descriptor))),
+      ]),
+    ),
     timeoutMs: 10_000,
   });
 }
 
-/** One message per vendor, on a seeded order of the sandbox. */
+/**
+ * One message per vendor, on the seeded order its descriptor names; a packing slip goes with
+ * it where the vendor takes attachments.
+ */
 export function demoSteps(sandbox: Sandbox): DemoStep[] {
-  const { seed } = sandbox;
-  const packingSlip = new TextEncoder().encode(
-    'Packing slip\nOrder SANDBOX-1001-A\n1 x Espresso machine\n',
-  );
-  return [
-    {
-      connection: 'mirakl',
+  const seed = sandbox.seed as unknown as Readonly<Record<string, unknown>>;
+  return DESCRIPTORS.map((descriptor): DemoStep => {
+    const connection = descriptor.name as DemoConnection;
+    const orderId = descriptor.sandbox.exampleOrder(seed[descriptor.name]);
+    if (descriptor.capabilities.attachments === false) {
+      return { connection, request: { orderId, text: 'Your order is on its way.' } };
+    }
+    const packingSlip = new TextEncoder().encode(
+      `Packing slip\nOrder ${orderId}\n1 x Espresso machine\n`,
+    );
+    return {
+      connection,
       request: {
-        orderId: seed.mirakl.orderWithThread,
-        text: 'Your parcel left our warehouse today; the packing slip is attached.',
+        orderId,
+        text: 'Your order is on its way; packing slip attached.',
         attachments: [
           { filename: 'packing-slip.txt', data: packingSlip, contentType: 'text/plain' },
         ],
       },
-    },
-    {
-      connection: 'spp',
-      request: {
-        orderId: seed.spp.orderWithFewMessages.number,
-        text: 'The audit report is ready for review.',
-      },
-    },
-    {
-      connection: 'omnidesk',
-      request: {
-        orderId: String(seed.omnidesk.ticketWithMessages),
-        text: 'A replacement is on its way to you.',
-      },
-    },
-    {
-      connection: 'gameboost',
-      request: {
-        orderId: seed.gameboost.accountOrders.processing,
-        orderKind: 'account',
-        text: 'The account details are ready: please check your order page.',
-      },
-    },
-  ];
+    };
+  });
 }
 
 function describeError(error: unknown): string {
@@ -188,6 +183,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     write('(* marks the message this demo just sent)\n');
     write(renderTable(outcomes));
     write('');
+    const width = Math.max(...outcomes.map((outcome) => outcome.connection.length));
     for (const outcome of outcomes) {
       if (outcome.error) {
         write(`FAILED ${outcome.connection} order ${outcome.orderId}: ${outcome.error}`);
@@ -195,7 +191,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
         const sent = outcome.sent!;
         const attachments = sent.message.attachments.length;
         write(
-          `ok     ${outcome.connection.padEnd(9)} order ${outcome.orderId}: sent message ${sent.message.id}` +
+          `ok     ${outcome.connection.padEnd(width)} order ${outcome.orderId}: sent message ${sent.message.id}` +
             `${attachments > 0 ? ` with ${attachments} attachment(s)` : ''}, ${outcome.messages!.length} message(s) on the order`,
         );
       }

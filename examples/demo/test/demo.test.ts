@@ -1,3 +1,4 @@
+import { VENDORS } from '@org/order-messaging/vendors';
 import { startSandbox, type Sandbox } from '@org/provider-sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoSteps, runDemo, type DemoResult } from '../src/main.js';
@@ -31,18 +32,24 @@ describe('demo', () => {
     }
   });
 
-  it('stores each message exactly once at the vendor, the Mirakl one with its attachment', () => {
-    for (const step of demoSteps(sandbox)) {
+  it('stores each message exactly once at the vendor, with its attachment where it takes them', () => {
+    const steps = demoSteps(sandbox);
+    for (const step of steps) {
       const vendor = step.connection;
       const stored = sandbox.state
         .messages(vendor, step.request.orderId)
         .filter((message) => message.text === step.request.text);
       expect(stored, `${vendor} ${step.request.orderId}`).toHaveLength(1);
-      if (vendor === 'mirakl')
+      if (step.request.attachments)
         expect(stored[0]!.attachments?.map((attachment) => attachment.name)).toEqual([
           'packing-slip.txt',
         ]);
     }
+    // Attached exactly where the vendor's capabilities allow it.
+    expect(steps.filter((step) => step.request.attachments).map((step) => step.connection)).toEqual(
+      VENDORS.filter((d) => d.capabilities.attachments !== false).map((d) => d.name),
+    );
+    expect(steps.find((step) => step.connection === 'mirakl')?.request.attachments).toHaveLength(1);
   });
 
   it("lists each order's messages back, including the one just sent", () => {

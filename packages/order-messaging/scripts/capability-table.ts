@@ -6,12 +6,13 @@
  *   tsx --tsconfig scripts/tsconfig.json scripts/capability-table.ts README.md ../../README.md
  *   tsx --tsconfig scripts/tsconfig.json scripts/capability-table.ts --check README.md   # exit 1 if stale
  *
- * The adapters are found through this package's `exports` map (every subpath whose target is
- * under `dist/adapters/`), so a new vendor's adapter appears here with its export line.
+ * The adapters are the vendor registry's (`src/vendors.ts`), each loaded from its subpath's
+ * module, so a new vendor appears here once it is registered.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { VENDORS } from '../src/vendors.js';
 import {
   capabilityTable,
   currentCapabilityTable,
@@ -23,16 +24,9 @@ import {
 const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export async function adapterSources(): Promise<CapabilitySource[]> {
-  const manifest = JSON.parse(await readFile(path.join(packageDir, 'package.json'), 'utf8')) as {
-    exports: Record<string, { import: string }>;
-  };
   const sources: CapabilitySource[] = [];
-  for (const [subpath, entry] of Object.entries(manifest.exports)) {
-    if (!entry.import?.startsWith('./dist/adapters/')) continue;
-    const source = path.join(
-      packageDir,
-      entry.import.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts'),
-    );
+  for (const descriptor of VENDORS) {
+    const source = path.join(packageDir, 'src/adapters', `${descriptor.name}.ts`);
     const module = (await import(pathToFileURL(source).href)) as { default: CapabilitySource };
     sources.push(module.default);
   }

@@ -12,8 +12,10 @@ import {
   TimeoutError,
   VendorServerError,
 } from '@org/order-messaging';
+import { VENDORS } from '@org/order-messaging/vendors';
 import {
   COLUMNS,
+  expectedFor,
   FAULTS,
   MATRIX_SANDBOX_OPTIONS,
   matrixHolds,
@@ -21,7 +23,7 @@ import {
   runFaultMatrix,
   type Cell,
   type Matrix,
-} from '../scripts/fault-matrix.js';
+} from './support/fault-matrix/index.js';
 
 let sb: Sandbox;
 let matrix: Matrix;
@@ -33,6 +35,7 @@ beforeAll(async () => {
 afterAll(() => sb?.close());
 
 const cellsOf = (faultId: string): Cell[] => matrix.cells.filter((c) => c.fault === faultId);
+const columnOf = (cell: Cell) => COLUMNS.find((c) => c.id === cell.column)!;
 
 /** What the caller was told, in the words of the definitions, for a failing assertion. */
 const describeCell = (c: Cell) =>
@@ -48,6 +51,8 @@ describe('fault matrix: totals', () => {
       'omnidesk:createMessage',
       'gameboost:sendAccountOrderMessage',
     ]);
+    // Every registered vendor has a column, and only registered vendors do.
+    expect([...new Set(COLUMNS.map((c) => c.vendor))]).toEqual(VENDORS.map((d) => d.name));
   });
 
   it('loses nothing and duplicates nothing', () => {
@@ -90,7 +95,7 @@ describe.each(FAULTS.map((fault) => [fault.label, fault] as const))('%s', (_labe
     const cells = cellsOf(fault.id);
     expect(cells).toHaveLength(COLUMNS.length);
     for (const cell of cells) {
-      const expected = fault.expectedFor?.[cell.column] ?? fault.expected;
+      const expected = expectedFor(fault, columnOf(cell));
       expect(
         { outcome: cell.outcome, delivery: cell.delivery, stored: cell.stored, posts: cell.posts },
         describeCell(cell),
@@ -110,7 +115,7 @@ describe.each(FAULTS.map((fault) => [fault.label, fault] as const))('%s', (_labe
       const error = cell.error as OrderMessagingError;
       expect(error, describeCell(cell)).toBeInstanceOf(OrderMessagingError);
       expect(error.kind).toBe(cell.outcome);
-      expect(error.vendor).toBe(COLUMNS.find((c) => c.id === cell.column)!.vendor);
+      expect(error.vendor).toBe(columnOf(cell).vendor);
       // The typed class matches the kind, so `instanceof` branches work.
       const classOf = {
         rate_limited: RateLimitedError,

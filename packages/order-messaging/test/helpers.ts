@@ -1,55 +1,37 @@
-/** Shared fixtures for the unit tests: one connection per vendor on an injected, recording fetch. */
+/**
+ * Shared fixtures for the unit tests: one connection per registered vendor on an injected,
+ * recording fetch. What is particular to a vendor (its credential, base URL, an order id, the
+ * reads before a send) is in `test/support/vendors/<name>.ts`.
+ */
 import { jsonResponse, recordingFetch, type Responder } from '@org/http-runtime/testing';
 import { createOrderMessaging, type CreateOrderMessagingOptions } from '@org/order-messaging';
-import { gameboost } from '@org/order-messaging/gameboost';
-import { mirakl } from '@org/order-messaging/mirakl';
-import { omnidesk } from '@org/order-messaging/omnidesk';
-import { spp } from '@org/order-messaging/spp';
+import type { RegisteredVendorName } from '@org/order-messaging/vendors';
+import { byVendor, sendResponder, TEST_VENDORS, testVendor } from './support/test-vendors.js';
+
+export type Vendor = RegisteredVendorName;
+export const VENDORS: readonly Vendor[] = TEST_VENDORS.map((vendor) => vendor.name);
 
 /** Credentials that look real, so a leak shows up in any string they reach. */
-export const SECRETS = {
-  mirakl: 'mk_live_4f9c2b7e1a8d6c3f5e0b9a7d2c4e6f81',
-  spp: 'spp_live_8a1b2c3d4e5f60718293a4b5c6d7e8f9',
-  omnidesk: 'od_live_0f1e2d3c4b5a69788796a5b4c3d2e1f0',
-  gameboost: 'gb_live_5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b',
-} as const;
+export const SECRETS = byVendor((vendor) => vendor.secret);
 
-export const BASE = {
-  mirakl: 'https://acme.mirakl.net',
-  spp: 'https://acme.spp.co',
-  omnidesk: 'https://acme.omnidesk.com/api/v2',
-  gameboost: 'https://api.gameboost.com',
-} as const;
+export const BASE = byVendor((vendor) => String(vendor.data.settings['baseUrl']));
 
-export type Vendor = keyof typeof SECRETS;
-export const VENDORS: readonly Vendor[] = ['mirakl', 'spp', 'omnidesk', 'gameboost'];
+/** Order ids and request shapes that reach each vendor's send endpoint directly. */
+export const ORDER = byVendor((vendor) => vendor.data.order);
 
 export function adapterFor(vendor: Vendor) {
-  switch (vendor) {
-    case 'mirakl':
-      return mirakl({ baseUrl: BASE.mirakl, auth: { type: 'apiKey', apiKey: SECRETS.mirakl } });
-    case 'spp':
-      return spp({ baseUrl: BASE.spp, token: SECRETS.spp });
-    case 'omnidesk':
-      return omnidesk({ baseUrl: BASE.omnidesk, apiKey: SECRETS.omnidesk });
-    case 'gameboost':
-      return gameboost({ baseUrl: BASE.gameboost, token: SECRETS.gameboost });
-  }
+  const { descriptor, data } = testVendor(vendor);
+  return descriptor.createAdapter(descriptor.toOptions(data.settings));
 }
 
-/** A facade over all four vendors whose fetch answers with `responder` and records every request. */
+/** A facade over every vendor whose fetch answers with `responder` and records every request. */
 export function recordedFacade(
   responder: Responder = () => jsonResponse(500, { message: 'no responder' }),
   options: Omit<CreateOrderMessagingOptions<Record<string, never>>, 'connections'> = {},
 ) {
   const recorder = recordingFetch(responder);
   const messaging = createOrderMessaging({
-    connections: {
-      mirakl: adapterFor('mirakl'),
-      spp: adapterFor('spp'),
-      omnidesk: adapterFor('omnidesk'),
-      gameboost: adapterFor('gameboost'),
-    },
+    connections: Object.fromEntries(VENDORS.map((vendor) => [vendor, adapterFor(vendor)])),
     fetch: recorder.fetch,
     retry: false,
     ...options,
@@ -58,58 +40,12 @@ export function recordedFacade(
   return { messaging, recorder };
 }
 
-/** Order ids and request shapes that reach each vendor's send endpoint directly. */
-export const ORDER = {
-  mirakl: 'ORDER-1',
-  spp: 'E4A269FC',
-  omnidesk: '12345',
-  gameboost: '123456',
-} as const;
-
-const miraklThread = {
-  id: 'thread-1',
-  entities: [{ id: ORDER.mirakl, label: ORDER.mirakl, type: 'MMP_ORDER' }],
-  authorized_participants: [
-    { display_name: 'Operator', type: 'OPERATOR' },
-    { display_name: 'Shop', id: '2010', type: 'SHOP' },
-    { display_name: 'Jane', id: 'customer-42', type: 'CUSTOMER' },
-  ],
-  current_participants: [],
-  date_created: '2024-05-02T08:00:00Z',
-  date_updated: '2024-05-02T08:00:00Z',
-};
-
-export function miraklThreadWith(messages: unknown[]) {
-  return { ...miraklThread, messages };
-}
-
 /**
- * A responder that plays the read calls a send needs before its POST (Mirakl's thread lookup,
- * Omnidesk's ticket read) and answers the POST with `onPost`.
+ * A responder that plays the read calls a send needs before its POST (a thread lookup, a ticket
+ * read before and after...) and answers the POST with `onPost`.
  */
 export function sendScript(vendor: Vendor, onPost: Responder): Responder {
-  return (request) => {
-    if (request.method !== 'GET') return onPost(request);
-    const path = new URL(request.url).pathname;
-    if (vendor === 'mirakl' && path === '/api/inbox/threads')
-      return jsonResponse(200, { data: [miraklThread] });
-    if (vendor === 'mirakl') return jsonResponse(200, miraklThreadWith([]));
-    if (vendor === 'omnidesk') {
-      return jsonResponse(200, {
-        type: 'item',
-        item: { id: Number(ORDER.omnidesk), customer_id: 501, timeline: [] },
-      });
-    }
-    if (vendor === 'gameboost' && !path.endsWith('/messages')) {
-      return jsonResponse(200, { data: { id: Number(ORDER.gameboost), buyer: { id: 4242 } } });
-    }
-    if (vendor === 'gameboost') return jsonResponse(200, { data: [], message: null });
-    return jsonResponse(200, {
-      data: [],
-      links: { next: null },
-      meta: { current_page: 1, last_page: 1 },
-    });
-  };
+  return sendResponder(vendor, onPost);
 }
 
 export function sendRequestFor(vendor: Vendor, text = 'Your parcel left today.') {

@@ -22,7 +22,7 @@ import { gameboost } from '@org/order-messaging/gameboost';
 import { mirakl, miraklCapabilities } from '@org/order-messaging/mirakl';
 import { omnidesk } from '@org/order-messaging/omnidesk';
 import { spp } from '@org/order-messaging/spp';
-import { invalidRequestsIn } from '../scripts/fault-matrix.js';
+import { invalidRequestsIn } from './support/fault-matrix/index.js';
 
 type Vendor = 'mirakl' | 'spp' | 'omnidesk' | 'gameboost';
 const VENDORS: readonly Vendor[] = ['mirakl', 'spp', 'omnidesk', 'gameboost'];

@@ -9,13 +9,13 @@ import { startSandbox, type Sandbox } from '@org/provider-sandbox';
 import { createOrderMessaging } from '@org/order-messaging';
 import {
   adapterFromSettings,
-  type AnyVendorDescriptor,
   checkSettings,
   secretValues,
   settingEnv,
   settingFlag,
   settingOption,
   VENDORS,
+  type AnyVendorDescriptor,
 } from '@org/order-messaging/vendors';
 
 const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {

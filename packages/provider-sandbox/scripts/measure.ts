@@ -11,32 +11,49 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { startSandbox } from '../src/index.js';
+import { startSandbox, type Sandbox } from '../src/index.js';
 
 const SCENARIO_SECONDS = 3;
 const CONNECTIONS = 10;
 
-interface Ready {
-  miraklBaseUrl: string;
-  miraklApiKey: string;
-  threadId: string;
-  sppBaseUrl: string;
-  sppToken: string;
-  sppOrder: string;
+/** One load scenario: a request against the running sandbox, repeated by autocannon. */
+interface Scenario {
+  readonly name: string;
+  readonly url: string;
+  readonly method?: 'POST';
+  readonly headers: Record<string, string>;
+  readonly body?: string;
+}
+
+/**
+ * The scenarios, deliberately two vendors' operations: they stand for the sandbox's two kinds
+ * of work (a validated read of seeded state; a validated write that changes state). Built in
+ * the child from its sandbox, and handed to the parent as JSON.
+ */
+function scenarios(sb: Sandbox): Scenario[] {
+  return [
+    {
+      name: 'Mirakl M10 GET thread',
+      url: `${sb.vendors.mirakl.baseUrl}/api/inbox/threads/${sb.seed.mirakl.threadId}`,
+      headers: { authorization: sb.vendors.mirakl.apiKey },
+    },
+    {
+      name: 'SPP POST JSON message',
+      url: `${sb.vendors.spp.baseUrl}/api/order_messages/${sb.seed.spp.orderWithoutMessages.id}`,
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${sb.vendors.spp.token}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ message: 'Load test message', staff_only: false }),
+    },
+  ];
 }
 
 async function serve(): Promise<void> {
   // Only the documented GameBoost limits exist by default; none applies to these scenarios.
   const sb = await startSandbox({ host: '127.0.0.1', port: 0 });
-  const ready: Ready = {
-    miraklBaseUrl: sb.vendors.mirakl.baseUrl,
-    miraklApiKey: sb.vendors.mirakl.apiKey,
-    threadId: sb.seed.mirakl.threadId,
-    sppBaseUrl: sb.vendors.spp.baseUrl,
-    sppToken: sb.vendors.spp.token,
-    sppOrder: sb.seed.spp.orderWithoutMessages.id,
-  };
-  process.stdout.write(`${JSON.stringify(ready)}\n`);
+  process.stdout.write(`${JSON.stringify(scenarios(sb))}\n`);
   process.stdin.resume();
   process.stdin.on('end', () => {
     const violations = sb.responseViolations.length;
@@ -69,32 +86,23 @@ async function measure(): Promise<void> {
       stdio: ['pipe', 'pipe', 'inherit'],
     },
   );
-  const ready = await new Promise<Ready>((resolve, reject) => {
+  const ready = await new Promise<Scenario[]>((resolve, reject) => {
     let buffer = '';
     child.stdout.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
       const line = buffer.split('\n')[0];
-      if (buffer.includes('\n') && line) resolve(JSON.parse(line) as Ready);
+      if (buffer.includes('\n') && line) resolve(JSON.parse(line) as Scenario[]);
     });
     child.once('exit', (code) => reject(new Error(`sandbox exited early (${code})`)));
   });
-  for (const url of [ready.miraklBaseUrl, ready.sppBaseUrl]) {
+  for (const { url } of ready) {
     if (!new URL(url).hostname.startsWith('127.'))
       throw new Error(`refusing to load a non-loopback address: ${url}`);
   }
   console.log(
     `node ${process.version}, ${CONNECTIONS} keep-alive connections, ${SCENARIO_SECONDS} s per scenario, 127.0.0.1`,
   );
-  await run('Mirakl M10 GET thread', {
-    url: `${ready.miraklBaseUrl}/api/inbox/threads/${ready.threadId}`,
-    headers: { authorization: ready.miraklApiKey },
-  });
-  await run('SPP POST JSON message', {
-    url: `${ready.sppBaseUrl}/api/order_messages/${ready.sppOrder}`,
-    method: 'POST',
-    headers: { authorization: `Bearer ${ready.sppToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ message: 'Load test message', staff_only: false }),
-  });
+  for (const { name, ...request } of ready) await run(name, request);
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   child.stdin.end();
   const code = await exited;

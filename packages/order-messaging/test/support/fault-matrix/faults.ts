@@ -1,0 +1,175 @@
+/**
+ * The rows of the fault matrix: every transport and server fault the provider sandbox can
+ * script on a send, with the outcome the delivery guarantees promise and why.
+ */
+import { RECONCILED, RETRY, SENT_AGAIN, SLOW_VENDOR, type FaultCase } from './model.js';
+
+/** An HTTP date at least `ms` ahead, on a whole second (HTTP dates have no fractions). */
+function httpDateIn(ms: number): Date {
+  return new Date(Math.ceil((Date.now() + ms) / 1000) * 1000);
+}
+
+export const FAULTS: readonly FaultCase[] = [
+  {
+    id: '429-seconds',
+    label: '429 with `Retry-After: 1` (seconds)',
+    why: 'the vendor did not act: the runtime waits the Retry-After and posts again',
+    expected: SENT_AGAIN,
+    arrange: (a) => a.inject({ status: 429, retryAfter: 1 }),
+    minElapsedMs: 900,
+  },
+  {
+    id: '429-date',
+    label: '429 with `Retry-After: <HTTP date>`',
+    why: 'same, with the wait given as a date',
+    expected: SENT_AGAIN,
+    arrange: (a) => a.inject({ status: 429, retryAfter: httpDateIn(1_000) }),
+    minElapsedMs: 900,
+  },
+  {
+    id: '500',
+    label: '500 (vendor JSON error)',
+    why: 'may have been stored: the order is listed first; absent, so one more post',
+    expected: SENT_AGAIN,
+    arrange: (a) => a.inject({ status: 500 }),
+  },
+  {
+    id: '502-html',
+    label: '502 with an HTML proxy page',
+    why: 'the gateway may have lost the answer: listed, absent, posted once more',
+    expected: SENT_AGAIN,
+    arrange: (a) => a.inject({ status: 502, bodyKind: 'html' }),
+  },
+  {
+    id: '503',
+    label: '503',
+    why: 'the vendor did not act: the runtime posts again after a backoff',
+    expected: SENT_AGAIN,
+    arrange: (a) => a.inject({ status: 503 }),
+  },
+  {
+    id: '504',
+    label: '504',
+    why: 'the gateway timed out, the vendor may have stored it: listed, absent, posted once more',
+    expected: SENT_AGAIN,
+    arrange: (a) => a.inject({ status: 504 }),
+  },
+  {
+    id: '500-malformed-json',
+    label: '500 with malformed JSON',
+    why: 'as a 500; the unreadable body is kept as text',
+    expected: SENT_AGAIN,
+    arrange: (a) => a.inject({ status: 500, bodyKind: 'malformed-json' }),
+  },
+  {
+    id: '200-malformed-json-not-stored',
+    label: '200 with malformed JSON, nothing stored',
+    why: 'a 2xx that cannot be read is ambiguous: listed first, absent, posted once more',
+    expected: SENT_AGAIN,
+    arrange: (a) => a.inject({ status: 200, bodyKind: 'malformed-json' }),
+  },
+  {
+    id: '2xx-malformed-json-stored',
+    label: '2xx with malformed JSON, message stored',
+    why: 'never posted blindly again: the listing finds the stored message',
+    expected: RECONCILED,
+    arrange: (a) => a.garbleNextPost('malformed-json'),
+  },
+  {
+    id: '2xx-html-stored',
+    label: '2xx with an HTML page, message stored',
+    why: 'same, with an HTML body in place of JSON',
+    expected: RECONCILED,
+    arrange: (a) => a.garbleNextPost('html'),
+  },
+  {
+    id: '2xx-wrong-shape-stored',
+    label: '2xx with JSON of the wrong shape, message stored',
+    why: 'no message in the answer: reconciled by listing',
+    expected: RECONCILED,
+    arrange: (a) => a.garbleNextPost('wrong-shape'),
+  },
+  {
+    id: 'latency-applied-late',
+    label: `latency past the timeout (${SLOW_VENDOR.latencyMs} ms > ${SLOW_VENDOR.timeoutMs} ms), applied late`,
+    why: 'timed out after writing: after the settle delay the listing finds what the slow vendor stored',
+    expected: RECONCILED,
+    arrange: (a) => a.inject({ latencyMs: SLOW_VENDOR.latencyMs }),
+    call: { timeoutMs: SLOW_VENDOR.timeoutMs },
+    settleDelayMs: SLOW_VENDOR.settleDelayMs,
+    lingerMs: SLOW_VENDOR.latencyMs,
+  },
+  {
+    id: 'drop-before-apply',
+    label: 'connection dropped before the write',
+    why: 'reset after sending: listed, absent, posted once more',
+    expected: SENT_AGAIN,
+    arrange: (a) => a.inject({ drop: 'before-apply' }),
+  },
+  {
+    id: 'drop-after-apply',
+    label: 'connection dropped after the message was stored',
+    why: 'reset after sending: the listing finds it, no second post',
+    expected: RECONCILED,
+    arrange: (a) => a.inject({ drop: 'after-apply' }),
+  },
+  {
+    id: '429-too-long',
+    label: '429 with `Retry-After: 3600` (longer than allowed)',
+    why: 'not waited for: RateLimitedError with retryAfterMs, nothing stored',
+    expected: { outcome: 'rate_limited', delivery: 'rejected', stored: 0, posts: 1 },
+    arrange: (a) => a.inject({ status: 429, retryAfter: 3600 }),
+  },
+  {
+    id: '503-every-attempt',
+    label: '503 on every attempt',
+    why: 'retries spent; the vendor never acted',
+    expected: {
+      outcome: 'vendor_server',
+      delivery: 'rejected',
+      stored: 0,
+      posts: RETRY.maxRetries + 1,
+    },
+    arrange: (a) => a.inject({ status: 503, times: Number.POSITIVE_INFINITY }),
+  },
+  {
+    id: '500-every-attempt',
+    label: '500 on every attempt',
+    why: 'listed after each 500, absent both times: the resend budget is spent',
+    expected: { outcome: 'vendor_server', delivery: 'not_sent', stored: 0, posts: 2 },
+    arrange: (a) => a.inject({ status: 500, times: Number.POSITIVE_INFINITY }),
+  },
+  {
+    id: 'drop-before-apply-every-attempt',
+    label: 'connection dropped before the write, every attempt',
+    why: 'listed after each drop, absent both times',
+    expected: { outcome: 'network', delivery: 'not_sent', stored: 0, posts: 2 },
+    arrange: (a) => a.inject({ drop: 'before-apply', times: Number.POSITIVE_INFINITY }),
+  },
+  {
+    id: 'latency-never-applied',
+    label: 'latency past the timeout, never applied, every attempt',
+    why: 'timed out twice, absent from the listing twice',
+    expected: { outcome: 'timeout', delivery: 'not_sent', stored: 0, posts: 2 },
+    arrange: (a) =>
+      a.inject({
+        latencyMs: SLOW_VENDOR.latencyMs,
+        drop: 'before-apply',
+        times: Number.POSITIVE_INFINITY,
+      }),
+    call: { timeoutMs: SLOW_VENDOR.timeoutMs },
+    settleDelayMs: SLOW_VENDOR.settleDelayMs,
+    lingerMs: SLOW_VENDOR.latencyMs,
+  },
+  {
+    id: 'drop-after-apply-check-fails',
+    label: 'dropped after the message was stored, then every read fails (503)',
+    why: 'the facade cannot tell: delivery unknown, nothing posted again',
+    expected: { outcome: 'network', delivery: 'unknown', stored: 1, posts: 1 },
+    vendorWide: true,
+    arrange: (a) => {
+      a.inject({ drop: 'after-apply' });
+      a.afterFirstPost(() => a.inject({ status: 503, times: Number.POSITIVE_INFINITY }, null));
+    },
+  },
+];

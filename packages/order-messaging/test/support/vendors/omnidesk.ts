@@ -1,0 +1,34 @@
+/** Omnidesk's test data: an API key (it travels in the query string), the ticket read around a send. */
+import { jsonResponse } from '@org/http-runtime/testing';
+import { RECONCILED } from '../fault-matrix/model.js';
+import { defineVendorTestData } from '../vendor-test-data.js';
+
+const TICKET = '12345';
+
+export default defineVendorTestData({
+  name: 'omnidesk',
+  settings: {
+    baseUrl: 'https://acme.omnidesk.com/api/v2',
+    apiKey: 'od_live_0f1e2d3c4b5a69788796a5b4c3d2e1f0',
+  },
+  order: TICKET,
+  // The ticket, read before the POST and after it.
+  sendReads: () =>
+    jsonResponse(200, {
+      type: 'item',
+      item: { id: Number(TICKET), customer_id: 501, timeline: [] },
+    }),
+  faultMatrix: {
+    sendPaths: [
+      {
+        sendOperation: 'createMessage',
+        expected: {
+          '2xx-wrong-shape-stored': {
+            expected: { ...RECONCILED, outcome: 'sent' },
+            why: 'answers no message anyway and reads the ticket back',
+          },
+        },
+      },
+    ],
+  },
+});
