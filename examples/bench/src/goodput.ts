@@ -189,7 +189,9 @@ async function measure(
       return messaging.send(plan.vendor, {
         orderId: target.orderId,
         text: textOf(index),
-        ...(target.orderKind ? { orderKind: target.orderKind } : {}),
+        ...(target.orderKind
+          ? { vendorOptions: { gameboost: { orderKind: target.orderKind } } }
+          : {}),
       });
     };
   }

@@ -159,7 +159,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
         const sent = await messaging.send(connection, request);
         const listed = await messaging.listAll(connection, {
           orderId: request.orderId,
-          ...(request.orderKind ? { orderKind: request.orderKind } : {}),
+          ...(request.vendorOptions ? { vendorOptions: request.vendorOptions } : {}),
         });
         const messages = [...listed].sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime());
         const found = messages.some((message) => message.id === sent.message.id);

@@ -15,6 +15,7 @@ import type { BulkSender } from './bulk.js';
 import type { ConnectionSettings } from './connections.js';
 import { errorReport, formatErrorLine } from './errors.js';
 import type { BulkLine } from './input.js';
+import { withVendorOptions } from './vendor-options.js';
 import { descriptorOf, type VendorName } from './vendors.js';
 
 export type CliMessage = OrderMessage;
@@ -86,14 +87,16 @@ export interface Messaging {
   bulkSender(vendorOf: (line: BulkLine) => VendorName, options?: BulkSenderOptions): BulkSender;
 }
 
-export function requestOf(line: BulkLine): SendRequest {
+export function requestOf(line: BulkLine, vendor: VendorName): SendRequest {
   return {
     orderId: line.orderId,
     text: line.text,
     ...(line.internal !== undefined ? { internal: line.internal } : {}),
-    ...(line.orderKind !== undefined ? { orderKind: line.orderKind } : {}),
-    ...(line.subject !== undefined ? { subject: line.subject } : {}),
-    ...(line.channel !== undefined ? { channel: line.channel } : {}),
+    ...withVendorOptions(vendor, {
+      orderKind: line.orderKind,
+      subject: line.subject,
+      channel: line.channel,
+    }),
   };
 }
 
@@ -130,7 +133,7 @@ export function createMessaging(
       return {
         async send(line, { reconcileFirst, firstAttemptAt, lastAttemptAt, signal }) {
           const vendor = vendorOf(line);
-          const request = requestOf(line);
+          const request = requestOf(line, vendor);
           if (reconcileFirst) {
             let found: OrderMessage | undefined;
             try {

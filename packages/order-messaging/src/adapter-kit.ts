@@ -40,6 +40,8 @@ export {
 export { comparableText, findInListing, pickSent } from './reconcile.js';
 /** Reading vendors' error bodies: the message, and the field a validation error blames. */
 export { firstFieldError, vendorMessage } from './error-mapping.js';
+/** A request's options for one vendor (`vendorOptions.<vendor>`). */
+export { vendorOptionsOf } from './vendor-options.js';
 /** Request checks: ids, and attachments as the vendor clients take them. */
 export { attachmentFile, checkId, codePointLength } from './validation.js';
 export {
@@ -66,6 +68,7 @@ export type {
   OrderMessagingAdapterV1,
   RequestIssue,
   SentProbe,
+  VendorOptionsOf,
 } from './adapter.js';
 export type {
   Audience,
@@ -77,4 +80,5 @@ export type {
   OutgoingAttachment,
   SendRequest,
   VendorName,
+  VendorOptions,
 } from './model.js';

@@ -11,7 +11,14 @@
  */
 import type { Logger, RateLimitRuleSpec, RetryOptions } from '@org/http-runtime';
 import type { Delivery, ErrorKind, OrderMessagingError, ValidationReason } from './errors.js';
-import type { Capabilities, OrderMessage, OrderRef, SendRequest, VendorName } from './model.js';
+import type {
+  Capabilities,
+  OrderMessage,
+  OrderRef,
+  SendRequest,
+  VendorName,
+  VendorOptions,
+} from './model.js';
 
 export type FetchFunction = (request: Request) => Promise<Response>;
 
@@ -136,15 +143,23 @@ export interface AdapterContext<Client> {
 }
 
 /** What `findSent` looks for after an ambiguous send. */
-export interface SentProbe {
-  readonly request: SendRequest;
+export interface SentProbe<Options extends object = VendorOptions> {
+  readonly request: SendRequest<Options>;
   /** When the first attempt started (local clock). */
   readonly since: Date;
   /** Messages that carry an earlier date than this cannot be the one sent (local clock minus skew allowance). */
   readonly notBefore: Date;
 }
 
-export interface OrderMessagingAdapterV1<Client = unknown, Raw = unknown> {
+/**
+ * `Options`: the adapter's vendor options, keyed by its vendor name (`{ mirakl?: {...} }`); a
+ * connection of this adapter accepts no other key.
+ */
+export interface OrderMessagingAdapterV1<
+  Client = unknown,
+  Raw = unknown,
+  Options extends object = VendorOptions,
+> {
   readonly specificationVersion: 'v1';
   readonly vendor: VendorName;
   readonly capabilities: Capabilities;
@@ -161,14 +176,20 @@ export interface OrderMessagingAdapterV1<Client = unknown, Raw = unknown> {
   /** The credentials this connection sends, for scrubbing; never enumerable or printed. */
   secrets(): readonly string[];
   /** Vendor-specific checks of a reference or request (id formats, order kinds, channel names). */
-  validate?(request: OrderRef | SendRequest, operation: 'send' | 'list'): RequestIssue[];
-  send(request: SendRequest, ctx: AdapterContext<Client>): Promise<OrderMessage<Raw>>;
-  list(ref: OrderRef, ctx: AdapterContext<Client>): AsyncIterable<OrderMessage<Raw>>;
+  validate?(
+    request: OrderRef<Options> | SendRequest<Options>,
+    operation: 'send' | 'list',
+  ): RequestIssue[];
+  send(request: SendRequest<Options>, ctx: AdapterContext<Client>): Promise<OrderMessage<Raw>>;
+  list(ref: OrderRef<Options>, ctx: AdapterContext<Client>): AsyncIterable<OrderMessage<Raw>>;
   /**
    * After an ambiguous send: the message if the vendor has it, `undefined` if it clearly does not.
    * Throws when it cannot tell (the listing failed). Absent when the vendor cannot list.
    */
-  findSent?(probe: SentProbe, ctx: AdapterContext<Client>): Promise<OrderMessage<Raw> | undefined>;
+  findSent?(
+    probe: SentProbe<Options>,
+    ctx: AdapterContext<Client>,
+  ): Promise<OrderMessage<Raw> | undefined>;
   /** Vendor specifics on top of the shared HTTP status mapping. */
   mapError?(failure: HttpFailure): ErrorHint | undefined;
   /**
@@ -188,9 +209,12 @@ export interface AttachmentStream {
 
 /** Any adapter, whatever its client and raw types. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyAdapter = OrderMessagingAdapterV1<any, any>;
+export type AnyAdapter = OrderMessagingAdapterV1<any, any, any>;
 
-export type ClientOf<A> = A extends OrderMessagingAdapterV1<infer C, unknown> ? C : never;
-export type RawOf<A> = A extends OrderMessagingAdapterV1<unknown, infer R> ? R : never;
+export type ClientOf<A> = A extends OrderMessagingAdapterV1<infer C, any, any> ? C : never;
+export type RawOf<A> = A extends OrderMessagingAdapterV1<any, infer R, any> ? R : never;
+/** The vendor options a connection of adapter `A` accepts. */
+export type VendorOptionsOf<A> =
+  A extends OrderMessagingAdapterV1<any, any, infer O> ? O : VendorOptions;
 
 export const ADAPTER_SPECIFICATION_VERSIONS: readonly string[] = ['v1'];

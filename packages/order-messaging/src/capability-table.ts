@@ -72,7 +72,7 @@ const ROWS: readonly [string, (source: CapabilitySource) => string][] = [
   ['internal notes', (s) => yesNo(s.capabilities.internalNotes)],
   ['audiences', (s) => list(s.capabilities.audiences, 'vendor decides')],
   ['order kinds', (s) => list(s.capabilities.orderKinds, 'one')],
-  ['extra send options', (s) => list(s.capabilities.sendOptions, '—')],
+  ['`vendorOptions.<vendor>`', (s) => list(s.capabilities.sendOptions, '—')],
   [
     'ambiguous send',
     (s) =>

@@ -5,7 +5,14 @@
  * vendor's HTTP itself.
  */
 import { ConfigurationError, redactHeaders } from '@org/http-runtime';
-import type { ClientOf, RawOf, RequestIssue, RuntimeSettings, SentProbe } from './adapter.js';
+import type {
+  ClientOf,
+  RawOf,
+  RequestIssue,
+  RuntimeSettings,
+  SentProbe,
+  VendorOptionsOf,
+} from './adapter.js';
 import { createCallContext, type CallRecord } from './call-context.js';
 import {
   openConnection,
@@ -33,6 +40,8 @@ export { DEFAULT_MAX_DOWNLOAD_BYTES } from './download.js';
 
 type Entries = Record<string, ConnectionEntry>;
 type RawAt<C extends Entries, K extends keyof C> = RawOf<AdapterOf<C[K]>>;
+/** The vendor options connection `K` accepts: its own vendor's key only, when `C` is known. */
+type OptionsAt<C extends Entries, K extends keyof C> = VendorOptionsOf<AdapterOf<C[K]>>;
 
 export interface CreateOrderMessagingOptions<C extends Entries> extends RuntimeSettings {
   /**
@@ -58,18 +67,18 @@ export interface OrderMessaging<C extends Entries> {
   /** Sends a message and returns it as the vendor stored it (found by reconciliation after an ambiguous failure). */
   send<K extends keyof C & string>(
     connection: K,
-    request: SendRequest,
+    request: SendRequest<OptionsAt<C, K>>,
     options?: CallSettings,
   ): Promise<SendResult<RawAt<C, K>>>;
   /** Every message of the order, walking all pages lazily. */
   list<K extends keyof C & string>(
     connection: K,
-    ref: OrderRef,
+    ref: OrderRef<OptionsAt<C, K>>,
     options?: CallSettings,
   ): AsyncIterable<OrderMessage<RawAt<C, K>>>;
   listAll<K extends keyof C & string>(
     connection: K,
-    ref: OrderRef,
+    ref: OrderRef<OptionsAt<C, K>>,
     options?: CallSettings,
   ): Promise<OrderMessage<RawAt<C, K>>[]>;
   capabilities(connection: keyof C & string): Capabilities;
@@ -82,7 +91,7 @@ export interface OrderMessaging<C extends Entries> {
    */
   findSent<K extends keyof C & string>(
     connection: K,
-    request: SendRequest,
+    request: SendRequest<OptionsAt<C, K>>,
     options: CallSettings & { since: Date },
   ): Promise<OrderMessage<RawAt<C, K>> | undefined>;
   /**

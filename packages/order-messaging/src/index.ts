@@ -31,6 +31,7 @@ export type {
   RetrySettings,
   RuntimeSettings,
   SentProbe,
+  VendorOptionsOf,
 } from './adapter.js';
 export { ADAPTER_SPECIFICATION_VERSIONS } from './adapter.js';
 export {
@@ -75,6 +76,7 @@ export type {
   SendRequest,
   SendResult,
   VendorName,
+  VendorOptions,
 } from './model.js';
 export { comparableText, matchesSent, type ReconcileSettings } from './reconcile.js';
 export {

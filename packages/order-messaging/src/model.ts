@@ -13,11 +13,20 @@ export const AUDIENCES: readonly Audience[] = ['customer', 'seller', 'operator']
 
 export type AuthorKind = 'customer' | 'seller' | 'operator' | 'staff' | 'system';
 
+/**
+ * Options only one vendor understands, under that vendor's name (as vercel/ai's
+ * `providerOptions`): `{ mirakl: { subject: 'Delivery' } }`. Each adapter module exports its
+ * own type (`MiraklVendorOptions`, ...); a typed connection accepts only its vendor's key.
+ */
+export type VendorOptions = {
+  readonly [vendor: string]: Readonly<Record<string, unknown>> | undefined;
+};
+
 /** Identifies the order (Omnidesk: the ticket) whose messages are read or written. */
-export interface OrderRef {
+export interface OrderRef<Options extends object = VendorOptions> {
   orderId: string;
-  /** GameBoost only: which kind of order `orderId` is (`account` by default). */
-  orderKind?: string;
+  /** Vendor-only options, e.g. GameBoost's `{ gameboost: { orderKind: 'item' } }`. */
+  vendorOptions?: Options;
 }
 
 export type AttachmentData = Blob | Uint8Array | ArrayBuffer;
@@ -29,19 +38,13 @@ export interface OutgoingAttachment {
   contentType?: string;
 }
 
-export interface SendRequest extends OrderRef {
+export interface SendRequest<Options extends object = VendorOptions> extends OrderRef<Options> {
   text: string;
   /** Vendor-dependent (see `capabilities().audiences`); validated before anything is sent. */
   audience?: readonly Audience[];
   /** Staff-only note, hidden from the customer (SPP `staff_only`, Omnidesk note channel). */
   internal?: boolean;
   attachments?: readonly OutgoingAttachment[];
-  /** Mirakl: topic (FREE_TEXT) of a new thread; defaults to `Order <orderId>`. */
-  subject?: string;
-  /** Omnidesk: the channel `type` to send in (`1` = e-mail, `calllog`, `contactform`, ...). */
-  channel?: string;
-  /** Mirakl: reply in this thread instead of the order's most recent one. */
-  threadId?: string;
 }
 
 export interface MessageAuthor {
@@ -83,7 +86,7 @@ export interface AttachmentLimits {
   maxFileBytes?: number;
 }
 
-/** Optional request fields beyond orderId/text/audience/internal/attachments. */
+/** Options a vendor honours under `vendorOptions.<vendor>`. */
 export type SendOption = 'subject' | 'channel' | 'threadId' | 'orderKind';
 
 export interface Capabilities {
@@ -96,9 +99,9 @@ export interface Capabilities {
   internalNotes: boolean;
   /** Audiences a caller may pick; `[]` means the vendor decides who sees a message. */
   audiences: readonly Audience[];
-  /** The kinds of order `orderKind` accepts (GameBoost); absent: the vendor has one kind. */
+  /** The kinds of order `vendorOptions.<vendor>.orderKind` accepts (GameBoost); absent: one kind. */
   orderKinds?: readonly string[];
-  /** Request fields from `SendOption` this vendor honours; others are rejected by validation. */
+  /** Options under `vendorOptions.<vendor>` this vendor honours; others are rejected by validation. */
   sendOptions: readonly SendOption[];
   pagination: 'seek' | 'page' | 'none';
   /** How an ambiguous send is checked before any retry. */

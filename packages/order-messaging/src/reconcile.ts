@@ -55,7 +55,7 @@ export function comparableText(text: string): string {
 }
 
 /** Whether `message` can be the one `probe` describes: same text, our side, not older than the send. */
-export function matchesSent(message: OrderMessage, probe: SentProbe): boolean {
+export function matchesSent(message: OrderMessage, probe: SentProbe<object>): boolean {
   if (message.author.kind === 'customer' || message.author.kind === 'system') return false;
   if (message.internal !== (probe.request.internal === true)) return false;
   if (message.sentAt.getTime() < probe.notBefore.getTime()) return false;
@@ -65,7 +65,7 @@ export function matchesSent(message: OrderMessage, probe: SentProbe): boolean {
 /** The newest message matching the probe. */
 export function pickSent<M extends OrderMessage>(
   messages: Iterable<M>,
-  probe: SentProbe,
+  probe: SentProbe<object>,
 ): M | undefined {
   let best: M | undefined;
   for (const message of messages) {
@@ -78,7 +78,7 @@ export function pickSent<M extends OrderMessage>(
 /** Scans an async listing for the probe's message, reading at most `maxMessages`. */
 export async function findInListing<M extends OrderMessage>(
   listing: AsyncIterable<M>,
-  probe: SentProbe,
+  probe: SentProbe<object>,
   maxMessages = 10_000,
 ): Promise<M | undefined> {
   const matches: M[] = [];
@@ -125,7 +125,7 @@ export async function sendWithReconciliation<Raw>(
   logger: Logger,
 ): Promise<ReconciledSend<Raw>> {
   const since = new Date();
-  const probe: SentProbe = {
+  const probe: SentProbe<object> = {
     request,
     since,
     notBefore: new Date(since.getTime() - settings.clockSkewMs),

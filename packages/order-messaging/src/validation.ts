@@ -4,91 +4,34 @@
  * adapters take from the specs), vendor-only rules from `adapter.validate`.
  */
 import type { RequestIssue } from './adapter.js';
-import type { AttachmentData, Capabilities, OrderRef, SendOption, SendRequest } from './model.js';
+import type { Capabilities, OrderRef, SendRequest } from './model.js';
 import { AUDIENCES } from './model.js';
+import {
+  byteLengthOf,
+  checkId,
+  codePointLength,
+  CONTROL_CHARACTERS,
+  quoted,
+  utf8ByteLength,
+} from './validation-text.js';
+import { validateVendorOptions } from './vendor-options.js';
 
-/** Longest id accepted; real ids are far shorter, a megabyte "id" is a bug or an attack. */
-export const MAX_ID_LENGTH = 256;
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
-/** Half of a surrogate pair on its own: not Unicode text, and `encodeURIComponent` throws on it. */
-const LONE_SURROGATE = /\p{Cs}/u;
+export {
+  attachmentFile,
+  byteLengthOf,
+  checkId,
+  codePointLength,
+  MAX_ID_LENGTH,
+  quoted,
+  utf8ByteLength,
+} from './validation-text.js';
 
-/**
- * A caller's value quoted in a message. Never throws: JavaScript callers can pass anything,
- * and `JSON.stringify` throws on a BigInt or a cycle.
- */
-export function quoted(value: unknown): string {
-  if (typeof value === 'bigint') return `${value}n`;
-  try {
-    const json = JSON.stringify(value);
-    if (json !== undefined) return json;
-  } catch {
-    // a cycle, or a toJSON that throws
-  }
-  return typeof value === 'symbol' ? value.toString() : typeof value;
-}
-
-export function codePointLength(text: string): number {
-  let count = 0;
-  for (const _ of text) count++;
-  return count;
-}
-
-/** Bytes of the text in UTF-8, as the vendor counts a message's size (a lone surrogate as U+FFFD). */
-export function utf8ByteLength(text: string): number {
-  let bytes = 0;
-  for (const character of text) {
-    const code = character.codePointAt(0)!;
-    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
-  }
-  return bytes;
-}
-
-export function byteLengthOf(data: AttachmentData): number | undefined {
-  if (typeof Blob !== 'undefined' && data instanceof Blob) return data.size;
-  if (data instanceof Uint8Array) return data.byteLength;
-  if (data instanceof ArrayBuffer) return data.byteLength;
-  return undefined;
-}
-
-/**
- * Ids go into URL paths. openapi-fetch percent-encodes `/ ? #`, but `.` and `..` survive
- * encoding and are resolved by URL parsing, which would move the request to another path.
- */
-export function checkId(value: unknown, field: string): RequestIssue | undefined {
-  if (typeof value !== 'string' || value.trim() === '') {
-    return { field, reason: 'required', message: `${field} is required` };
-  }
-  if (value === '.' || value === '..') {
-    return { field, reason: 'invalid', message: `${field} must not be "." or ".."` };
-  }
-  if (CONTROL_CHARACTERS.test(value)) {
-    return { field, reason: 'invalid', message: `${field} must not contain control characters` };
-  }
-  if (LONE_SURROGATE.test(value)) {
-    return {
-      field,
-      reason: 'invalid',
-      message: `${field} must be well-formed Unicode (it contains a lone surrogate)`,
-    };
-  }
-  if (value !== value.trim()) {
-    return { field, reason: 'invalid', message: `${field} must not start or end with whitespace` };
-  }
-  if (value.length > MAX_ID_LENGTH) {
-    return {
-      field,
-      reason: 'too_long',
-      message: `${field} is longer than ${MAX_ID_LENGTH} characters`,
-      limit: MAX_ID_LENGTH,
-      actual: value.length,
-    };
-  }
-  return undefined;
-}
-
-export function validateRef(ref: OrderRef, capabilities: Capabilities): RequestIssue[] {
+/** The order reference and, for `operation`, the vendor options it carries. */
+export function validateRef(
+  ref: OrderRef,
+  capabilities: Capabilities,
+  operation: 'send' | 'list' = 'list',
+): RequestIssue[] {
   if (ref === null || typeof ref !== 'object') {
     return [
       {
@@ -101,40 +44,14 @@ export function validateRef(ref: OrderRef, capabilities: Capabilities): RequestI
   const issues: RequestIssue[] = [];
   const idIssue = checkId(ref.orderId, 'orderId');
   if (idIssue) issues.push(idIssue);
-  if (ref.orderKind !== undefined) {
-    if (!capabilities.orderKinds) {
-      issues.push({
-        field: 'orderKind',
-        reason: 'unsupported',
-        message: `${capabilities.vendor} has a single kind of order; orderKind is not supported`,
-      });
-    } else if (!capabilities.orderKinds.includes(ref.orderKind)) {
-      issues.push({
-        field: 'orderKind',
-        reason: 'invalid',
-        message: `orderKind must be one of ${capabilities.orderKinds.join(', ')} (got ${quoted(ref.orderKind)})`,
-      });
-    }
-  }
+  issues.push(...validateVendorOptions(ref, capabilities, operation));
   return issues;
 }
 
-const OPTION_FIELDS: readonly SendOption[] = ['subject', 'channel', 'threadId'];
+type Issues = RequestIssue[];
 
-export function validateSend(request: SendRequest, capabilities: Capabilities): RequestIssue[] {
-  const issues = validateRef(request, capabilities);
-  if (request === null || typeof request !== 'object') return issues;
+function checkText(request: SendRequest, capabilities: Capabilities, issues: Issues): void {
   const vendor = capabilities.vendor;
-
-  if (!capabilities.send) {
-    issues.push({
-      field: 'request',
-      reason: 'unsupported',
-      message: `${vendor} does not support sending messages`,
-    });
-  }
-
-  // text
   if (typeof request.text !== 'string' || request.text.trim() === '') {
     issues.push({ field: 'text', reason: 'required', message: 'text must not be empty' });
   } else {
@@ -160,8 +77,10 @@ export function validateSend(request: SendRequest, capabilities: Capabilities): 
       });
     }
   }
+}
 
-  // internal notes
+function checkInternal(request: SendRequest, capabilities: Capabilities, issues: Issues): void {
+  const vendor = capabilities.vendor;
   if (request.internal !== undefined && typeof request.internal !== 'boolean') {
     issues.push({ field: 'internal', reason: 'invalid', message: 'internal must be a boolean' });
   } else if (request.internal === true && !capabilities.internalNotes) {
@@ -171,8 +90,10 @@ export function validateSend(request: SendRequest, capabilities: Capabilities): 
       message: `${vendor} has no internal notes`,
     });
   }
+}
 
-  // audience
+function checkAudience(request: SendRequest, capabilities: Capabilities, issues: Issues): void {
+  const vendor = capabilities.vendor;
   if (request.audience !== undefined) {
     if (!Array.isArray(request.audience)) {
       issues.push({ field: 'audience', reason: 'invalid', message: 'audience must be an array' });
@@ -207,27 +128,11 @@ export function validateSend(request: SendRequest, capabilities: Capabilities): 
       }
     }
   }
+}
 
-  // vendor-specific optional fields
-  for (const option of OPTION_FIELDS) {
-    const value = request[option];
-    if (value === undefined) continue;
-    if (!capabilities.sendOptions.includes(option)) {
-      issues.push({
-        field: option,
-        reason: 'unsupported',
-        message: `${vendor} does not support ${option}`,
-      });
-    } else if (typeof value !== 'string' || value.trim() === '') {
-      issues.push({
-        field: option,
-        reason: 'invalid',
-        message: `${option} must be a non-empty string`,
-      });
-    }
-  }
-
-  // attachments; a per-message size limit (Mirakl's 30 MB) counts the text too
+/** A per-message size limit (Mirakl's 30 MB) counts the text too. */
+function checkAttachments(request: SendRequest, capabilities: Capabilities, issues: Issues): void {
+  const vendor = capabilities.vendor;
   const attachments = request.attachments;
   const messageLimit =
     capabilities.attachments === false ? undefined : capabilities.attachments.maxTotalBytes;
@@ -326,19 +231,21 @@ export function validateSend(request: SendRequest, capabilities: Capabilities): 
       }
     }
   }
-  return issues;
 }
 
-/** Turns an attachment into the Blob the multipart encoder sends, with its file name. */
-export function attachmentFile(attachment: {
-  filename: string;
-  data: AttachmentData;
-  contentType?: string;
-}): File {
-  const type =
-    attachment.contentType ??
-    (typeof Blob !== 'undefined' && attachment.data instanceof Blob && attachment.data.type
-      ? attachment.data.type
-      : 'application/octet-stream');
-  return new File([attachment.data as BlobPart], attachment.filename, { type });
+export function validateSend(request: SendRequest, capabilities: Capabilities): RequestIssue[] {
+  const issues = validateRef(request, capabilities, 'send');
+  if (request === null || typeof request !== 'object') return issues;
+  if (!capabilities.send) {
+    issues.push({
+      field: 'request',
+      reason: 'unsupported',
+      message: `${capabilities.vendor} does not support sending messages`,
+    });
+  }
+  checkText(request, capabilities, issues);
+  checkInternal(request, capabilities, issues);
+  checkAudience(request, capabilities, issues);
+  checkAttachments(request, capabilities, issues);
+  return issues;
 }

@@ -261,10 +261,23 @@ const internalArb = fc.oneof(
 const sometimes = <T>(arbitrary: fc.Arbitrary<T>, weight = 1) =>
   fc.oneof({ weight: 6, arbitrary: fc.constant(undefined) }, { weight, arbitrary });
 
-/** Drops the fields left undefined, as a caller writing an object literal would. */
-function compact(fields: Record<string, unknown>): SendRequest {
+const VENDOR_OPTION_KEYS = new Set(['subject', 'threadId', 'channel', 'orderKind']);
+
+/**
+ * Drops the fields left undefined, as a caller writing an object literal would, and puts the
+ * vendor options under `vendorOptions[owner]` (the connection's vendor, or another one).
+ */
+function compact(fields: Record<string, unknown>, owner?: string): SendRequest {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(fields)) if (value !== undefined) out[key] = value;
+  const options: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === undefined || key === 'optionsOwner') continue;
+    if (owner !== undefined && VENDOR_OPTION_KEYS.has(key)) options[key] = value;
+    else out[key] = value;
+  }
+  if (owner !== undefined && Object.keys(options).length > 0) {
+    out['vendorOptions'] = { [owner]: options };
+  }
   return out as unknown as SendRequest;
 }
 
@@ -306,7 +319,7 @@ function plausibleRequestArb(vendor: Vendor) {
           subject: optional(unicode(40, 1)),
           threadId: sometimes(fc.oneof(fc.constant(seed.mirakl.threadId), unicode(12))),
         })
-        .map(compact);
+        .map((fields) => compact(fields, vendor));
     case 'spp':
       return fc
         .record({
@@ -315,7 +328,7 @@ function plausibleRequestArb(vendor: Vendor) {
           internal: optional(fc.boolean()),
           attachments: optional(validAttachments),
         })
-        .map(compact);
+        .map((fields) => compact(fields, vendor));
     case 'omnidesk':
       return fc
         .record({
@@ -329,7 +342,7 @@ function plausibleRequestArb(vendor: Vendor) {
             fc.oneof(fc.constantFrom('1', '3', 'calllog', 'contactform'), unicode(4)),
           ),
         })
-        .map(compact);
+        .map((fields) => compact(fields, vendor));
     case 'gameboost':
       // Only orders in processing: the others are refused by a business rule, not by the spec.
       return fc
@@ -344,13 +357,18 @@ function plausibleRequestArb(vendor: Vendor) {
           audience: optional(fc.constant(['customer' as const])),
         })
         .map(({ order, otherId, text, audience }) =>
-          compact({
-            orderId: otherId ?? order.orderId,
-            orderKind:
-              order.orderKind === 'account' && otherId === undefined ? undefined : order.orderKind,
-            text,
-            audience,
-          }),
+          compact(
+            {
+              orderId: otherId ?? order.orderId,
+              orderKind:
+                order.orderKind === 'account' && otherId === undefined
+                  ? undefined
+                  : order.orderKind,
+              text,
+              audience,
+            },
+            vendor,
+          ),
         );
   }
 }
@@ -388,8 +406,13 @@ function wildRequestArb(vendor: Vendor) {
             fc.oneof(fc.constantFrom('account', 'item', 'currency', 'gift'), fc.anything()),
             own('gameboost') * 2,
           ),
+          // Mostly the connection's own vendor; sometimes options meant for another one.
+          optionsOwner: fc.oneof(
+            { weight: 6, arbitrary: fc.constant(vendor) },
+            { weight: 1, arbitrary: fc.constantFrom(...VENDORS) },
+          ),
         })
-        .map(compact),
+        .map((fields) => compact(fields, fields.optionsOwner)),
     },
     { weight: 1, arbitrary: fc.constantFrom(null, undefined, 'text', 42) as fc.Arbitrary<never> },
   );
@@ -476,7 +499,11 @@ describe.each(VENDORS)('%s: arbitrary inputs', (vendor) => {
       { orderId: '\ud800', text: 'hello there' },
       { orderId: '9007199254740993', text: 'hello there' },
       { orderId: String(orderOf(vendor)), text: 'hello there', audience: [1n as never] },
-      { orderId: String(orderOf(vendor)), text: 'hello there', orderKind: 7n as never },
+      {
+        orderId: String(orderOf(vendor)),
+        text: 'hello there',
+        vendorOptions: { [vendor]: { orderKind: 7n as never } },
+      },
       {
         orderId: String(orderOf(vendor)),
         text: 'hi there',

@@ -44,7 +44,11 @@ describe('ids cannot move a request off its path', () => {
         ['currency', 'currency-orders'],
       ] as const) {
         const { messaging, recorder } = recordedFacade(created.gameboost);
-        await messaging.send('gameboost', { orderId: id, orderKind: kind, text: 'hello' });
+        await messaging.send('gameboost', {
+          orderId: id,
+          vendorOptions: { gameboost: { orderKind: kind } },
+          text: 'hello',
+        });
         expect(recorder.last().url.pathname).toBe(`/v2/${segment}/${encoded(id)}/messages`);
         expect(recorder.last().url.search).toBe('');
       }
@@ -71,7 +75,11 @@ describe('ids cannot move a request off its path', () => {
     const { messaging, recorder } = recordedFacade(
       sendScript('mirakl', () => jsonResponse(201, { message_id: 'm-1', thread_id: id })),
     );
-    await messaging.send('mirakl', { orderId: 'ORDER-1', threadId: id, text: 'hello' });
+    await messaging.send('mirakl', {
+      orderId: 'ORDER-1',
+      vendorOptions: { mirakl: { threadId: id } },
+      text: 'hello',
+    });
     expect(recorder.requests[0]!.url.pathname).toBe(`/api/inbox/threads/${encoded(id)}`);
     expect(recorder.requests[1]!.url.pathname).toBe(`/api/inbox/threads/${encoded(id)}/message`);
   });

@@ -44,7 +44,10 @@ describe('gameboost against the sandbox', () => {
   it.each(KINDS)('%s orders: list and send', async (kind) => {
     const orderId = ordersOf(kind).processing;
     const messaging = facade();
-    const before = await messaging.listAll('gb', { orderId, orderKind: kind });
+    const before = await messaging.listAll('gb', {
+      orderId,
+      vendorOptions: { gameboost: { orderKind: kind } },
+    });
     expect(before.map((m) => [m.author.kind, m.text])).toEqual([
       ['system', 'The order has been created.'],
       ['customer', `Hi, any news about my ${kind} order?`],
@@ -57,7 +60,7 @@ describe('gameboost against the sandbox', () => {
 
     const result = await messaging.send('gb', {
       orderId,
-      orderKind: kind,
+      vendorOptions: { gameboost: { orderKind: kind } },
       text: `Your ${kind} is ready.`,
       audience: ['customer'],
     });
@@ -71,7 +74,10 @@ describe('gameboost against the sandbox', () => {
     });
     expect(result.raw.request!.url).toContain(`/v2/${kind}-orders/${orderId}/messages`);
 
-    const after = await messaging.listAll('gb', { orderId, orderKind: kind });
+    const after = await messaging.listAll('gb', {
+      orderId,
+      vendorOptions: { gameboost: { orderKind: kind } },
+    });
     expect(after).toHaveLength(3);
     expect(after.at(-1)).toMatchObject({
       id: stored.id,
@@ -93,7 +99,11 @@ describe('gameboost against the sandbox', () => {
       const orderId = sb.seed.gameboost.itemOrders[status];
       const before = sb.state.messages('gameboost', orderId).length;
       const error = await facade()
-        .send('gb', { orderId, orderKind: 'item', text: 'Hello?' })
+        .send('gb', {
+          orderId,
+          vendorOptions: { gameboost: { orderKind: 'item' } },
+          text: 'Hello?',
+        })
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(InvalidOrderStateError);
       expect(error).toMatchObject({
@@ -109,7 +119,11 @@ describe('gameboost against the sandbox', () => {
 
   it('an unknown order is NotFoundError', async () => {
     const error = await facade()
-      .send('gb', { orderId: '999999', orderKind: 'currency', text: 'Hi' })
+      .send('gb', {
+        orderId: '999999',
+        vendorOptions: { gameboost: { orderKind: 'currency' } },
+        text: 'Hi',
+      })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotFoundError);
   });
@@ -181,7 +195,11 @@ describe('gameboost rate limits, declared by the adapter and enforced before the
     ).toEqual([]);
 
     const other = sb.seed.gameboost.itemOrders.processing;
-    const result = await messaging.send('gb', { orderId: other, orderKind: 'item', text: 'Other' });
+    const result = await messaging.send('gb', {
+      orderId: other,
+      vendorOptions: { gameboost: { orderKind: 'item' } },
+      text: 'Other',
+    });
     expect(result.message).toMatchObject({ orderId: String(other), text: 'Other' });
     expect(sb.state.requests.filter((r) => r.status === 429)).toEqual([]);
   });

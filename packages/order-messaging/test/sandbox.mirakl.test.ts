@@ -178,7 +178,7 @@ describe('mirakl against the sandbox', () => {
     const result = await facade().send('mirakl-key', {
       orderId,
       text: 'Your order is confirmed.',
-      subject: 'Confirmation',
+      vendorOptions: { mirakl: { subject: 'Confirmation' } },
     });
     const stored = threadMessages(orderId);
     expect(stored).toHaveLength(1);
@@ -227,7 +227,7 @@ describe('mirakl against the sandbox', () => {
     const error = await facade()
       .send('mirakl-key', {
         orderId: sb.seed.mirakl.orderWithThread,
-        threadId: sb.seed.mirakl.bigThreadId,
+        vendorOptions: { mirakl: { threadId: sb.seed.mirakl.bigThreadId } },
         text: 'Wrong thread',
       })
       .catch((e: unknown) => e);

@@ -76,7 +76,7 @@ describe('omnidesk against the sandbox (the order is a ticket)', () => {
     await facade().send('desk', {
       orderId: ticket(),
       text: 'Called the customer back.',
-      channel: 'calllog',
+      vendorOptions: { omnidesk: { channel: 'calllog' } },
     });
     expect((sb.state.messages('omnidesk', ticket()).at(-1)!.raw as { type: string }).type).toBe(
       'calllog',

@@ -35,6 +35,43 @@ describe('types follow the connection name', () => {
     >();
   });
 
+  it('vendor options are namespaced and follow the connection', () => {
+    void messaging.send('gb', {
+      orderId: '1',
+      text: 'x',
+      vendorOptions: { gameboost: { orderKind: 'item' } },
+    });
+    void messaging.send('mirakl-fr', {
+      orderId: '1',
+      text: 'x',
+      vendorOptions: { mirakl: { subject: 'Delivery', threadId: 't-1' } },
+    });
+    void messaging.listAll('gb', {
+      orderId: '1',
+      vendorOptions: { gameboost: { orderKind: 'currency' } },
+    });
+    void messaging.send('spp', {
+      orderId: '1',
+      text: 'x',
+      // @ts-expect-error a GameBoost option on an SPP connection
+      vendorOptions: { gameboost: { orderKind: 'item' } },
+    });
+    void messaging.send('gb', {
+      orderId: '1',
+      text: 'x',
+      // @ts-expect-error a Mirakl option on a GameBoost connection
+      vendorOptions: { mirakl: { subject: 'Hi' } },
+    });
+    void messaging.send('gb', {
+      orderId: '1',
+      text: 'x',
+      // @ts-expect-error GameBoost has no such order kind
+      vendorOptions: { gameboost: { orderKind: 'gift' } },
+    });
+    // @ts-expect-error options no longer sit at the top level
+    void messaging.send('mirakl-fr', { orderId: '1', text: 'x', subject: 'Delivery' });
+  });
+
   it('unknown connection names and malformed requests do not compile', () => {
     // @ts-expect-error not a configured connection
     void messaging.raw('omnidesk');

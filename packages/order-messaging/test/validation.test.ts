@@ -97,17 +97,55 @@ describe('validation before the network', () => {
     ],
     ['mirakl internal unsupported', 'mirakl', { internal: true }, 'internal', 'unsupported'],
     ['gameboost internal unsupported', 'gameboost', { internal: true }, 'internal', 'unsupported'],
-    ['spp subject unsupported', 'spp', { subject: 'Hello' }, 'subject', 'unsupported'],
-    ['gameboost channel unsupported', 'gameboost', { channel: '1' }, 'channel', 'unsupported'],
-    ['omnidesk channel invalid', 'omnidesk', { channel: 'sms; DROP' }, 'channel', 'invalid'],
+    [
+      'spp subject unsupported',
+      'spp',
+      { vendorOptions: { spp: { subject: 'Hello' } } },
+      'vendorOptions.spp.subject',
+      'unsupported',
+    ],
+    [
+      'a mirakl option on a spp connection',
+      'spp',
+      { vendorOptions: { mirakl: { subject: 'Hello' } } },
+      'vendorOptions.mirakl',
+      'unsupported',
+    ],
+    [
+      'gameboost channel unsupported',
+      'gameboost',
+      { vendorOptions: { gameboost: { channel: '1' } } },
+      'vendorOptions.gameboost.channel',
+      'unsupported',
+    ],
+    [
+      'omnidesk channel invalid',
+      'omnidesk',
+      { vendorOptions: { omnidesk: { channel: 'sms; DROP' } } },
+      'vendorOptions.omnidesk.channel',
+      'invalid',
+    ],
     [
       'gameboost orderKind invalid',
       'gameboost',
-      { orderKind: 'gift-card' },
-      'orderKind',
+      { vendorOptions: { gameboost: { orderKind: 'gift-card' } } },
+      'vendorOptions.gameboost.orderKind',
       'invalid',
     ],
-    ['spp orderKind unsupported', 'spp', { orderKind: 'item' }, 'orderKind', 'unsupported'],
+    [
+      'spp orderKind unsupported',
+      'spp',
+      { vendorOptions: { spp: { orderKind: 'item' } } },
+      'vendorOptions.spp.orderKind',
+      'unsupported',
+    ],
+    [
+      'vendorOptions not an object',
+      'spp',
+      { vendorOptions: 'mirakl' as never },
+      'vendorOptions',
+      'invalid',
+    ],
     ['mirakl orderId required', 'mirakl', { orderId: '' }, 'orderId', 'required'],
     ['mirakl orderId invalid', 'mirakl', { orderId: '..' }, 'orderId', 'invalid'],
     ['spp orderId invalid', 'spp', { orderId: '.' }, 'orderId', 'invalid'],
@@ -115,7 +153,13 @@ describe('validation before the network', () => {
     ['spp orderId too_long', 'spp', { orderId: 'x'.repeat(300) }, 'orderId', 'too_long'],
     ['mirakl orderId invalid', 'mirakl', { orderId: 'ORDER-1,ORDER-2' }, 'orderId', 'invalid'],
     ['omnidesk orderId invalid', 'omnidesk', { orderId: 'ticket-12' }, 'orderId', 'invalid'],
-    ['mirakl threadId invalid', 'mirakl', { threadId: '..' }, 'threadId', 'invalid'],
+    [
+      'mirakl threadId invalid',
+      'mirakl',
+      { vendorOptions: { mirakl: { threadId: '..' } } },
+      'vendorOptions.mirakl.threadId',
+      'invalid',
+    ],
   ])('%s', async (_label, vendor, request, field, reason) => {
     const error = await rejection(vendor, request);
     expect(error.field).toBe(field);
@@ -175,9 +219,12 @@ describe('validation before the network', () => {
       field: 'orderId',
     });
     await expect(
-      messaging.listAll('gameboost', { orderId: '1', orderKind: 'gift' }),
+      messaging.listAll('gameboost', {
+        orderId: '1',
+        vendorOptions: { gameboost: { orderKind: 'gift' as never } },
+      }),
     ).rejects.toMatchObject({
-      field: 'orderKind',
+      field: 'vendorOptions.gameboost.orderKind',
     });
     expect(recorder.requests).toHaveLength(0);
   });

@@ -3,6 +3,7 @@ import { EXIT_CODES } from '../exit-codes.js';
 import type { CliMessage } from '../facade.js';
 import { excerpt, table } from '../output.js';
 import { withSession, type CommandContext } from '../session.js';
+import { withVendorOptions } from '../vendor-options.js';
 import { orderIdHelp, orderKindHelp } from '../vendors.js';
 import { messageToJson, positiveInteger } from './shared.js';
 
@@ -45,7 +46,9 @@ export function addListCommand(program: Command, context: CommandContext): void 
         const messages: CliMessage[] = [];
         for await (const message of messaging.list(vendor, {
           orderId: options.order as string,
-          ...(typeof options.orderKind === 'string' ? { orderKind: options.orderKind } : {}),
+          ...withVendorOptions(vendor, {
+            orderKind: typeof options.orderKind === 'string' ? options.orderKind : undefined,
+          }),
         })) {
           messages.push(message);
           if (limit !== undefined && messages.length >= limit) break;

@@ -11,6 +11,7 @@ import {
 } from '@org/order-messaging';
 import { EXIT_CODES, UsageError } from '../exit-codes.js';
 import { withSession, type CommandContext, type Session } from '../session.js';
+import { withVendorOptions } from '../vendor-options.js';
 import { orderIdHelp, orderKindHelp, titlesWhere, type VendorName } from '../vendors.js';
 import { messageToJson } from './shared.js';
 
@@ -73,7 +74,12 @@ function sendOption(option: SendOption): string {
 }
 
 /** The request the options describe (the text and files already read, the audience parsed). */
+function stringOption(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
 function sendRequest(
+  vendor: VendorName,
   options: SendOptions,
   text: string,
   attachments: readonly OutgoingAttachment[],
@@ -84,11 +90,13 @@ function sendRequest(
     text,
     ...(options.internal ? { internal: true } : {}),
     ...(attachments.length > 0 ? { attachments } : {}),
-    ...(typeof options.orderKind === 'string' ? { orderKind: options.orderKind } : {}),
     ...(audience ? { audience } : {}),
-    ...(typeof options.subject === 'string' ? { subject: options.subject } : {}),
-    ...(typeof options.channel === 'string' ? { channel: options.channel } : {}),
-    ...(typeof options.thread === 'string' ? { threadId: options.thread } : {}),
+    ...withVendorOptions(vendor, {
+      orderKind: stringOption(options.orderKind),
+      subject: stringOption(options.subject),
+      channel: stringOption(options.channel),
+      threadId: stringOption(options.thread),
+    }),
   };
 }
 
@@ -154,7 +162,7 @@ export function addSendCommand(program: Command, context: CommandContext): void 
         );
         const messaging = await session.messaging([vendor]);
         const audience = parseAudience(options.audience);
-        const request = sendRequest(options, text, attachments, audience);
+        const request = sendRequest(vendor, options, text, attachments, audience);
         printSent(session, vendor, await messaging.send(vendor, request), options);
         return EXIT_CODES.ok;
       }),

@@ -18,6 +18,7 @@ import {
   clientOptionsOf,
   defineAdapter,
   defineVendor,
+  vendorOptionsOf,
   firstFieldError,
   isRecord,
   stringId,
@@ -46,6 +47,13 @@ export interface GameBoostConnectionOptions extends ConnectionOptions {
   /** API key (Partner Dashboard > Developers), sent as a bearer token. */
   token: string;
 }
+
+/** Options only GameBoost understands, under `vendorOptions.gameboost`. */
+export interface GameBoostSendOptions {
+  /** Which kind of order `orderId` is (default `account`). */
+  orderKind?: GameBoostOrderKind;
+}
+export type GameBoostVendorOptions = { gameboost?: GameBoostSendOptions };
 
 export type GameBoostOrderMessage = OrderMessage<GameBoostMessage>;
 
@@ -103,7 +111,8 @@ type Ctx = AdapterContext<GameBoostClient>;
 
 export interface GameBoostAdapter extends OrderMessagingAdapterV1<
   GameBoostClient,
-  GameBoostMessage
+  GameBoostMessage,
+  GameBoostVendorOptions
 > {
   readonly vendor: 'gameboost';
 }
@@ -126,8 +135,8 @@ export function gameboostErrorHint(
   return aboutTheMessage ? { field: 'text' } : undefined;
 }
 
-function kindOf(ref: OrderRef): GameBoostOrderKind {
-  return (ref.orderKind as GameBoostOrderKind | undefined) ?? 'account';
+function kindOf(ref: OrderRef<GameBoostVendorOptions>): GameBoostOrderKind {
+  return vendorOptionsOf<GameBoostSendOptions>(ref, 'gameboost').orderKind ?? 'account';
 }
 
 function createGameBoostAdapter(options: GameBoostConnectionOptions): GameBoostAdapter {
@@ -135,7 +144,7 @@ function createGameBoostAdapter(options: GameBoostConnectionOptions): GameBoostA
 
   function normalize(
     message: GameBoostMessage,
-    ref: OrderRef,
+    ref: OrderRef<GameBoostVendorOptions>,
     buyerId: number | undefined,
     ctx: Ctx,
   ): GameBoostOrderMessage {
@@ -179,7 +188,10 @@ function createGameBoostAdapter(options: GameBoostConnectionOptions): GameBoostA
     };
   }
 
-  async function buyerOf(ref: OrderRef, ctx: Ctx): Promise<number | undefined> {
+  async function buyerOf(
+    ref: OrderRef<GameBoostVendorOptions>,
+    ctx: Ctx,
+  ): Promise<number | undefined> {
     const orderId = ref.orderId;
     const read = () => {
       switch (kindOf(ref)) {
@@ -202,7 +214,10 @@ function createGameBoostAdapter(options: GameBoostConnectionOptions): GameBoostA
     return isRecord(buyer) && typeof buyer.id === 'number' ? buyer.id : undefined;
   }
 
-  async function* list(ref: OrderRef, ctx: Ctx): AsyncGenerator<GameBoostOrderMessage> {
+  async function* list(
+    ref: OrderRef<GameBoostVendorOptions>,
+    ctx: Ctx,
+  ): AsyncGenerator<GameBoostOrderMessage> {
     const buyerId = await buyerOf(ref, ctx);
     const orderId = ref.orderId;
     const operation = `list ${kindOf(ref)} order messages`;
@@ -226,7 +241,10 @@ function createGameBoostAdapter(options: GameBoostConnectionOptions): GameBoostA
     for (const message of data.data) yield normalize(message, ref, buyerId, ctx);
   }
 
-  async function send(request: SendRequest, ctx: Ctx): Promise<GameBoostOrderMessage> {
+  async function send(
+    request: SendRequest<GameBoostVendorOptions>,
+    ctx: Ctx,
+  ): Promise<GameBoostOrderMessage> {
     const orderId = request.orderId;
     const body = { message: request.text };
     const operation = `send ${kindOf(request)} order message`;

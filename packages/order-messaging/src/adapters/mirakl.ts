@@ -22,6 +22,7 @@ import {
   clientOptionsOf,
   defineAdapter,
   defineVendor,
+  vendorOptionsOf,
   integerSetting,
   isoDate,
   MAX_PAGES,
@@ -54,6 +55,19 @@ export interface MiraklConnectionOptions extends ConnectionOptions {
   defaultAudience?: readonly Audience[];
   /** Threads per M11 page (Mirakl's default 50). */
   pageSize?: number;
+}
+
+/** Options only Mirakl understands, under `vendorOptions.mirakl`. */
+export interface MiraklSendOptions {
+  /** Topic (FREE_TEXT) of a new thread; default `Order <orderId>`. */
+  subject?: string;
+  /** Reply in this thread instead of the order's most recent one. */
+  threadId?: string;
+}
+export type MiraklVendorOptions = { mirakl?: MiraklSendOptions };
+
+function optionsOf(ref: OrderRef<MiraklVendorOptions>): Partial<MiraklSendOptions> {
+  return vendorOptionsOf<MiraklSendOptions>(ref, 'mirakl');
 }
 
 export type MiraklOrderMessage = OrderMessage<MiraklThreadMessage>;
@@ -99,7 +113,11 @@ function belongsTo(thread: MiraklThread, orderId: string): boolean {
   return !thread.entities?.length || thread.entities.some((entity) => entity.id === orderId);
 }
 
-export interface MiraklAdapter extends OrderMessagingAdapterV1<MiraklClient, MiraklThreadMessage> {
+export interface MiraklAdapter extends OrderMessagingAdapterV1<
+  MiraklClient,
+  MiraklThreadMessage,
+  MiraklVendorOptions
+> {
   readonly vendor: 'mirakl';
 }
 
@@ -189,7 +207,10 @@ function createMiraklAdapter(options: MiraklConnectionOptions): MiraklAdapter {
     return data;
   }
 
-  async function* list(ref: OrderRef, ctx: Ctx): AsyncGenerator<MiraklOrderMessage> {
+  async function* list(
+    ref: OrderRef<MiraklVendorOptions>,
+    ctx: Ctx,
+  ): AsyncGenerator<MiraklOrderMessage> {
     for await (const thread of orderThreads(ref.orderId, ctx)) {
       const full = await getThread(thread.id, ctx);
       for (const message of full.messages) yield normalize(message, full, ref.orderId, ctx);
@@ -212,12 +233,17 @@ function createMiraklAdapter(options: MiraklConnectionOptions): MiraklAdapter {
     return audience.every((target) => types.has(TO_PARTICIPANT[target]));
   }
 
-  async function chooseThread(request: SendRequest, audience: readonly Audience[], ctx: Ctx) {
-    if (request.threadId) {
-      const thread = await getThread(request.threadId, ctx);
+  async function chooseThread(
+    request: SendRequest<MiraklVendorOptions>,
+    audience: readonly Audience[],
+    ctx: Ctx,
+  ) {
+    const { threadId } = optionsOf(request);
+    if (threadId) {
+      const thread = await getThread(threadId, ctx);
       if (!belongsTo(thread, request.orderId)) {
         throw new NotFoundError(
-          `${ctx.connection}: thread ${request.threadId} is not a thread of order ${request.orderId}`,
+          `${ctx.connection}: thread ${threadId} is not a thread of order ${request.orderId}`,
           { vendor: 'mirakl', connection: ctx.connection, delivery: 'not_sent' },
         );
       }
@@ -237,7 +263,10 @@ function createMiraklAdapter(options: MiraklConnectionOptions): MiraklAdapter {
     return best;
   }
 
-  async function send(request: SendRequest, ctx: Ctx): Promise<MiraklOrderMessage> {
+  async function send(
+    request: SendRequest<MiraklVendorOptions>,
+    ctx: Ctx,
+  ): Promise<MiraklOrderMessage> {
     const audience =
       request.audience && request.audience.length > 0 ? request.audience : defaultAudience;
     const files = (request.attachments ?? []).map(attachmentFile);
@@ -246,7 +275,7 @@ function createMiraklAdapter(options: MiraklConnectionOptions): MiraklAdapter {
     let created: { message_id?: string; thread_id?: string };
     if (thread) {
       // The thread the caller named, as named; otherwise the one M11 found.
-      const threadId = request.threadId ?? thread.id;
+      const threadId = optionsOf(request).threadId ?? thread.id;
       const { data } = await ctx.call(
         'M12 reply to thread',
         () =>
@@ -270,7 +299,10 @@ function createMiraklAdapter(options: MiraklConnectionOptions): MiraklAdapter {
               thread_input: {
                 body: request.text,
                 to: audience.map((target) => TO_PARTICIPANT[target]),
-                topic: { type: 'FREE_TEXT', value: request.subject ?? `Order ${request.orderId}` },
+                topic: {
+                  type: 'FREE_TEXT',
+                  value: optionsOf(request).subject ?? `Order ${request.orderId}`,
+                },
               },
               ...(files.length > 0 ? { files } : {}),
             },
@@ -291,7 +323,7 @@ function createMiraklAdapter(options: MiraklConnectionOptions): MiraklAdapter {
   async function readBack(
     threadId: string,
     messageId: string,
-    request: SendRequest,
+    request: SendRequest<MiraklVendorOptions>,
     files: File[],
     ctx: Ctx,
   ): Promise<MiraklOrderMessage> {
@@ -354,7 +386,9 @@ function createMiraklAdapter(options: MiraklConnectionOptions): MiraklAdapter {
     };
   }
 
-  function validate(request: OrderRef | SendRequest): RequestIssue[] {
+  function validate(
+    request: OrderRef<MiraklVendorOptions> | SendRequest<MiraklVendorOptions>,
+  ): RequestIssue[] {
     const issues: RequestIssue[] = [];
     if (typeof request.orderId === 'string' && request.orderId.includes(',')) {
       issues.push({
@@ -363,9 +397,9 @@ function createMiraklAdapter(options: MiraklConnectionOptions): MiraklAdapter {
         message: 'a Mirakl order id cannot contain "," (M11 takes entity ids comma-separated)',
       });
     }
-    const threadId = (request as SendRequest).threadId;
+    const { threadId } = optionsOf(request);
     if (threadId !== undefined) {
-      const issue = checkId(threadId, 'threadId');
+      const issue = checkId(threadId, 'vendorOptions.mirakl.threadId');
       if (issue) issues.push(issue);
     }
     return issues;

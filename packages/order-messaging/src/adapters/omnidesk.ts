@@ -19,6 +19,7 @@ import {
   comparableText,
   defineAdapter,
   defineVendor,
+  vendorOptionsOf,
   integerSetting,
   isoDate,
   isRecord,
@@ -59,6 +60,13 @@ export interface OmnideskConnectionOptions extends ConnectionOptions {
   utcOffsetMinutes?: number;
 }
 
+/** Options only Omnidesk understands, under `vendorOptions.omnidesk`. */
+export interface OmnideskSendOptions {
+  /** The channel `type` to send in (`1` = e-mail, `calllog`, `contactform`, ...). */
+  channel?: string;
+}
+export type OmnideskVendorOptions = { omnidesk?: OmnideskSendOptions };
+
 export type OmnideskOrderMessage = OrderMessage<OmnideskTimelineEntry>;
 
 export const omnideskCapabilities: Capabilities = Object.freeze({
@@ -84,7 +92,8 @@ type Ctx = AdapterContext<OmnideskClient>;
 
 export interface OmnideskAdapter extends OrderMessagingAdapterV1<
   OmnideskClient,
-  OmnideskTimelineEntry
+  OmnideskTimelineEntry,
+  OmnideskVendorOptions
 > {
   readonly vendor: 'omnidesk';
 }
@@ -183,7 +192,10 @@ function createOmnideskAdapter(options: OmnideskConnectionOptions): OmnideskAdap
     return item as OmnideskTicket;
   }
 
-  async function* list(ref: OrderRef, ctx: Ctx): AsyncGenerator<OmnideskOrderMessage> {
+  async function* list(
+    ref: OrderRef<OmnideskVendorOptions>,
+    ctx: Ctx,
+  ): AsyncGenerator<OmnideskOrderMessage> {
     const ticket = await getTicket(ref.orderId, ctx);
     for (const entry of ticket.timeline ?? [])
       if (isMessage(entry)) yield normalize(entry, ticket, ctx);
@@ -192,7 +204,7 @@ function createOmnideskAdapter(options: OmnideskConnectionOptions): OmnideskAdap
   /** The timeline entry the send created: new since the snapshot, same text, newest. */
   function findNew(
     ticket: OmnideskTicket,
-    probe: SentProbe,
+    probe: SentProbe<OmnideskVendorOptions>,
     ctx: Ctx,
   ): OmnideskOrderMessage | undefined {
     const before = ctx.sendState.get(SNAPSHOT) as ReadonlySet<string> | undefined;
@@ -212,7 +224,10 @@ function createOmnideskAdapter(options: OmnideskConnectionOptions): OmnideskAdap
     return pickSent(candidates, probe);
   }
 
-  async function send(request: SendRequest, ctx: Ctx): Promise<OmnideskOrderMessage> {
+  async function send(
+    request: SendRequest<OmnideskVendorOptions>,
+    ctx: Ctx,
+  ): Promise<OmnideskOrderMessage> {
     if (!ctx.sendState.has(SNAPSHOT)) {
       const before = await getTicket(request.orderId, ctx);
       ctx.sendState.set(
@@ -220,7 +235,8 @@ function createOmnideskAdapter(options: OmnideskConnectionOptions): OmnideskAdap
         new Set((before.timeline ?? []).map((entry) => String(entry.id))),
       );
     }
-    const type = request.internal ? noteChannel : (request.channel ?? defaultChannel);
+    const { channel } = vendorOptionsOf<OmnideskSendOptions>(request, 'omnidesk');
+    const type = request.internal ? noteChannel : (channel ?? defaultChannel);
     const { data } = await ctx.call(
       'create message',
       () =>
@@ -237,7 +253,7 @@ function createOmnideskAdapter(options: OmnideskConnectionOptions): OmnideskAdap
     if (isRecord(data) && (data as Record<string, unknown>).status === 'error') {
       throw ctx.unexpected('create message', vendorMessage(data) ?? 'error envelope', data);
     }
-    const probe: SentProbe = {
+    const probe: SentProbe<OmnideskVendorOptions> = {
       request,
       since: new Date(),
       notBefore: new Date(Date.now() - 120_000),
@@ -276,11 +292,14 @@ function createOmnideskAdapter(options: OmnideskConnectionOptions): OmnideskAdap
     };
   }
 
-  async function findSent(probe: SentProbe, ctx: Ctx) {
+  async function findSent(probe: SentProbe<OmnideskVendorOptions>, ctx: Ctx) {
     return findNew(await getTicket(probe.request.orderId, ctx), probe, ctx);
   }
 
-  function validate(request: OrderRef | SendRequest, operation: 'send' | 'list'): RequestIssue[] {
+  function validate(
+    request: OrderRef<OmnideskVendorOptions> | SendRequest<OmnideskVendorOptions>,
+    operation: 'send' | 'list',
+  ): RequestIssue[] {
     const issues: RequestIssue[] = [];
     if (
       typeof request.orderId === 'string' &&
@@ -295,17 +314,18 @@ function createOmnideskAdapter(options: OmnideskConnectionOptions): OmnideskAdap
       });
     }
     if (operation === 'send') {
-      const { channel, internal } = request as SendRequest;
+      const { internal } = request as SendRequest<OmnideskVendorOptions>;
+      const { channel } = vendorOptionsOf<OmnideskSendOptions>(request, 'omnidesk');
       if (typeof channel === 'string' && !CHANNEL.test(channel)) {
         issues.push({
-          field: 'channel',
+          field: 'vendorOptions.omnidesk.channel',
           reason: 'invalid',
           message: `channel must be a numeric channel id, "calllog" or "contactform" (got ${JSON.stringify(channel)})`,
         });
       }
       if (internal === true && channel !== undefined) {
         issues.push({
-          field: 'channel',
+          field: 'vendorOptions.omnidesk.channel',
           reason: 'invalid',
           message: 'an internal note goes to the note channel; leave channel out',
         });

@@ -46,6 +46,9 @@ export interface SppConnectionOptions extends ConnectionOptions {
   pageSize?: number;
 }
 
+/** SPP takes no vendor options; the key exists so that another vendor's options do not compile. */
+export type SppVendorOptions = { spp?: Record<string, never> };
+
 export type SppOrderMessage = OrderMessage<SppMessage>;
 
 export const sppCapabilities: Capabilities = Object.freeze({
@@ -64,7 +67,11 @@ export const sppCapabilities: Capabilities = Object.freeze({
 
 type Ctx = AdapterContext<SppClient>;
 
-export interface SppAdapter extends OrderMessagingAdapterV1<SppClient, SppMessage> {
+export interface SppAdapter extends OrderMessagingAdapterV1<
+  SppClient,
+  SppMessage,
+  SppVendorOptions
+> {
   readonly vendor: 'spp';
 }
 
@@ -128,7 +135,7 @@ function createSppAdapter(options: SppConnectionOptions): SppAdapter {
     };
   }
 
-  async function* list(ref: OrderRef, ctx: Ctx): AsyncGenerator<SppOrderMessage> {
+  async function* list(ref: OrderRef<SppVendorOptions>, ctx: Ctx): AsyncGenerator<SppOrderMessage> {
     let page: number | undefined = 1;
     for (let count = 0; page !== undefined && count < MAX_PAGES; count++) {
       const current: number = page;
@@ -147,7 +154,7 @@ function createSppAdapter(options: SppConnectionOptions): SppAdapter {
     }
   }
 
-  async function send(request: SendRequest, ctx: Ctx): Promise<SppOrderMessage> {
+  async function send(request: SendRequest<SppVendorOptions>, ctx: Ctx): Promise<SppOrderMessage> {
     const files = (request.attachments ?? []).map(attachmentFile);
     const fields = {
       message: request.text,

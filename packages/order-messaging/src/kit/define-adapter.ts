@@ -15,11 +15,23 @@ import type {
   RequestIssue,
   SentProbe,
 } from '../adapter.js';
-import type { Capabilities, OrderMessage, OrderRef, SendRequest, VendorName } from '../model.js';
+import type {
+  Capabilities,
+  OrderMessage,
+  OrderRef,
+  SendRequest,
+  VendorName,
+  VendorOptions,
+} from '../model.js';
 import { findInListing } from '../reconcile.js';
 
 /** An adapter's own parts; `defineAdapter` adds the rest. */
-export interface AdapterDefinition<Client, Raw, Vendor extends VendorName = VendorName> {
+export interface AdapterDefinition<
+  Client,
+  Raw,
+  Vendor extends VendorName = VendorName,
+  Options extends object = VendorOptions,
+> {
   readonly vendor: Vendor;
   readonly capabilities: Capabilities;
   /** Limits the vendor documents, enforced before sending. Default: none (429s still honoured). */
@@ -29,30 +41,43 @@ export interface AdapterDefinition<Client, Raw, Vendor extends VendorName = Vend
   createClient(transport: ClientTransport): Client;
   /** The credentials this connection sends, for scrubbing. */
   secrets(): readonly string[];
-  validate?(request: OrderRef | SendRequest, operation: 'send' | 'list'): RequestIssue[];
-  send(request: SendRequest, ctx: AdapterContext<Client>): Promise<OrderMessage<Raw>>;
-  list(ref: OrderRef, ctx: AdapterContext<Client>): AsyncIterable<OrderMessage<Raw>>;
+  validate?(
+    request: OrderRef<Options> | SendRequest<Options>,
+    operation: 'send' | 'list',
+  ): RequestIssue[];
+  send(request: SendRequest<Options>, ctx: AdapterContext<Client>): Promise<OrderMessage<Raw>>;
+  list(ref: OrderRef<Options>, ctx: AdapterContext<Client>): AsyncIterable<OrderMessage<Raw>>;
   /** Default with `capabilities.reconcile: 'by-listing'`: the newest match in `list`. */
-  findSent?(probe: SentProbe, ctx: AdapterContext<Client>): Promise<OrderMessage<Raw> | undefined>;
+  findSent?(
+    probe: SentProbe<Options>,
+    ctx: AdapterContext<Client>,
+  ): Promise<OrderMessage<Raw> | undefined>;
   mapError?(failure: HttpFailure): ErrorHint | undefined;
   downloadAttachment?(attachmentId: string, ctx: AdapterContext<Client>): Promise<AttachmentStream>;
 }
 
-export type DefinedAdapter<Client, Raw, Vendor extends VendorName> = OrderMessagingAdapterV1<
+export type DefinedAdapter<
   Client,
-  Raw
-> & { readonly vendor: Vendor };
+  Raw,
+  Vendor extends VendorName,
+  Options extends object = VendorOptions,
+> = OrderMessagingAdapterV1<Client, Raw, Options> & { readonly vendor: Vendor };
 
-export function defineAdapter<Client, Raw, const Vendor extends VendorName>(
-  definition: AdapterDefinition<Client, Raw, Vendor>,
-): DefinedAdapter<Client, Raw, Vendor> {
+export function defineAdapter<
+  Client,
+  Raw,
+  const Vendor extends VendorName,
+  Options extends object = VendorOptions,
+>(
+  definition: AdapterDefinition<Client, Raw, Vendor, Options>,
+): DefinedAdapter<Client, Raw, Vendor, Options> {
   const { vendor, capabilities, list } = definition;
   const byListing =
     definition.findSent === undefined && capabilities.reconcile === 'by-listing'
-      ? (probe: SentProbe, ctx: AdapterContext<Client>) =>
+      ? (probe: SentProbe<Options>, ctx: AdapterContext<Client>) =>
           findInListing(list(probe.request, ctx), probe)
       : definition.findSent;
-  const adapter: DefinedAdapter<Client, Raw, Vendor> = {
+  const adapter: DefinedAdapter<Client, Raw, Vendor, Options> = {
     ...definition,
     specificationVersion: 'v1',
     rateLimits: definition.rateLimits ?? {},
