@@ -4,16 +4,8 @@
  * failures to typed errors and reconciles ambiguous sends. It never speaks a
  * vendor's HTTP itself.
  */
-import { ConfigurationError, redactHeaders } from '@org/http-runtime';
-import type {
-  ClientOf,
-  RawOf,
-  RequestIssue,
-  RuntimeSettings,
-  SentProbe,
-  VendorOptionsOf,
-} from './adapter.js';
-import { createCallContext, type CallRecord } from './call-context.js';
+import { ConfigurationError } from '@org/http-runtime';
+import type { ClientOf, RawOf, RuntimeSettings, VendorOptionsOf } from './adapter.js';
 import {
   openConnection,
   type AdapterOf,
@@ -21,8 +13,6 @@ import {
   type Connection,
   type ConnectionEntry,
 } from './connection.js';
-import { DEFAULT_MAX_DOWNLOAD_BYTES, readAttachment } from './download.js';
-import { UnsupportedOperationError, ValidationError } from './errors.js';
 import type {
   Capabilities,
   DownloadedAttachment,
@@ -32,11 +22,19 @@ import type {
   SendResult,
   VendorName,
 } from './model.js';
-import { DEFAULT_RECONCILE, sendWithReconciliation, type ReconcileSettings } from './reconcile.js';
-import { checkId, quoted, validateRef, validateSend } from './validation.js';
+import {
+  downloadAttachment,
+  findSentMessage,
+  listMessages,
+  sendMessage,
+  type DownloadSettings,
+} from './operations.js';
+import { DEFAULT_RECONCILE, type ReconcileSettings } from './reconcile.js';
+import { connectionNamed } from './request-checks.js';
 
 export { DEFAULT_TOTAL_TIMEOUT_MS, type CallSettings, type ConnectionEntry } from './connection.js';
 export { DEFAULT_MAX_DOWNLOAD_BYTES } from './download.js';
+export type { DownloadSettings } from './operations.js';
 
 type Entries = Record<string, ConnectionEntry>;
 type RawAt<C extends Entries, K extends keyof C> = RawOf<AdapterOf<C[K]>>;
@@ -51,10 +49,6 @@ export interface CreateOrderMessagingOptions<C extends Entries> extends RuntimeS
   connections: C;
   /** How ambiguous sends are checked before any resend. */
   reconcile?: ReconcileSettings;
-}
-export interface DownloadSettings extends CallSettings {
-  /** Refuse attachments larger than this many bytes (default 32 MiB); reading stops at the limit. */
-  maxBytes?: number;
 }
 
 export interface ConnectionInfo<Name extends string = string> {
@@ -107,11 +101,6 @@ export interface OrderMessaging<C extends Entries> {
   raw<K extends keyof C & string>(connection: K): ClientOf<AdapterOf<C[K]>>;
 }
 
-/** Adapters' own checks read fields; a JavaScript caller may pass null or a string instead. */
-function isObject(value: unknown): value is object {
-  return typeof value === 'object' && value !== null;
-}
-
 export function createOrderMessaging<const C extends Entries>(
   options: CreateOrderMessagingOptions<C>,
 ): OrderMessaging<C> {
@@ -124,82 +113,8 @@ export function createOrderMessaging<const C extends Entries>(
   for (const [name, entry] of Object.entries(options.connections)) {
     connections.set(name, openConnection(name, entry, sharedSettings));
   }
-
-  function connectionOf(name: string): Connection {
-    const connection = typeof name === 'string' ? connections.get(name) : undefined;
-    if (!connection) {
-      const known = [...connections.keys()].join(', ') || 'none';
-      throw new ValidationError(`unknown connection ${quoted(name)} (configured: ${known})`, {
-        field: 'connection',
-        reason: 'invalid',
-        delivery: 'not_sent',
-      });
-    }
-    return connection;
-  }
-
-  function rejectIssues(connection: Connection, issues: RequestIssue[]): void {
-    const first = issues[0];
-    if (!first) return;
-    const more =
-      issues.length > 1
-        ? ` (and ${issues.length - 1} more: ${issues
-            .slice(1)
-            .map((i) => i.field)
-            .join(', ')})`
-        : '';
-    throw new ValidationError(`${connection.name}: ${first.message}${more}`, {
-      vendor: connection.adapter.vendor,
-      connection: connection.name,
-      field: first.field,
-      reason: first.reason,
-      delivery: 'not_sent',
-      retryable: false,
-      ...(first.limit === undefined ? {} : { limit: first.limit }),
-      ...(first.actual === undefined ? {} : { actual: first.actual }),
-    });
-  }
-
-  /** `what` follows "<connection>: <vendor> ". */
-  function unsupported(connection: Connection, what: string): UnsupportedOperationError {
-    const { vendor } = connection.adapter;
-    return new UnsupportedOperationError(`${connection.name}: ${vendor} ${what}`, {
-      vendor,
-      connection: connection.name,
-      delivery: 'not_sent',
-    });
-  }
-
-  function checkCapability(connection: Connection, operation: 'list' | 'send'): void {
-    if (!connection.adapter.capabilities[operation]) {
-      throw unsupported(connection, `does not support ${operation}`);
-    }
-  }
-
-  /** The shared checks, then the adapter's own (which read fields, so only on an object). */
-  function checkSendRequest(connection: Connection, request: SendRequest): void {
-    const { adapter } = connection;
-    rejectIssues(connection, [
-      ...validateSend(request, adapter.capabilities),
-      ...(isObject(request) ? (adapter.validate?.(request, 'send') ?? []) : []),
-    ]);
-  }
-
-  async function* listMessages(
-    name: string,
-    ref: OrderRef,
-    settings?: CallSettings,
-  ): AsyncGenerator<OrderMessage> {
-    const connection = connectionOf(name);
-    const { adapter } = connection;
-    rejectIssues(connection, [
-      ...validateRef(ref, adapter.capabilities),
-      ...(isObject(ref) ? (adapter.validate?.(ref, 'list') ?? []) : []),
-    ]);
-    checkCapability(connection, 'list');
-    const ctx = createCallContext(connection, settings, { attempts: 0, writeAttempts: 0 });
-    yield* adapter.list(ref, ctx);
-  }
+  const connectionOf = (name: string) => connectionNamed(connections, name);
+  type Message<K extends keyof C> = OrderMessage<RawAt<C, K>>;
 
   const facade: OrderMessaging<C> = {
     connections: Object.freeze(
@@ -207,101 +122,24 @@ export function createOrderMessaging<const C extends Entries>(
         Object.freeze({ name: c.name as keyof C & string, vendor: c.adapter.vendor }),
       ),
     ),
-
-    async send(name, request, settings) {
-      const connection = connectionOf(name);
-      const { adapter } = connection;
-      checkSendRequest(connection, request);
-      checkCapability(connection, 'send');
-      const tracker: CallRecord = { attempts: 0, writeAttempts: 0 };
-      const ctx = createCallContext(connection, settings, tracker);
-      const outcome = await sendWithReconciliation<RawAt<C, typeof name>>(
-        adapter,
-        request,
-        ctx,
-        reconcileSettings,
-        connection.logger,
-      );
-      const response = tracker.lastResponse;
-      return {
-        message: outcome.message,
-        reconciled: outcome.reconciled,
-        attempts: tracker.writeAttempts,
-        raw: {
-          ...(tracker.lastWrite ? { request: tracker.lastWrite } : {}),
-          ...(response
-            ? { response: { status: response.status, headers: redactHeaders(response.headers) } }
-            : {}),
-        },
-      };
-    },
-
-    list(name, ref, settings) {
-      return listMessages(name, ref, settings) as AsyncIterable<
-        OrderMessage<RawAt<C, typeof name>>
-      >;
-    },
-
+    send: async (name, request, settings) =>
+      (await sendMessage(connectionOf(name), request, settings, reconcileSettings)) as SendResult<
+        RawAt<C, typeof name>
+      >,
+    list: (name, ref, settings) =>
+      listMessages(() => connectionOf(name), ref, settings) as AsyncIterable<Message<typeof name>>,
     async listAll(name, ref, settings) {
-      const all: OrderMessage<RawAt<C, typeof name>>[] = [];
+      const all: Message<typeof name>[] = [];
       for await (const message of facade.list(name, ref, settings)) all.push(message);
       return all;
     },
-
-    capabilities(name) {
-      return connectionOf(name).adapter.capabilities;
-    },
-
-    async findSent(name, request, options) {
-      const connection = connectionOf(name);
-      const { adapter } = connection;
-      checkSendRequest(connection, request);
-      if (!adapter.findSent || adapter.capabilities.reconcile === 'none') {
-        throw unsupported(connection, 'cannot list messages to find a sent one');
-      }
-      const since = options.since;
-      const ctx = createCallContext(connection, options, { attempts: 0, writeAttempts: 0 });
-      const probe: SentProbe = {
-        request,
-        since,
-        notBefore: new Date(since.getTime() - reconcileSettings.clockSkewMs),
-      };
-      return (await adapter.findSent(probe, ctx)) as
-        OrderMessage<RawAt<C, typeof name>> | undefined;
-    },
-
-    async downloadAttachment(name, attachment, settings) {
-      const connection = connectionOf(name);
-      const { adapter } = connection;
-      const id = typeof attachment === 'string' ? attachment : attachment?.id;
-      const maxBytes = settings?.maxBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES;
-      const issues: RequestIssue[] = [];
-      const idIssue = checkId(id, 'attachment');
-      if (idIssue) issues.push(idIssue);
-      if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) {
-        issues.push({
-          field: 'maxBytes',
-          reason: 'invalid',
-          message: 'maxBytes must be a non-negative integer',
-        });
-      }
-      rejectIssues(connection, issues);
-      if (!adapter.capabilities.attachmentDownload || !adapter.downloadAttachment) {
-        throw unsupported(connection, 'attachments cannot be downloaded through the facade');
-      }
-      const ctx = createCallContext(connection, settings, { attempts: 0, writeAttempts: 0 });
-      const stream = await adapter.downloadAttachment(id as string, ctx);
-      return readAttachment(stream, {
-        vendor: adapter.vendor,
-        connection: connection.name,
-        attachmentId: id as string,
-        maxBytes,
-      });
-    },
-
-    raw(name) {
-      return connectionOf(name).client as ClientOf<AdapterOf<C[typeof name]>>;
-    },
+    capabilities: (name) => connectionOf(name).adapter.capabilities,
+    findSent: async (name, request, findOptions) =>
+      (await findSentMessage(connectionOf(name), request, findOptions, reconcileSettings)) as
+        Message<typeof name> | undefined,
+    downloadAttachment: (name, attachment, settings) =>
+      downloadAttachment(connectionOf(name), attachment, settings),
+    raw: (name) => connectionOf(name).client as ClientOf<AdapterOf<C[typeof name]>>,
   };
 
   Object.defineProperty(facade, Symbol.for('nodejs.util.inspect.custom'), {

@@ -1,0 +1,127 @@
+/**
+ * What each facade operation does with one connection, once its name is resolved: checks,
+ * a call context, the adapter's work. `facade.ts` gives them their typed, public shape.
+ */
+import { redactHeaders } from '@org/http-runtime';
+import type { RequestIssue, SentProbe } from './adapter.js';
+import { createCallContext, type CallRecord } from './call-context.js';
+import type { CallSettings, Connection } from './connection.js';
+import { DEFAULT_MAX_DOWNLOAD_BYTES, readAttachment } from './download.js';
+import type {
+  DownloadedAttachment,
+  OrderMessage,
+  OrderRef,
+  SendRequest,
+  SendResult,
+} from './model.js';
+import { sendWithReconciliation, type ReconcileSettings } from './reconcile.js';
+import {
+  checkCapability,
+  checkRef,
+  checkSendRequest,
+  rejectIssues,
+  unsupported,
+} from './request-checks.js';
+import { checkId } from './validation.js';
+
+export interface DownloadSettings extends CallSettings {
+  /** Refuse attachments larger than this many bytes (default 32 MiB); reading stops at the limit. */
+  maxBytes?: number;
+}
+
+export async function sendMessage(
+  connection: Connection,
+  request: SendRequest,
+  settings: CallSettings | undefined,
+  reconcile: Required<ReconcileSettings>,
+): Promise<SendResult> {
+  checkSendRequest(connection, request);
+  checkCapability(connection, 'send');
+  const record: CallRecord = { attempts: 0, writeAttempts: 0 };
+  const ctx = createCallContext(connection, settings, record);
+  const outcome = await sendWithReconciliation(
+    connection.adapter,
+    request,
+    ctx,
+    reconcile,
+    connection.logger,
+  );
+  const response = record.lastResponse;
+  return {
+    message: outcome.message,
+    reconciled: outcome.reconciled,
+    attempts: record.writeAttempts,
+    raw: {
+      ...(record.lastWrite ? { request: record.lastWrite } : {}),
+      ...(response
+        ? { response: { status: response.status, headers: redactHeaders(response.headers) } }
+        : {}),
+    },
+  };
+}
+
+/** Lazy: the checks run at the first iteration, like the requests. */
+export async function* listMessages(
+  connection: () => Connection,
+  ref: OrderRef,
+  settings: CallSettings | undefined,
+): AsyncGenerator<OrderMessage> {
+  const resolved = connection();
+  checkRef(resolved, ref);
+  checkCapability(resolved, 'list');
+  const ctx = createCallContext(resolved, settings, { attempts: 0, writeAttempts: 0 });
+  yield* resolved.adapter.list(ref, ctx);
+}
+
+export async function findSentMessage(
+  connection: Connection,
+  request: SendRequest,
+  options: CallSettings & { since: Date },
+  reconcile: Required<ReconcileSettings>,
+): Promise<OrderMessage | undefined> {
+  const { adapter } = connection;
+  checkSendRequest(connection, request);
+  if (!adapter.findSent || adapter.capabilities.reconcile === 'none') {
+    throw unsupported(connection, 'cannot list messages to find a sent one');
+  }
+  const since = options.since;
+  const ctx = createCallContext(connection, options, { attempts: 0, writeAttempts: 0 });
+  const probe: SentProbe = {
+    request,
+    since,
+    notBefore: new Date(since.getTime() - reconcile.clockSkewMs),
+  };
+  return adapter.findSent(probe, ctx);
+}
+
+export async function downloadAttachment(
+  connection: Connection,
+  attachment: string | { id: string },
+  settings: DownloadSettings | undefined,
+): Promise<DownloadedAttachment> {
+  const { adapter } = connection;
+  const id = typeof attachment === 'string' ? attachment : attachment?.id;
+  const maxBytes = settings?.maxBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES;
+  const issues: RequestIssue[] = [];
+  const idIssue = checkId(id, 'attachment');
+  if (idIssue) issues.push(idIssue);
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) {
+    issues.push({
+      field: 'maxBytes',
+      reason: 'invalid',
+      message: 'maxBytes must be a non-negative integer',
+    });
+  }
+  rejectIssues(connection, issues);
+  if (!adapter.capabilities.attachmentDownload || !adapter.downloadAttachment) {
+    throw unsupported(connection, 'attachments cannot be downloaded through the facade');
+  }
+  const ctx = createCallContext(connection, settings, { attempts: 0, writeAttempts: 0 });
+  const stream = await adapter.downloadAttachment(id as string, ctx);
+  return readAttachment(stream, {
+    vendor: adapter.vendor,
+    connection: connection.name,
+    attachmentId: id as string,
+    maxBytes,
+  });
+}
