@@ -37,6 +37,7 @@ export type {
   ValidationIssue,
   VendorErrors,
   VendorModule,
+  VendorSpec,
 } from './types.js';
 export { defineVendor } from './types.js';
 export type {
@@ -47,7 +48,7 @@ export type {
 } from './vendors/gameboost.js';
 export { GAMEBOOST_ORDER_STATUSES } from './vendors/gameboost.js';
 export type { MiraklCredentials, MiraklSeed } from './vendors/mirakl/index.js';
-export { MIRAKL_LIMITS } from './vendors/mirakl/index.js';
+export { MIRAKL_LIMITS, type MiraklLimits } from './vendors/mirakl/index.js';
 export type { OmnideskCredentials, OmnideskSeed } from './vendors/omnidesk/index.js';
 export type { SppCredentials, SppSeed } from './vendors/spp.js';
 export type { VendorName } from './vendors/index.js';
@@ -161,7 +162,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const clock = options.clock ?? (() => new Date());
   const modules: AnyVendorModule[] = Object.values(vendorModules);
   const mounted = mountVendors(modules, options.specsDir ?? defaultSpecsDir());
-  const state = new SandboxState(modules, clock);
+  const state = new SandboxState(mounted, clock);
   const faults = new FaultBook(faultTargetProblem(mounted));
   const rateLimiter = new RateLimiter(options.rateLimits, clock);
   const violations: ResponseViolation[] = [];

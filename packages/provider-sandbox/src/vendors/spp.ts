@@ -68,7 +68,7 @@ interface SppOrderRef {
 }
 
 export interface SppSeed {
-  /** 25 messages: more than one page at the default page size of 20. */
+  /** 25 messages: more than one page at the spec's default page size (`x-limits.defaultLimit`). */
   readonly orderWithManyMessages: SppOrderRef;
   readonly orderWithFewMessages: SppOrderRef;
   readonly orderWithoutMessages: SppOrderRef;
@@ -81,8 +81,6 @@ export interface SppSeed {
 
 const TOKEN = 'spp_sandbox_3c1e5b7a9d2f4e6081a3c5e7f9b1d3e5';
 const API_VERSION = '2024-03-05';
-const DEFAULT_LIMIT = 20;
-const MAX_LIMIT = 100;
 const SEED_TIME = Date.UTC(2024, 0, 15, 9, 0, 0);
 const MANY_MESSAGES = 25;
 
@@ -222,7 +220,11 @@ function listOrderMessages(ctx: HandlerContext, state: SppState): Reply {
   const order = findOrder(state, ctx.pathParams.order);
   if (!order) return { status: 404, body: notFoundBody('Order', ctx.pathParams.order) };
   const requestedLimit = ctx.query.limit as number | undefined;
-  const perPage = Math.min(requestedLimit ?? DEFAULT_LIMIT, MAX_LIMIT);
+  // Page size when none is sent, and the largest one served: the spec's x-limits (inferred there).
+  const perPage = Math.min(
+    requestedLimit ?? ctx.spec.limit('listOrderMessages', 'defaultLimit'),
+    ctx.spec.limit('listOrderMessages', 'maxLimit'),
+  );
   const page = (ctx.query.page as number | undefined) ?? 1;
   const all = state.messages
     .filter((m) => m.order_id === order.id)

@@ -5,14 +5,9 @@
 import type { MiraklOrderMessageCreate, operations } from '@org/mirakl-client';
 import type { HandlerContext, Reply } from '../../types.js';
 import { foreignShopError, miraklError } from './errors.js';
+import { miraklLimits } from './limits.js';
 import { legacyResource } from './resources.js';
-import {
-  MIRAKL_LIMITS,
-  SHOP,
-  type LegacyMessage,
-  type MiraklState,
-  type Participant,
-} from './state.js';
+import { SHOP, type LegacyMessage, type MiraklState, type Participant } from './state.js';
 
 /** `customer_*` fields say a customer wrote the message (front/operator APIs); otherwise the shop did. */
 function senderOf(input: MiraklOrderMessageCreate): Participant {
@@ -37,10 +32,11 @@ function postOrderMessage(ctx: HandlerContext, state: MiraklState): Reply {
     return miraklError(400, 'At least one of to_customer, to_operator and to_shop must be true');
   }
   const stored = state.legacy.filter((m) => m.order_id === order.id).length;
-  if (stored >= MIRAKL_LIMITS.maxMessagesPerThread) {
+  const { maxMessagesPerThread } = miraklLimits(ctx.spec);
+  if (stored >= maxMessagesPerThread) {
     return miraklError(
       400,
-      `The order ${order.id} has reached the maximum of ${MIRAKL_LIMITS.maxMessagesPerThread} messages`,
+      `The order ${order.id} has reached the maximum of ${maxMessagesPerThread} messages`,
     );
   }
   const message: LegacyMessage = {

@@ -1,11 +1,13 @@
 /**
  * The orders, threads and OR42/M01 messages every Mirakl sandbox starts with. Each
  * seeded thread exists to show one documented behaviour (a plain conversation, the
- * `with_messages` cap, the per-thread message limit, the per-entity attachment limit).
+ * `with_messages` cap, the per-thread message limit, the per-entity attachment limit);
+ * the limits are those of the loaded spec.
  */
+import type { VendorSpec } from '../../types.js';
+import { miraklLimits, type MiraklLimits } from './limits.js';
 import {
   addMessage,
-  MIRAKL_LIMITS,
   newThread,
   OPERATOR,
   SHOP,
@@ -24,13 +26,13 @@ export interface MiraklSeed {
   readonly attachmentId: string;
   /** Order with no thread yet: OR43 creates the first. */
   readonly orderWithoutThread: string;
-  /** Thread with more than 100 messages, to see the `with_messages` cap. */
+  /** Thread with more messages than the `with_messages` cap (`x-limits.withMessagesMaxMessagesPerThread`). */
   readonly bigThreadId: string;
   readonly bigThreadOrderId: string;
   readonly bigThreadMessageCount: number;
-  /** Thread one message short of the 1000-message limit. */
+  /** Thread one message short of the per-thread limit (`x-limits.maxMessagesPerThread`). */
   readonly nearlyFullThreadId: string;
-  /** Order whose thread already holds 49 attachments (one short of 50 per entity). */
+  /** Order whose thread holds one attachment less than the per-entity limit (`x-limits.maxAttachmentsPerEntity`). */
   readonly orderNearAttachmentLimit: string;
   /** Ids of the seeded OR42/M01 (deprecated) messages. */
   readonly legacyMessageIds: readonly number[];
@@ -95,19 +97,23 @@ function seedBigThread(state: MiraklState, order: MiraklOrder): void {
   }));
 }
 
-function seedNearlyFullThread(state: MiraklState, order: MiraklOrder): void {
+function seedNearlyFullThread(state: MiraklState, order: MiraklOrder, limits: MiraklLimits): void {
   const start = at(200);
   seedAlternatingThread(
     state,
     order,
     'Long conversation',
     start,
-    MIRAKL_LIMITS.maxMessagesPerThread - 1,
+    limits.maxMessagesPerThread - 1,
     (i) => ({ text: `Exchange ${i}`, date: new Date(start.getTime() + i * 1000) }),
   );
 }
 
-function seedNearlyFullAttachmentThread(state: MiraklState, order: MiraklOrder): void {
+function seedNearlyFullAttachmentThread(
+  state: MiraklState,
+  order: MiraklOrder,
+  limits: MiraklLimits,
+): void {
   const thread = newThread(state, order, 'Photos', at(300));
   const pixel = new Uint8Array([0x89, 0x50, 0x4e, 0x47]);
   addMessage(
@@ -117,7 +123,7 @@ function seedNearlyFullAttachmentThread(state: MiraklState, order: MiraklOrder):
     [SHOP],
     'Photos of the damaged parcel.',
     at(300),
-    Array.from({ length: MIRAKL_LIMITS.maxAttachmentsPerEntity - 1 }, (_, i) => ({
+    Array.from({ length: limits.maxAttachmentsPerEntity - 1 }, (_, i) => ({
       filename: `photo-${i + 1}.png`,
       contentType: 'image/png',
       bytes: pixel,
@@ -154,7 +160,8 @@ function seedLegacyMessages(state: MiraklState, order: MiraklOrder): void {
   );
 }
 
-export function seed(): MiraklState {
+export function seed(_now: Date, spec: VendorSpec): MiraklState {
+  const limits = miraklLimits(spec);
   const state: MiraklState = {
     orders: new Map(),
     threads: [],
@@ -170,8 +177,8 @@ export function seed(): MiraklState {
 
   seedDeliveryThread(state, withThread);
   seedBigThread(state, bigOrder);
-  seedNearlyFullThread(state, fullOrder);
-  seedNearlyFullAttachmentThread(state, attachmentOrder);
+  seedNearlyFullThread(state, fullOrder, limits);
+  seedNearlyFullAttachmentThread(state, attachmentOrder, limits);
   seedLegacyMessages(state, withThread);
   return state;
 }

@@ -5,14 +5,6 @@
  */
 import type { UploadedFile } from '../../types.js';
 
-export const MIRAKL_LIMITS = {
-  maxMessagesPerThread: 1000,
-  maxMessageBytes: 30 * 1024 * 1024,
-  maxAttachmentsPerEntity: 50,
-  withMessagesMaxMessagesPerThread: 100,
-  defaultPageSize: 50,
-} as const;
-
 type ParticipantType = 'OPERATOR' | 'SHOP' | 'CUSTOMER';
 
 export interface Participant {
