@@ -4,8 +4,15 @@
  * (400 for input that breaks the documented schema, 422 for Laravel rules beyond it
  * such as an unknown `user_id`), `X-Api-Identifier`/`X-Api-Version` headers.
  */
-import type { SppMessageMultipartRequest } from '@org/spp-client';
-import type { HandlerContext, ReceivedBody, Reply, ReplyContext, StoredMessage } from '../types.js';
+import type { SppOrder as SppApiOrder, SppMessageMultipartRequest } from '@org/spp-client';
+import type {
+  HandlerContext,
+  ReceivedBody,
+  Reply,
+  ReplyContext,
+  StoredMessage,
+  VendorSpec,
+} from '../types.js';
 import { defineVendor, isUploadedFile } from '../types.js';
 import { laravelStatusMessage, laravelValidationBody } from '../wording.js';
 
@@ -17,7 +24,10 @@ interface SppUser {
   staff: boolean;
 }
 
-interface SppOrder {
+/** Price, quantity and payment system as the spec's example order has them. */
+type ExampleOrderFields = Pick<SppApiOrder, 'price' | 'quantity' | 'paysys'>;
+
+interface SppOrder extends ExampleOrderFields {
   id: number;
   number: string;
   user_id: number;
@@ -88,7 +98,27 @@ function isoOffset(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, '+00:00');
 }
 
-function seed(): SppState {
+/**
+ * What the spec's examples say about orders: the order number its `{order}` parameter
+ * example names (seeded as the order with a few messages, so the spec's example URLs
+ * work) and the price, quantity and payment system of the order in its message example.
+ */
+function exampleOrder(spec: VendorSpec) {
+  const order = spec.at(
+    'components',
+    'examples',
+    'MessageResource',
+    'value',
+    'order',
+  ) as ExampleOrderFields;
+  return {
+    number: String(spec.at('components', 'parameters', 'OrderPath', 'example')),
+    fields: { price: order.price, quantity: order.quantity, paysys: order.paysys },
+  };
+}
+
+function seed(_now: Date, spec: VendorSpec): SppState {
+  const example = exampleOrder(spec);
   const users: SppUser[] = [
     { id: 1, name_f: 'Sandbox', name_l: 'Admin', email: 'admin@sandbox.spp.test', staff: true },
     { id: 2, name_f: 'Sam', name_l: 'Staff', email: 'sam@sandbox.spp.test', staff: true },
@@ -103,15 +133,17 @@ function seed(): SppState {
       service: 'Logo design',
       created_at: new Date(SEED_TIME),
       last_message_at: null,
+      ...example.fields,
     },
     {
       id: 1002,
-      number: 'E4A269FC',
+      number: example.number,
       user_id: 3,
       status: 'Submitted',
       service: 'SEO audit',
       created_at: new Date(SEED_TIME),
       last_message_at: null,
+      ...example.fields,
     },
     {
       id: 1003,
@@ -121,6 +153,7 @@ function seed(): SppState {
       service: 'Copywriting',
       created_at: new Date(SEED_TIME),
       last_message_at: null,
+      ...example.fields,
     },
   ];
   const state: SppState = { users, orders, messages: [], nextMessageId: 1, nextFileId: 1 };
@@ -181,13 +214,13 @@ function orderResource(order: SppOrder): Record<string, unknown> {
     date_due: null,
     tags: [],
     status: order.status,
-    price: 100,
-    quantity: 1,
+    price: order.price,
+    quantity: order.quantity,
     service: order.service,
     employees: [],
     note: null,
     form_data: {},
-    paysys: 'Stripe',
+    paysys: order.paysys,
   };
 }
 

@@ -7,19 +7,7 @@ import type { HandlerContext, Reply } from '../../types.js';
 import { foreignShopError, miraklError } from './errors.js';
 import { miraklLimits } from './limits.js';
 import { legacyResource } from './resources.js';
-import { SHOP, type LegacyMessage, type MiraklState, type Participant } from './state.js';
-
-/** `customer_*` fields say a customer wrote the message (front/operator APIs); otherwise the shop did. */
-function senderOf(input: MiraklOrderMessageCreate): Participant {
-  if (!input.customer_id) return SHOP;
-  return {
-    display_name:
-      [input.customer_firstname, input.customer_lastname].filter(Boolean).join(' ') ||
-      input.customer_id,
-    id: input.customer_id,
-    type: 'CUSTOMER',
-  };
-}
+import { addOrderMessage, type LegacyMessage, type MiraklState } from './state.js';
 
 function postOrderMessage(ctx: HandlerContext, state: MiraklState): Reply {
   const problem = foreignShopError(ctx);
@@ -39,19 +27,7 @@ function postOrderMessage(ctx: HandlerContext, state: MiraklState): Reply {
       `The order ${order.id} has reached the maximum of ${maxMessagesPerThread} messages`,
     );
   }
-  const message: LegacyMessage = {
-    id: ++state.counters.legacy,
-    order_id: order.id,
-    subject: input.subject,
-    body: input.body,
-    date_created: ctx.now,
-    from: senderOf(input),
-    to_operator: input.to_operator,
-    to_customer: input.to_customer,
-    to_shop: input.to_shop,
-    document_ids: input.document_ids ?? [],
-  };
-  state.legacy.push(message);
+  const message = addOrderMessage(state, order, input, ctx.now);
   return { status: 201, body: { id: message.id } };
 }
 
