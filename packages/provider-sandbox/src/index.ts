@@ -37,6 +37,7 @@ export type {
   ValidationIssue,
   VendorErrors,
   VendorModule,
+  VendorSpec,
 } from './types.js';
 export { defineVendor } from './types.js';
 export type {
@@ -47,7 +48,7 @@ export type {
 } from './vendors/gameboost.js';
 export { GAMEBOOST_ORDER_STATUSES } from './vendors/gameboost.js';
 export type { MiraklCredentials, MiraklSeed } from './vendors/mirakl/index.js';
-export { MIRAKL_LIMITS } from './vendors/mirakl/index.js';
+export { MIRAKL_LIMITS, type MiraklLimits } from './vendors/mirakl/index.js';
 export type { OmnideskCredentials, OmnideskSeed } from './vendors/omnidesk/index.js';
 export type { SppCredentials, SppSeed } from './vendors/spp.js';
 export type { VendorName } from './vendors/index.js';
@@ -66,11 +67,12 @@ export interface SandboxOptions {
   /** Default `127.0.0.1`; only loopback addresses are accepted (the credentials are public). */
   readonly host?: string;
   /**
-   * Rate limits per vendor and bucket. GameBoost's documented limits apply by default
-   * (chat 5/min, reads 1000/min, writes 500/min, 5/min and 10/hour per resource);
-   * `{ gameboost: { chat: { limit: 100 } } }` changes one, `{ gameboost: false }` or
-   * `false` switches them off; a bucket the spec does not name covers every operation
-   * (`{ spp: { all: { limit: 10, windowMs: 1000 } } }`).
+   * Rate limits per vendor and bucket. By default each operation counts against the
+   * buckets its spec's `x-rate-limit` names, with the limits and windows stated there
+   * (GameBoost's `chat`, `reads`, `writes` and per-resource write buckets; the other
+   * specs name none). `{ gameboost: { chat: { limit: 100 } } }` changes one,
+   * `{ gameboost: false }` or `false` switches them off; a bucket the spec does not name
+   * covers every operation (`{ spp: { all: { limit: 10, windowMs: 1000 } } }`).
    */
   readonly rateLimits?: RateLimitOptions;
   /** Check every response against the spec and record problems in `responseViolations` (default true). */
@@ -81,7 +83,7 @@ export interface SandboxOptions {
   readonly specsDir?: string;
   /** Clock for timestamps and rate-limit windows (tests pass a fake one). */
   readonly clock?: () => Date;
-  /** Largest request body accepted (default 64 MiB, above Mirakl's 30 MB per message). */
+  /** Largest request body accepted (default 64 MiB, above Mirakl's `x-limits.maxMessageBytes`). */
   readonly maxBodyBytes?: number;
 }
 
@@ -161,7 +163,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const clock = options.clock ?? (() => new Date());
   const modules: AnyVendorModule[] = Object.values(vendorModules);
   const mounted = mountVendors(modules, options.specsDir ?? defaultSpecsDir());
-  const state = new SandboxState(modules, clock);
+  const state = new SandboxState(mounted, clock);
   const faults = new FaultBook(faultTargetProblem(mounted));
   const rateLimiter = new RateLimiter(options.rateLimits, clock);
   const violations: ResponseViolation[] = [];

@@ -1,10 +1,11 @@
 /**
  * Fixed-window rate limits per vendor, per credential.
  *
- * The default buckets come from each operation's `x-rate-limit` extension in the
- * vendor's spec (GameBoost documents chat 5/min, reads 1000/min, writes 500/min and
- * 5/min + 10/hour per resource). Options change or disable them, or add buckets to
- * vendors that document none (a bucket the spec does not name covers every operation).
+ * The default buckets, their limits and windows come from each operation's
+ * `x-rate-limit` extension in the vendor's spec (only GameBoost's spec states any:
+ * a global chat bucket, reads, writes, and writes per resource by the minute and by
+ * the hour). Options change or disable them, or add buckets to vendors that document
+ * none (a bucket the spec does not name covers every operation).
  */
 import type { SpecOperation } from './spec/index.js';
 import type { RateLimitSnapshot } from './types.js';

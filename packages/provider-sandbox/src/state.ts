@@ -3,7 +3,7 @@
  * requests), the request log and the responses that broke the spec. Tests read
  * it to count lost and duplicated messages after faults.
  */
-import type { AnyVendorModule, StoredMessage } from './types.js';
+import type { AnyVendorModule, StoredMessage, VendorSpec } from './types.js';
 
 const MAX_LOG_ENTRIES = 200_000;
 
@@ -42,22 +42,29 @@ export interface SandboxStateView {
   raw(vendor: string): unknown;
 }
 
+/** A vendor module with the spec it seeds from. */
+export interface SeededVendor {
+  readonly module: AnyVendorModule;
+  readonly spec: VendorSpec;
+}
+
 export class SandboxState implements SandboxStateView {
-  readonly #modules: ReadonlyMap<string, AnyVendorModule>;
+  readonly #vendors: ReadonlyMap<string, SeededVendor>;
   readonly #states = new Map<string, unknown>();
   readonly #requests: RequestLogEntry[] = [];
 
   constructor(
-    modules: readonly AnyVendorModule[],
+    vendors: readonly SeededVendor[],
     private readonly clock: () => Date,
   ) {
-    this.#modules = new Map(modules.map((m) => [m.name, m]));
+    this.#vendors = new Map(vendors.map((v) => [v.module.name, v]));
     this.reseed();
   }
 
   reseed(): void {
     const now = this.clock();
-    for (const [name, module] of this.#modules) this.#states.set(name, module.seed(now));
+    for (const [name, { module, spec }] of this.#vendors)
+      this.#states.set(name, module.seed(now, spec));
     this.#requests.length = 0;
   }
 
@@ -67,7 +74,7 @@ export class SandboxState implements SandboxStateView {
   }
 
   messages(vendor: string, orderId?: string): StoredMessage[] {
-    const module = this.#modules.get(vendor);
+    const module = this.#vendors.get(vendor)?.module;
     if (!module) throw new RangeError(`Unknown vendor "${vendor}"`);
     return module
       .messages(this.#states.get(vendor), orderId)

@@ -55,6 +55,22 @@ export interface RateLimitSnapshot {
   readonly resetAt: Date;
 }
 
+/**
+ * What a vendor module reads from its own spec (the one the sandbox loaded), so the numbers
+ * and example data the spec states are never restated by hand.
+ */
+export interface VendorSpec {
+  /** The number the operation states as `x-limits.<key>`; throws when the spec states none. */
+  limit(operationId: string, key: string): number;
+  /**
+   * The value at `path` below the spec's root (`'components', 'examples', 'ThreadExample',
+   * 'value'`), `$ref`s followed on the way; throws when nothing is there.
+   */
+  at(...path: readonly (string | number)[]): unknown;
+  /** `at` from an operation's object (`'requestBody', 'content', 'application/json', …`). */
+  operationAt(operationId: string, ...path: readonly (string | number)[]): unknown;
+}
+
 /** What every reply formatter gets to know about the request it answers. */
 export interface ReplyContext {
   readonly vendor: string;
@@ -82,6 +98,8 @@ export interface HandlerContext extends ReplyContext {
   readonly baseUrl: string;
   /** Raw query string values, for building pagination links. */
   readonly url: URL;
+  /** The vendor's spec as the sandbox loaded it: limits and examples come from here. */
+  readonly spec: VendorSpec;
 }
 
 /** A message as it was really stored, vendor-neutral, for tests that count lost and duplicated sends. */
@@ -132,7 +150,8 @@ export interface VendorModule<State, Credentials extends object, Seed> {
   readonly credentials: Credentials;
   /** The secret each security scheme of the spec must carry, by scheme name. */
   readonly secrets: Readonly<Record<string, string>>;
-  seed(now: Date): State;
+  /** The state every start and `reset()` begins with; `spec` supplies limits and example data. */
+  seed(now: Date, spec: VendorSpec): State;
   /** The ids a test or a person needs to start with. */
   seedIds(state: State): Seed;
   messages(state: State, orderId?: string): StoredMessage[];

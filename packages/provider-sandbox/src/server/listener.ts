@@ -200,6 +200,7 @@ async function runHandler(
     mediaType: parsed.mediaType,
     baseUrl: `${ex.config.origin()}${mountPath}`,
     url: ex.url,
+    spec: ex.mounted.spec,
   };
   let reply: Reply;
   try {

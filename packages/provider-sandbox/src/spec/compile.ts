@@ -269,18 +269,61 @@ function validatorsOf(vendor: string, document: Json): (pointer: string) => Vali
   };
 }
 
+/** A `$ref` object replaced by what it points to; anything else as it is. */
+function deref(document: Json, node: unknown): unknown {
+  return isObject(node) && typeof node.$ref === 'string' ? follow(document, node, '').node : node;
+}
+
+function valueAt(document: Json, path: readonly (string | number)[], where: string): unknown {
+  let node: unknown = document;
+  for (const [index, key] of path.entries()) {
+    const container = deref(document, node);
+    node =
+      isObject(container) || Array.isArray(container)
+        ? (container as Record<string, unknown>)[key]
+        : undefined;
+    if (node === undefined) {
+      throw new Error(`${where} has nothing at ${path.slice(0, index + 1).join(' → ')}`);
+    }
+  }
+  return deref(document, node);
+}
+
+function limitOf(operation: SpecOperation | undefined, key: string, where: string): number {
+  const limits = operation?.extensions['x-limits'];
+  const value = isObject(limits) ? limits[key] : undefined;
+  if (typeof value !== 'number') {
+    throw new Error(`${where} states no x-limits.${key} on ${operation?.operationId ?? '?'}`);
+  }
+  return value;
+}
+
 export function compileSpec(vendor: string, document: Json): CompiledSpec {
   const validatorAt = validatorsOf(vendor, document);
   const securitySchemes = compileSecuritySchemes(document);
   const operations = compileOperations(vendor, document);
   const schemaCache = new Map<string, Json>();
+  const where = `The ${vendor} spec`;
+  const operation = (operationId: string) =>
+    operations.find((op) => op.operationId === operationId);
+  const requireOperation = (operationId: string) => {
+    const found = operation(operationId);
+    if (!found) throw new Error(`${where} has no operation "${operationId}"`);
+    return found;
+  };
   return {
     vendor,
     document,
     serverPath: specServerPath(document),
     operations,
     securitySchemes,
-    operation: (operationId) => operations.find((op) => op.operationId === operationId),
+    operation,
+    limit: (operationId, key) => limitOf(requireOperation(operationId), key, where),
+    at: (...path) => valueAt(document, path, where),
+    operationAt(operationId, ...path) {
+      const op = requireOperation(operationId);
+      return valueAt(document, ['paths', op.pathTemplate, op.method.toLowerCase(), ...path], where);
+    },
     validate(pointer, value) {
       const validate = validatorAt(pointer);
       return validate(value) ? [] : [...(validate.errors ?? [])];

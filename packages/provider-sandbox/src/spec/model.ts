@@ -4,6 +4,7 @@
  * Ajv resolves `$ref`s exactly as the spec writes them.
  */
 import type { ErrorObject } from 'ajv/dist/2020.js';
+import type { VendorSpec } from '../types.js';
 
 export type Json = Record<string, unknown>;
 
@@ -63,7 +64,8 @@ export interface SpecOperation {
   readonly specificity: number;
 }
 
-export interface CompiledSpec {
+/** Also a `VendorSpec`: what vendor modules read their limits and examples from. */
+export interface CompiledSpec extends VendorSpec {
   readonly vendor: string;
   readonly document: Json;
   /** Path part of the spec's first server URL (`/api/v2` for Omnidesk, '' for most). */

@@ -2,10 +2,15 @@
  * GameBoost API v2 (specs/gameboost.yaml): chat messages on account, item and
  * currency orders. Laravel backend: 422 `{message, errors, request_id}` on invalid
  * input, `X-GameBoost-Request-Id` and `X-RateLimit-*` on every response, messages
- * only while the order is in the processing state.
+ * only while the order is in the processing state. Seeded orders are the spec's GET
+ * examples (with sandbox ids, titles and times); the seller, buyer and system sender
+ * are the examples' people.
  */
-import type { GameBoostSendMessageRequest } from '@org/gameboost-client';
-import type { HandlerContext, Reply, ReplyContext, StoredMessage } from '../types.js';
+import type {
+  GameBoostMessage as GameBoostApiMessage,
+  GameBoostSendMessageRequest,
+} from '@org/gameboost-client';
+import type { HandlerContext, Reply, ReplyContext, StoredMessage, VendorSpec } from '../types.js';
 import { defineVendor } from '../types.js';
 import { laravelStatusMessage, laravelValidationBody } from '../wording.js';
 
@@ -40,9 +45,13 @@ interface GameBoostOrder {
   messages: GameBoostMessage[];
 }
 
+type Person = GameBoostMessage['sender'];
+
 export interface GameBoostState {
   orders: Map<string, GameBoostOrder>;
   nextMessageNumber: number;
+  /** The seller (the sandbox's API key), the buyer of every order and the system sender. */
+  people: { seller: Person; buyer: Person; system: Person };
 }
 
 export interface GameBoostCredentials {
@@ -59,9 +68,11 @@ export type GameBoostSeed = Readonly<
 >;
 
 const TOKEN = 'gb_sandbox_9f8e7d6c5b4a39281706f5e4d3c2b1a0';
-const SELLER = { id: 1001, username: 's***r', is_admin: null };
-const BUYER = { id: 4242, username: 'b***r', is_admin: null };
-const SYSTEM = { id: 1, username: 'G***t', is_admin: true };
+const GET_ORDER: Record<GameBoostOrderKind, string> = {
+  account: 'getAccountOrder',
+  item: 'getItemOrder',
+  currency: 'getCurrencyOrder',
+};
 const FIRST_ID: Record<GameBoostOrderKind, number> = {
   account: 100001,
   item: 200001,
@@ -78,72 +89,87 @@ function messageId(n: number): string {
   return `9b1deb4d-3b7d-4bad-9bdd-${n.toString(16).padStart(12, '0')}`;
 }
 
-function orderFields(kind: GameBoostOrderKind, id: number, index: number): Record<string, unknown> {
-  const common = {
-    id,
-    game: { id: 7, name: 'Sandbox Legends', slug: 'sandbox-legends' },
-    buyer: { id: BUYER.id, username: BUYER.username },
-    is_disputed: false,
-    dispute_case_id: null,
-    created_at: SEED_TIME + index * 60,
-    updated_at: SEED_TIME + index * 60,
-    purchased_at: SEED_TIME + index * 60,
-    completed_at: null,
-    refunded_at: null,
+/** The `data` of the spec's GET example for this kind of order, without its id and status. */
+function exampleOrder(spec: VendorSpec, kind: GameBoostOrderKind): Record<string, unknown> {
+  const data = spec.operationAt(
+    GET_ORDER[kind],
+    'responses',
+    '200',
+    'content',
+    'application/json',
+    'example',
+    'data',
+  ) as Record<string, unknown>;
+  const { id: _id, status: _status, ...fields } = data;
+  return fields;
+}
+
+/**
+ * The people of the spec's message-list example (the seller who writes, the system) and
+ * the buyer of its example account order, who writes as a non-admin like the seller.
+ */
+function examplePeople(spec: VendorSpec, accountOrder: Record<string, unknown>) {
+  const messages = spec.operationAt(
+    'listAccountOrderMessages',
+    'responses',
+    '200',
+    'content',
+    'application/json',
+    'example',
+    'data',
+  ) as GameBoostApiMessage[];
+  const sender = (type: GameBoostMessage['type']) => {
+    const found = messages.find((m) => m.type === type)?.sender;
+    if (found?.id === undefined || found.username === undefined) {
+      throw new Error(`The gameboost spec's message example has no ${type} with a sender`);
+    }
+    return { id: found.id, username: found.username, is_admin: found.is_admin ?? null };
   };
-  if (kind === 'account') {
-    return {
-      ...common,
-      account_offer_id: 98765 + index,
-      title: `Sandbox account #${index + 1}`,
-      description: 'Seeded by the provider sandbox.',
-      rating: null,
-      parameters: {},
-      delivery_time: {
-        duration: 20,
-        unit: 'minutes',
-        format: '20m',
-        format_long: '20 minutes',
-        seconds: 1200,
-      },
-      is_manual_delivery: true,
-      credentials: null,
-      delivery_instructions: null,
-      price: '49.99',
-      price_usd: '54.10',
-      image_urls: [],
-    };
-  }
-  const item = {
-    quantity: 3,
-    price_eur: '7.50',
-    price_usd: '8.10',
-    unit_price_eur: '2.50',
-    unit_price_usd: '2.70',
-  };
-  if (kind === 'item') return { ...common, title: `Sandbox item order #${index + 1}`, ...item };
+  const buyer = accountOrder.buyer as { id: number; username: string };
   return {
-    ...common,
-    title: `Sandbox currency order #${index + 1}`,
-    ...item,
-    quantity: 100000,
-    currency_unit: 'Gold',
-    credentials: { uid: 'Buyerchar-Sandbox' },
-    completion_proof_url: null,
+    seller: sender('user_message'),
+    system: sender('system_message'),
+    buyer: { id: buyer.id, username: buyer.username, is_admin: null },
   };
 }
 
-function seed(): GameBoostState {
-  const state: GameBoostState = { orders: new Map(), nextMessageNumber: 1 };
+/** The spec's example order of its kind, with the sandbox's id, title and times. */
+function orderFields(
+  example: Record<string, unknown>,
+  kind: GameBoostOrderKind,
+  id: number,
+  index: number,
+): Record<string, unknown> {
+  const time = SEED_TIME + index * 60;
+  const title =
+    kind === 'account' ? `Sandbox account #${index + 1}` : `Sandbox ${kind} order #${index + 1}`;
+  return {
+    id,
+    ...example,
+    title,
+    ...(kind === 'account' ? { account_offer_id: Number(example.account_offer_id) + index } : {}),
+    created_at: time,
+    updated_at: time,
+    purchased_at: time,
+    completed_at: null,
+    refunded_at: null,
+  };
+}
+
+function seed(_now: Date, spec: VendorSpec): GameBoostState {
+  const kinds = ['account', 'item', 'currency'] as const;
+  const examples = Object.fromEntries(kinds.map((kind) => [kind, exampleOrder(spec, kind)]));
+  const people = examplePeople(spec, examples.account!);
+  const state: GameBoostState = { orders: new Map(), nextMessageNumber: 1, people };
   let index = 0;
-  for (const kind of ['account', 'item', 'currency'] as const) {
+  for (const kind of kinds) {
     GAMEBOOST_ORDER_STATUSES.forEach((status, offset) => {
       const id = FIRST_ID[kind] + offset;
       const order: GameBoostOrder = {
         kind,
         id,
         status,
-        fields: orderFields(kind, id, index),
+        fields: orderFields(examples[kind]!, kind, id, index),
         messages: [],
       };
       const at = SEED_TIME + index * 60;
@@ -152,7 +178,7 @@ function seed(): GameBoostState {
         type: 'system_message',
         text: 'The order has been created.',
         attachment: null,
-        sender: SYSTEM,
+        sender: people.system,
         sent_at: at,
         authorKind: 'system',
       });
@@ -162,7 +188,7 @@ function seed(): GameBoostState {
           type: 'user_message',
           text: `Hi, any news about my ${kind} order?`,
           attachment: null,
-          sender: BUYER,
+          sender: people.buyer,
           sent_at: at + 30,
           authorKind: 'buyer',
         });
@@ -232,7 +258,7 @@ function sendMessage(kind: GameBoostOrderKind) {
       type: 'user_message',
       text,
       attachment: null,
-      sender: SELLER,
+      sender: state.people.seller,
       sent_at: Math.floor(ctx.now.getTime() / 1000),
       authorKind: 'seller',
     };
@@ -254,7 +280,7 @@ export const gameboost = defineVendor<GameBoostState, GameBoostCredentials, Game
   credentials: { token: TOKEN },
   secrets: { BearerTokenSecurityScheme: TOKEN },
   seed,
-  seedIds(): GameBoostSeed {
+  seedIds(state): GameBoostSeed {
     const idsOf = (kind: GameBoostOrderKind) =>
       Object.fromEntries(
         GAMEBOOST_ORDER_STATUSES.map((status, offset) => [status, String(FIRST_ID[kind] + offset)]),
@@ -263,8 +289,8 @@ export const gameboost = defineVendor<GameBoostState, GameBoostCredentials, Game
       accountOrders: idsOf('account'),
       itemOrders: idsOf('item'),
       currencyOrders: idsOf('currency'),
-      sellerId: SELLER.id,
-      buyerId: BUYER.id,
+      sellerId: state.people.seller.id,
+      buyerId: state.people.buyer.id,
     };
   },
   messages(state, orderId): StoredMessage[] {

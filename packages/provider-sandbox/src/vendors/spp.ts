@@ -4,8 +4,15 @@
  * (400 for input that breaks the documented schema, 422 for Laravel rules beyond it
  * such as an unknown `user_id`), `X-Api-Identifier`/`X-Api-Version` headers.
  */
-import type { SppMessageMultipartRequest } from '@org/spp-client';
-import type { HandlerContext, ReceivedBody, Reply, ReplyContext, StoredMessage } from '../types.js';
+import type { SppOrder as SppApiOrder, SppMessageMultipartRequest } from '@org/spp-client';
+import type {
+  HandlerContext,
+  ReceivedBody,
+  Reply,
+  ReplyContext,
+  StoredMessage,
+  VendorSpec,
+} from '../types.js';
 import { defineVendor, isUploadedFile } from '../types.js';
 import { laravelStatusMessage, laravelValidationBody } from '../wording.js';
 
@@ -17,7 +24,10 @@ interface SppUser {
   staff: boolean;
 }
 
-interface SppOrder {
+/** Price, quantity and payment system as the spec's example order has them. */
+type ExampleOrderFields = Pick<SppApiOrder, 'price' | 'quantity' | 'paysys'>;
+
+interface SppOrder extends ExampleOrderFields {
   id: number;
   number: string;
   user_id: number;
@@ -68,7 +78,7 @@ interface SppOrderRef {
 }
 
 export interface SppSeed {
-  /** 25 messages: more than one page at the default page size of 20. */
+  /** 25 messages: more than one page at the spec's default page size (`x-limits.defaultLimit`). */
   readonly orderWithManyMessages: SppOrderRef;
   readonly orderWithFewMessages: SppOrderRef;
   readonly orderWithoutMessages: SppOrderRef;
@@ -81,8 +91,6 @@ export interface SppSeed {
 
 const TOKEN = 'spp_sandbox_3c1e5b7a9d2f4e6081a3c5e7f9b1d3e5';
 const API_VERSION = '2024-03-05';
-const DEFAULT_LIMIT = 20;
-const MAX_LIMIT = 100;
 const SEED_TIME = Date.UTC(2024, 0, 15, 9, 0, 0);
 const MANY_MESSAGES = 25;
 
@@ -90,7 +98,27 @@ function isoOffset(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, '+00:00');
 }
 
-function seed(): SppState {
+/**
+ * What the spec's examples say about orders: the order number its `{order}` parameter
+ * example names (seeded as the order with a few messages, so the spec's example URLs
+ * work) and the price, quantity and payment system of the order in its message example.
+ */
+function exampleOrder(spec: VendorSpec) {
+  const order = spec.at(
+    'components',
+    'examples',
+    'MessageResource',
+    'value',
+    'order',
+  ) as ExampleOrderFields;
+  return {
+    number: String(spec.at('components', 'parameters', 'OrderPath', 'example')),
+    fields: { price: order.price, quantity: order.quantity, paysys: order.paysys },
+  };
+}
+
+function seed(_now: Date, spec: VendorSpec): SppState {
+  const example = exampleOrder(spec);
   const users: SppUser[] = [
     { id: 1, name_f: 'Sandbox', name_l: 'Admin', email: 'admin@sandbox.spp.test', staff: true },
     { id: 2, name_f: 'Sam', name_l: 'Staff', email: 'sam@sandbox.spp.test', staff: true },
@@ -105,15 +133,17 @@ function seed(): SppState {
       service: 'Logo design',
       created_at: new Date(SEED_TIME),
       last_message_at: null,
+      ...example.fields,
     },
     {
       id: 1002,
-      number: 'E4A269FC',
+      number: example.number,
       user_id: 3,
       status: 'Submitted',
       service: 'SEO audit',
       created_at: new Date(SEED_TIME),
       last_message_at: null,
+      ...example.fields,
     },
     {
       id: 1003,
@@ -123,6 +153,7 @@ function seed(): SppState {
       service: 'Copywriting',
       created_at: new Date(SEED_TIME),
       last_message_at: null,
+      ...example.fields,
     },
   ];
   const state: SppState = { users, orders, messages: [], nextMessageId: 1, nextFileId: 1 };
@@ -183,13 +214,13 @@ function orderResource(order: SppOrder): Record<string, unknown> {
     date_due: null,
     tags: [],
     status: order.status,
-    price: 100,
-    quantity: 1,
+    price: order.price,
+    quantity: order.quantity,
     service: order.service,
     employees: [],
     note: null,
     form_data: {},
-    paysys: 'Stripe',
+    paysys: order.paysys,
   };
 }
 
@@ -222,7 +253,11 @@ function listOrderMessages(ctx: HandlerContext, state: SppState): Reply {
   const order = findOrder(state, ctx.pathParams.order);
   if (!order) return { status: 404, body: notFoundBody('Order', ctx.pathParams.order) };
   const requestedLimit = ctx.query.limit as number | undefined;
-  const perPage = Math.min(requestedLimit ?? DEFAULT_LIMIT, MAX_LIMIT);
+  // Page size when none is sent, and the largest one served: the spec's x-limits (inferred there).
+  const perPage = Math.min(
+    requestedLimit ?? ctx.spec.limit('listOrderMessages', 'defaultLimit'),
+    ctx.spec.limit('listOrderMessages', 'maxLimit'),
+  );
   const page = (ctx.query.page as number | undefined) ?? 1;
   const all = state.messages
     .filter((m) => m.order_id === order.id)

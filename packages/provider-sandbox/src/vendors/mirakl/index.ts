@@ -13,7 +13,8 @@ import { API_KEY, BEARER, SHOP_ID, type MiraklCredentials, type MiraklState } fr
 import { threadHandlers } from './threads.js';
 
 export type { MiraklSeed } from './seed.js';
-export { MIRAKL_LIMITS, type MiraklCredentials, type MiraklState } from './state.js';
+export { MIRAKL_LIMITS, type MiraklLimits } from './limits.js';
+export type { MiraklCredentials, MiraklState } from './state.js';
 
 export const mirakl = defineVendor<MiraklState, MiraklCredentials, MiraklSeed>({
   name: 'mirakl',

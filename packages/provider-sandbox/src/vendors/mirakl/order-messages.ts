@@ -5,26 +5,9 @@
 import type { MiraklOrderMessageCreate, operations } from '@org/mirakl-client';
 import type { HandlerContext, Reply } from '../../types.js';
 import { foreignShopError, miraklError } from './errors.js';
+import { miraklLimits } from './limits.js';
 import { legacyResource } from './resources.js';
-import {
-  MIRAKL_LIMITS,
-  SHOP,
-  type LegacyMessage,
-  type MiraklState,
-  type Participant,
-} from './state.js';
-
-/** `customer_*` fields say a customer wrote the message (front/operator APIs); otherwise the shop did. */
-function senderOf(input: MiraklOrderMessageCreate): Participant {
-  if (!input.customer_id) return SHOP;
-  return {
-    display_name:
-      [input.customer_firstname, input.customer_lastname].filter(Boolean).join(' ') ||
-      input.customer_id,
-    id: input.customer_id,
-    type: 'CUSTOMER',
-  };
-}
+import { addOrderMessage, type LegacyMessage, type MiraklState } from './state.js';
 
 function postOrderMessage(ctx: HandlerContext, state: MiraklState): Reply {
   const problem = foreignShopError(ctx);
@@ -37,25 +20,14 @@ function postOrderMessage(ctx: HandlerContext, state: MiraklState): Reply {
     return miraklError(400, 'At least one of to_customer, to_operator and to_shop must be true');
   }
   const stored = state.legacy.filter((m) => m.order_id === order.id).length;
-  if (stored >= MIRAKL_LIMITS.maxMessagesPerThread) {
+  const { maxMessagesPerThread } = miraklLimits(ctx.spec);
+  if (stored >= maxMessagesPerThread) {
     return miraklError(
       400,
-      `The order ${order.id} has reached the maximum of ${MIRAKL_LIMITS.maxMessagesPerThread} messages`,
+      `The order ${order.id} has reached the maximum of ${maxMessagesPerThread} messages`,
     );
   }
-  const message: LegacyMessage = {
-    id: ++state.counters.legacy,
-    order_id: order.id,
-    subject: input.subject,
-    body: input.body,
-    date_created: ctx.now,
-    from: senderOf(input),
-    to_operator: input.to_operator,
-    to_customer: input.to_customer,
-    to_shop: input.to_shop,
-    document_ids: input.document_ids ?? [],
-  };
-  state.legacy.push(message);
+  const message = addOrderMessage(state, order, input, ctx.now);
   return { status: 201, body: { id: message.id } };
 }
 

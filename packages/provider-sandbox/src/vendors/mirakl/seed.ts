@@ -1,11 +1,18 @@
 /**
  * The orders, threads and OR42/M01 messages every Mirakl sandbox starts with. Each
  * seeded thread exists to show one documented behaviour (a plain conversation, the
- * `with_messages` cap, the per-thread message limit, the per-entity attachment limit).
+ * `with_messages` cap, the per-thread message limit, the per-entity attachment limit);
+ * the limits are those of the loaded spec. Where the spec has examples, the seed is
+ * made of them: the M10 example thread opens the first conversation (its customer,
+ * topic and first message), and the OR42 request examples are the seeded OR42/M01
+ * messages.
  */
+import type { MiraklOrderMessageCreate, MiraklThreadWithMessages } from '@org/mirakl-client';
+import type { VendorSpec } from '../../types.js';
+import { miraklLimits, type MiraklLimits } from './limits.js';
 import {
   addMessage,
-  MIRAKL_LIMITS,
+  addOrderMessage,
   newThread,
   OPERATOR,
   SHOP,
@@ -24,13 +31,13 @@ export interface MiraklSeed {
   readonly attachmentId: string;
   /** Order with no thread yet: OR43 creates the first. */
   readonly orderWithoutThread: string;
-  /** Thread with more than 100 messages, to see the `with_messages` cap. */
+  /** Thread with more messages than the `with_messages` cap (`x-limits.withMessagesMaxMessagesPerThread`). */
   readonly bigThreadId: string;
   readonly bigThreadOrderId: string;
   readonly bigThreadMessageCount: number;
-  /** Thread one message short of the 1000-message limit. */
+  /** Thread one message short of the per-thread limit (`x-limits.maxMessagesPerThread`). */
   readonly nearlyFullThreadId: string;
-  /** Order whose thread already holds 49 attachments (one short of 50 per entity). */
+  /** Order whose thread holds one attachment less than the per-entity limit (`x-limits.maxAttachmentsPerEntity`). */
   readonly orderNearAttachmentLimit: string;
   /** Ids of the seeded OR42/M01 (deprecated) messages. */
   readonly legacyMessageIds: readonly number[];
@@ -53,11 +60,43 @@ function addOrder(state: MiraklState, n: number, channel: string, buyer: Partici
   return order;
 }
 
-function seedDeliveryThread(state: MiraklState, order: MiraklOrder): void {
+/** The thread of M10's response example (`examples.thread`). */
+function exampleThread(spec: VendorSpec): MiraklThreadWithMessages {
+  return spec.operationAt(
+    'getThread',
+    'responses',
+    '200',
+    'content',
+    'application/json',
+    'examples',
+    'thread',
+    'value',
+  ) as MiraklThreadWithMessages;
+}
+
+/** The customer the example thread is with. */
+function exampleCustomer(example: MiraklThreadWithMessages): Participant {
+  const found = example.authorized_participants.find((p) => p.type === 'CUSTOMER');
+  if (!found?.id) throw new Error('The mirakl spec example thread names no customer with an id');
+  return { display_name: found.display_name, id: found.id, type: 'CUSTOMER' };
+}
+
+/** Opens as the spec's example thread does (topic, first message), then the shop answers with a PDF. */
+function seedDeliveryThread(
+  state: MiraklState,
+  order: MiraklOrder,
+  example: MiraklThreadWithMessages,
+): void {
+  const { topic } = example;
+  const opening = example.messages[0]?.body;
+  if (!topic?.type || !topic.value || !opening) {
+    throw new Error('The mirakl spec example thread has no topic or no first message');
+  }
   const buyer = order.customer;
-  const thread = newThread(state, order, 'Delivery', at(0));
+  const thread = newThread(state, order, topic.value, at(0));
+  thread.topic = { type: topic.type, value: topic.value };
   const invoice = new TextEncoder().encode('%PDF-1.4\n% sandbox invoice for SANDBOX-1001\n%%EOF\n');
-  addMessage(state, thread, buyer, [SHOP], 'Where is my order?', at(0));
+  addMessage(state, thread, buyer, [SHOP], opening, at(0));
   addMessage(state, thread, SHOP, [buyer], 'It ships tomorrow; the invoice is attached.', at(5), [
     { filename: 'invoice.pdf', contentType: 'application/pdf', bytes: invoice },
   ]);
@@ -95,19 +134,23 @@ function seedBigThread(state: MiraklState, order: MiraklOrder): void {
   }));
 }
 
-function seedNearlyFullThread(state: MiraklState, order: MiraklOrder): void {
+function seedNearlyFullThread(state: MiraklState, order: MiraklOrder, limits: MiraklLimits): void {
   const start = at(200);
   seedAlternatingThread(
     state,
     order,
     'Long conversation',
     start,
-    MIRAKL_LIMITS.maxMessagesPerThread - 1,
+    limits.maxMessagesPerThread - 1,
     (i) => ({ text: `Exchange ${i}`, date: new Date(start.getTime() + i * 1000) }),
   );
 }
 
-function seedNearlyFullAttachmentThread(state: MiraklState, order: MiraklOrder): void {
+function seedNearlyFullAttachmentThread(
+  state: MiraklState,
+  order: MiraklOrder,
+  limits: MiraklLimits,
+): void {
   const thread = newThread(state, order, 'Photos', at(300));
   const pixel = new Uint8Array([0x89, 0x50, 0x4e, 0x47]);
   addMessage(
@@ -117,7 +160,7 @@ function seedNearlyFullAttachmentThread(state: MiraklState, order: MiraklOrder):
     [SHOP],
     'Photos of the damaged parcel.',
     at(300),
-    Array.from({ length: MIRAKL_LIMITS.maxAttachmentsPerEntity - 1 }, (_, i) => ({
+    Array.from({ length: limits.maxAttachmentsPerEntity - 1 }, (_, i) => ({
       filename: `photo-${i + 1}.png`,
       contentType: 'image/png',
       bytes: pixel,
@@ -125,36 +168,24 @@ function seedNearlyFullAttachmentThread(state: MiraklState, order: MiraklOrder):
   );
 }
 
-function seedLegacyMessages(state: MiraklState, order: MiraklOrder): void {
-  state.legacy.push(
-    {
-      id: ++state.counters.legacy,
-      order_id: order.id,
-      subject: 'Delivery',
-      body: 'Can you confirm the delivery date?',
-      date_created: at(1),
-      from: order.customer,
-      to_operator: false,
-      to_customer: false,
-      to_shop: true,
-      document_ids: [],
-    },
-    {
-      id: ++state.counters.legacy,
-      order_id: order.id,
-      subject: 'Delivery',
-      body: 'Your order has shipped.',
-      date_created: at(2),
-      from: SHOP,
-      to_operator: false,
-      to_customer: true,
-      to_shop: false,
-      document_ids: [],
-    },
-  );
+/** OR42's request examples, the customer's then the shop's, stored as OR42 stores them. */
+function seedLegacyMessages(state: MiraklState, order: MiraklOrder, spec: VendorSpec): void {
+  const example = (name: string) =>
+    spec.operationAt(
+      'postOrderMessage',
+      'requestBody',
+      'content',
+      'application/json',
+      'examples',
+      name,
+      'value',
+    ) as MiraklOrderMessageCreate;
+  addOrderMessage(state, order, example('fromCustomer'), at(1));
+  addOrderMessage(state, order, example('fromShop'), at(2));
 }
 
-export function seed(): MiraklState {
+export function seed(_now: Date, spec: VendorSpec): MiraklState {
+  const limits = miraklLimits(spec);
   const state: MiraklState = {
     orders: new Map(),
     threads: [],
@@ -162,17 +193,18 @@ export function seed(): MiraklState {
     legacy: [],
     counters: { thread: 0, message: 0, attachment: 0, legacy: 5000 },
   };
-  const withThread = addOrder(state, 1001, 'WEB', customer(42, 'Jane Doe'));
+  const example = exampleThread(spec);
+  const withThread = addOrder(state, 1001, 'WEB', exampleCustomer(example));
   addOrder(state, 1002, 'WEB', customer(43, 'John Roe'));
   const bigOrder = addOrder(state, 1003, 'MOBILE', customer(44, 'Ada Lovelace'));
   const fullOrder = addOrder(state, 1004, 'WEB', customer(45, 'Grace Hopper'));
   const attachmentOrder = addOrder(state, 1005, 'WEB', customer(46, 'Alan Turing'));
 
-  seedDeliveryThread(state, withThread);
+  seedDeliveryThread(state, withThread, example);
   seedBigThread(state, bigOrder);
-  seedNearlyFullThread(state, fullOrder);
-  seedNearlyFullAttachmentThread(state, attachmentOrder);
-  seedLegacyMessages(state, withThread);
+  seedNearlyFullThread(state, fullOrder, limits);
+  seedNearlyFullAttachmentThread(state, attachmentOrder, limits);
+  seedLegacyMessages(state, withThread, spec);
   return state;
 }
 
@@ -181,7 +213,7 @@ export function seedIds(state: MiraklState): MiraklSeed {
   const first = threadOf('SANDBOX-1001-A');
   return {
     shopId: SHOP_ID,
-    customerId: 'customer-42',
+    customerId: state.orders.get('SANDBOX-1001-A')!.customer.id!,
     orderWithThread: 'SANDBOX-1001-A',
     threadId: first.id,
     attachmentId: first.messages[1]!.attachmentIds[0]!,

@@ -1,17 +1,11 @@
 /**
- * What the Mirakl fake holds and the only two ways it grows: a new thread on an
- * order, and a message (with its attachments) on a thread. Seed data and handlers
- * both go through these, so ids and participant lists follow one rule.
+ * What the Mirakl fake holds and the only ways it grows: a new thread on an order, a
+ * message (with its attachments) on a thread, and a deprecated OR42 message on an
+ * order. Seed data and handlers both go through these, so ids and participant lists
+ * follow one rule.
  */
+import type { MiraklOrderMessageCreate } from '@org/mirakl-client';
 import type { UploadedFile } from '../../types.js';
-
-export const MIRAKL_LIMITS = {
-  maxMessagesPerThread: 1000,
-  maxMessageBytes: 30 * 1024 * 1024,
-  maxAttachmentsPerEntity: 50,
-  withMessagesMaxMessagesPerThread: 100,
-  defaultPageSize: 50,
-} as const;
 
 type ParticipantType = 'OPERATOR' | 'SHOP' | 'CUSTOMER';
 
@@ -179,5 +173,40 @@ export function addMessage(
   thread.messages.push(message);
   thread.date_updated = created;
   joinCurrentParticipants(thread, [from, ...to]);
+  return message;
+}
+
+/** `customer_*` fields say a customer wrote the message (front/operator APIs); otherwise the shop did. */
+function senderOf(input: MiraklOrderMessageCreate): Participant {
+  if (!input.customer_id) return SHOP;
+  return {
+    display_name:
+      [input.customer_firstname, input.customer_lastname].filter(Boolean).join(' ') ||
+      input.customer_id,
+    id: input.customer_id,
+    type: 'CUSTOMER',
+  };
+}
+
+/** An OR42 message on an order, stored as OR42 stores it. */
+export function addOrderMessage(
+  state: MiraklState,
+  order: MiraklOrder,
+  input: MiraklOrderMessageCreate,
+  created: Date,
+): LegacyMessage {
+  const message: LegacyMessage = {
+    id: ++state.counters.legacy,
+    order_id: order.id,
+    subject: input.subject,
+    body: input.body,
+    date_created: created,
+    from: senderOf(input),
+    to_operator: input.to_operator,
+    to_customer: input.to_customer,
+    to_shop: input.to_shop,
+    document_ids: input.document_ids ?? [],
+  };
+  state.legacy.push(message);
   return message;
 }

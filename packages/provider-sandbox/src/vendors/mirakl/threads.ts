@@ -1,7 +1,8 @@
 /**
  * Thread handlers: M10 read, M11 seek-paginated list, M12 reply, M13 attachment
- * download and OR43 new thread on an order. Limits: 1000 messages per thread, 30 MB
- * per message, 50 attachments per entity, `with_messages` capped at the last 100.
+ * download and OR43 new thread on an order. Limits (messages per thread, bytes per
+ * message, attachments per entity, the `with_messages` cap, the default page size) are
+ * the `x-limits` of the spec the sandbox loaded (see `limits.ts`).
  */
 import type {
   MiraklCreateOrderThreadBody,
@@ -11,10 +12,10 @@ import type {
 import type { HandlerContext, ReceivedBody, Reply, UploadedFile } from '../../types.js';
 import { isUploadedFile } from '../../types.js';
 import { foreignShopError, miraklError } from './errors.js';
+import { describeBytes, miraklLimits, type MiraklLimits } from './limits.js';
 import { threadResource } from './resources.js';
 import {
   addMessage,
-  MIRAKL_LIMITS,
   newThread,
   OPERATOR,
   SHOP,
@@ -27,26 +28,27 @@ import {
 /** The message-size and attachment-count rules shared by M12 and OR43. */
 function attachmentProblem(
   state: MiraklState,
+  limits: MiraklLimits,
   entityId: string,
   body: string,
   files: UploadedFile[],
 ): Reply | undefined {
   const bytes =
     new TextEncoder().encode(body).byteLength + files.reduce((sum, f) => sum + f.size, 0);
-  if (bytes > MIRAKL_LIMITS.maxMessageBytes) {
+  if (bytes > limits.maxMessageBytes) {
     return miraklError(
       400,
-      `The message is ${bytes} bytes; a message may not exceed 30 MB (${MIRAKL_LIMITS.maxMessageBytes} bytes) including its attachments`,
+      `The message is ${bytes} bytes; a message may not exceed ${describeBytes(limits.maxMessageBytes)} (${limits.maxMessageBytes} bytes) including its attachments`,
     );
   }
   if (files.length > 0) {
     const existing = state.threads
       .filter((t) => t.entity.id === entityId)
       .reduce((sum, t) => sum + t.messages.reduce((n, m) => n + m.attachmentIds.length, 0), 0);
-    if (existing + files.length > MIRAKL_LIMITS.maxAttachmentsPerEntity) {
+    if (existing + files.length > limits.maxAttachmentsPerEntity) {
       return miraklError(
         400,
-        `Too many attachments: the entity ${entityId} already has ${existing}, at most ${MIRAKL_LIMITS.maxAttachmentsPerEntity} are allowed across its threads`,
+        `Too many attachments: the entity ${entityId} already has ${existing}, at most ${limits.maxAttachmentsPerEntity} are allowed across its threads`,
       );
     }
   }
@@ -130,7 +132,7 @@ function requestedPage(ctx: HandlerContext): PageToken | Reply {
     return miraklError(400, 'entity_type is required when entity_id is specified');
   return {
     offset: 0,
-    filters: { ...q, limit: q.limit ?? MIRAKL_LIMITS.defaultPageSize },
+    filters: { ...q, limit: q.limit ?? miraklLimits(ctx.spec).defaultPageSize },
   };
 }
 
@@ -171,9 +173,9 @@ function threadPageBody(
   state: MiraklState,
   matching: readonly MiraklThread[],
   { offset, filters }: PageToken,
+  cap: number,
 ): Record<string, unknown> {
   const page = matching.slice(offset, offset + filters.limit);
-  const cap = MIRAKL_LIMITS.withMessagesMaxMessagesPerThread;
   const body: Record<string, unknown> = {
     data: page.map((t) =>
       threadResource(state, t, filters.with_messages ? t.messages.slice(-cap) : undefined),
@@ -202,7 +204,8 @@ function listThreads(ctx: HandlerContext, state: MiraklState): Reply {
     );
   }
   const matching = matchingThreads(state, page.filters).sort(comparator);
-  return { status: 200, body: threadPageBody(state, matching, page) };
+  const cap = miraklLimits(ctx.spec).withMessagesMaxMessagesPerThread;
+  return { status: 200, body: threadPageBody(state, matching, page, cap) };
 }
 
 function replyToThread(ctx: HandlerContext, state: MiraklState): Reply {
@@ -214,14 +217,15 @@ function replyToThread(ctx: HandlerContext, state: MiraklState): Reply {
   const input = form.message_input;
   const invalid = messageInputProblem(input, 'message_input');
   if (invalid) return invalid;
-  if (thread.messages.length >= MIRAKL_LIMITS.maxMessagesPerThread) {
+  const limits = miraklLimits(ctx.spec);
+  if (thread.messages.length >= limits.maxMessagesPerThread) {
     return miraklError(
       400,
-      `The thread ${thread.id} has reached the maximum of ${MIRAKL_LIMITS.maxMessagesPerThread} messages`,
+      `The thread ${thread.id} has reached the maximum of ${limits.maxMessagesPerThread} messages`,
     );
   }
   const files = (form.files ?? []).filter(isUploadedFile);
-  const limit = attachmentProblem(state, thread.entity.id, input.body, files);
+  const limit = attachmentProblem(state, limits, thread.entity.id, input.body, files);
   if (limit) return limit;
   const order = state.orders.get(thread.entity.id);
   if (input.topic) thread.topic = { type: input.topic.type, value: input.topic.value };
@@ -261,7 +265,7 @@ function createOrderThread(ctx: HandlerContext, state: MiraklState): Reply {
   const invalid = messageInputProblem(input, 'thread_input');
   if (invalid) return invalid;
   const files = (form.files ?? []).filter(isUploadedFile);
-  const limit = attachmentProblem(state, order.id, input.body, files);
+  const limit = attachmentProblem(state, miraklLimits(ctx.spec), order.id, input.body, files);
   if (limit) return limit;
   const thread = newThread(state, order, input.topic.value, ctx.now);
   thread.topic = { type: input.topic.type, value: input.topic.value };
