@@ -78,16 +78,7 @@ export type {
   VendorName,
   VendorOptions,
 } from './model.js';
-export { comparableText, matchesSent, type ReconcileSettings } from './reconcile.js';
-export {
-  capabilityTable,
-  CAPABILITY_TABLE_END,
-  CAPABILITY_TABLE_START,
-  currentCapabilityTable,
-  normalizeTable,
-  replaceCapabilityTable,
-  type CapabilitySource,
-} from './capability-table.js';
+export { comparableText, type ReconcileSettings } from './reconcile.js';
 export {
   ConfigurationError,
   type Logger,

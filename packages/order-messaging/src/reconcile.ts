@@ -55,7 +55,7 @@ export function comparableText(text: string): string {
 }
 
 /** Whether `message` can be the one `probe` describes: same text, our side, not older than the send. */
-export function matchesSent(message: OrderMessage, probe: SentProbe<object>): boolean {
+function matchesSent(message: OrderMessage, probe: SentProbe<object>): boolean {
   if (message.author.kind === 'customer' || message.author.kind === 'system') return false;
   if (message.internal !== (probe.request.internal === true)) return false;
   if (message.sentAt.getTime() < probe.notBefore.getTime()) return false;

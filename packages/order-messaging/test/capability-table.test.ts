@@ -2,15 +2,17 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { VENDORS } from '@org/order-messaging/vendors';
+// The table is a README tool of this repository, not part of the package's public API.
 import {
   capabilityTable,
   CAPABILITY_TABLE_END,
   CAPABILITY_TABLE_START,
+  currentCapabilityTable,
+  normalizeTable,
   replaceCapabilityTable,
-} from '@org/order-messaging';
-import { VENDORS } from '@org/order-messaging/vendors';
-import type { CapabilitySource } from '../src/capability-table.js';
-import { currentCapabilityTable, normalizeTable } from '../src/capability-table.js';
+  type CapabilitySource,
+} from '../src/capability-table.js';
 
 const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const manifest = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as {

@@ -110,9 +110,21 @@ export function isLoopbackHost(host: string): boolean {
   return LOOPBACK.has(host) || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
+/**
+ * Every operation of a vendor's spec must have a handler: a spec that grows an operation the
+ * sandbox does not serve fails when the sandbox starts, not as a 501 in the middle of a test.
+ */
 function mountVendors(modules: readonly AnyVendorModule[], specsDir: string): MountedVendor[] {
   return modules.map((module) => {
     const spec = loadSpec(module.name, specsDir);
+    const unserved = spec.operations
+      .map((operation) => operation.operationId)
+      .filter((operationId) => !module.handlers[operationId]);
+    if (unserved.length > 0) {
+      throw new Error(
+        `provider-sandbox: ${module.name}: no handler for ${unserved.join(', ')} (every operation of specs/${module.name}.yaml needs one)`,
+      );
+    }
     return { module, spec, mountPath: `/${module.name}${spec.serverPath}` };
   });
 }

@@ -179,6 +179,18 @@ describe('edited specs', () => {
       /x-limits\.maxMessagesPerThread = \d+ on replyToThread but 10 on postOrderMessage/,
     );
   });
+
+  it('a spec operation the sandbox has no handler for is refused at start, not answered 501', async () => {
+    const specsDir = editedSpecs('spp', (document) => {
+      const listing = (document.paths as Json)['/api/order_messages/{order}'].get as Json;
+      (document.paths as Json)['/api/order_messages/{order}/archive'] = {
+        get: { ...listing, operationId: 'archiveOrderMessages' },
+      };
+    });
+    await expect(startSandbox({ specsDir })).rejects.toThrow(
+      'spp: no handler for archiveOrderMessages',
+    );
+  });
 });
 
 describe('seed data from the examples', () => {
