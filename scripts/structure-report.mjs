@@ -19,7 +19,10 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const VENDORS = ['mirakl', 'spp', 'omnidesk', 'gameboost'];
+// The vendors are redocly.yaml's `apis` (the spec registry), so this report names none itself.
+const VENDORS = [
+  ...readFileSync(path.join(root, 'redocly.yaml'), 'utf8').matchAll(/^  ([a-z0-9-]+):\s*$/gm),
+].map((match) => match[1]);
 const SKIP_DIRS = new Set([
   'node_modules',
   'dist',
@@ -49,20 +52,38 @@ function ownedBy(file, vendor) {
     file.startsWith(`packages/${vendor}-client/`) ||
     file === `packages/order-messaging/src/adapters/${vendor}.ts` ||
     file === `packages/provider-sandbox/src/vendors/${vendor}.ts` ||
+    file === `examples/bench/src/wire/${vendor}.ts` ||
     file.startsWith(`packages/provider-sandbox/src/vendors/${vendor}/`)
   );
 }
 
+/** The identifiers and string/template literal texts of a file: its code without comments. */
+function codeWords(file) {
+  const text = readFileSync(path.join(root, file), 'utf8');
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const words = [];
+  const visit = (node) => {
+    if (ts.isIdentifier(node) || ts.isPrivateIdentifier(node)) words.push(node.text);
+    else if (ts.isStringLiteralLike(node) || ts.isTemplateLiteralToken(node)) words.push(node.text);
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return words.join('\n');
+}
+
+function filesNaming(vendor, read) {
+  const word = new RegExp(`(\\b|_|(?<=[a-z]))${vendor}(\\b|_|(?=[A-Z]))`, 'i');
+  return files.filter((file) => !ownedBy(file, vendor) && word.test(read(file)));
+}
+
 const naming = Object.fromEntries(
-  VENDORS.map((vendor) => {
-    const word = new RegExp(`\\b${vendor}\\b`, 'i');
-    return [
-      vendor,
-      files.filter(
-        (file) => !ownedBy(file, vendor) && word.test(readFileSync(path.join(root, file), 'utf8')),
-      ),
-    ];
-  }),
+  VENDORS.map((vendor) => [
+    vendor,
+    filesNaming(vendor, (f) => readFileSync(path.join(root, f), 'utf8')),
+  ]),
+);
+const namingInCode = Object.fromEntries(
+  VENDORS.map((vendor) => [vendor, filesNaming(vendor, codeWords)]),
 );
 
 const adapterDir = path.join(root, 'packages/order-messaging/src/adapters');
@@ -125,6 +146,8 @@ const exportsCount = {
 const report = {
   filesNamingVendor: Object.fromEntries(VENDORS.map((v) => [v, naming[v].length])),
   filesNamingVendorList: naming,
+  filesNamingVendorInCode: Object.fromEntries(VENDORS.map((v) => [v, namingInCode[v].length])),
+  filesNamingVendorInCodeList: namingInCode,
   perCallSpreadsInAdapters: spreads,
   largestFiles: largestFiles.map(({ file, lines }) => ({ file, lines })),
   largestFunctions,
@@ -137,8 +160,13 @@ const report = {
 
 if (process.argv.includes('--json')) console.log(JSON.stringify(report, null, 2));
 else {
-  console.log('files naming each vendor outside its own files:', report.filesNamingVendor);
-  for (const vendor of VENDORS) console.log(`  ${vendor}: ${naming[vendor].join(', ')}`);
+  console.log(
+    'files naming each vendor outside its own files (comments too):',
+    report.filesNamingVendor,
+  );
+  console.log('  ... in code (identifiers and strings):', report.filesNamingVendorInCode);
+  for (const vendor of VENDORS)
+    console.log(`  ${vendor} in code: ${namingInCode[vendor].join(', ')}`);
   console.log('per-call spreads in adapters:', spreads);
   console.log('largest files:', largestFiles.map((f) => `${f.file} (${f.lines})`).join(', '));
   console.log(

@@ -8,7 +8,6 @@ import {
 import { vendorDescriptor, VENDORS, type AnyVendorDescriptor } from '@org/order-messaging/vendors';
 import { exitCodeFor, UsageError } from './exit-codes.js';
 import { describeUnknown } from './output.js';
-import { PERMISSION_NOTES, TICKET_VENDORS } from './vendor-notes.js';
 import { flagName, listOf, VENDOR_SETTINGS, type VendorName } from './vendors.js';
 
 type Descriptor = AnyVendorDescriptor | undefined;
@@ -37,15 +36,15 @@ function locationNames(descriptor: Descriptor): string {
 function notFoundHint(descriptor: Descriptor): string {
   const kinds = descriptor?.capabilities.orderKinds;
   if (kinds && kinds.length > 0) return `Check the order id and --order-kind (${listOf(kinds)}).`;
-  if (descriptor && TICKET_VENDORS.includes(descriptor.name)) {
-    return `Check the ticket id (${descriptor.title} orders are tickets).`;
+  if (descriptor?.orderTerm) {
+    return `Check the ${descriptor.orderTerm} id (${descriptor.title} orders are ${descriptor.orderTerm}s).`;
   }
   return `Check the order id and ${locationNames(descriptor)} (the order may belong to another account).`;
 }
 
 function permissionHint(): string {
-  const notes = VENDORS.filter((vendor) => PERMISSION_NOTES[vendor.name] !== undefined).map(
-    (vendor) => `${vendor.title}: ${PERMISSION_NOTES[vendor.name]}`,
+  const notes = VENDORS.filter((vendor) => vendor.permissionNote !== undefined).map(
+    (vendor) => `${vendor.title}: ${vendor.permissionNote}`,
   );
   return `The credentials work but may not act on this order: check the key's rights${notes.length > 0 ? ` (${notes.join('; ')})` : ''}.`;
 }

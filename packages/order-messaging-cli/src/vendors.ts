@@ -15,7 +15,6 @@ import {
   type RegisteredVendorName,
 } from '@org/order-messaging/vendors';
 import { UsageError } from './exit-codes.js';
-import { TICKET_VENDORS } from './vendor-notes.js';
 
 export type VendorName = RegisteredVendorName;
 
@@ -112,7 +111,7 @@ export function titlesWhere(test: (capabilities: Capabilities) => boolean): stri
 /** `--order`'s help: what the id is for vendors where it is not a plain order id. */
 export function orderIdHelp({ withKinds }: { withKinds: boolean }): string {
   const notes = VENDORS.flatMap((vendor) => [
-    ...(TICKET_VENDORS.includes(vendor.name) ? [`${vendor.title}: ticket id`] : []),
+    ...(vendor.orderTerm ? [`${vendor.title}: ${vendor.orderTerm} id`] : []),
     ...(withKinds && vendor.capabilities.orderKinds?.length
       ? [`${vendor.title}: order id with --order-kind`]
       : []),

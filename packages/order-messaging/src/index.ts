@@ -66,7 +66,6 @@ export type {
   AuthorKind,
   Capabilities,
   DownloadedAttachment,
-  KnownVendor,
   MessageAttachment,
   MessageAuthor,
   OrderMessage,

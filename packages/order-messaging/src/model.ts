@@ -3,9 +3,11 @@
  * message looks like whatever vendor it came from, and what a vendor can do.
  */
 
-/** Vendors with an adapter in this package; adapters for other vendors may use any name. */
-export type KnownVendor = 'mirakl' | 'spp' | 'omnidesk' | 'gameboost';
-export type VendorName = KnownVendor | (string & {});
+/**
+ * A vendor's name, as its adapter declares it (`capabilities.vendor`); the vendors this package
+ * has adapters for are listed by `@org/order-messaging/vendors`.
+ */
+export type VendorName = string;
 
 /** Who a message is addressed to, where the vendor lets the sender choose. */
 export type Audience = 'customer' | 'seller' | 'operator';

@@ -60,6 +60,10 @@ export interface VendorDescriptor<
   /** The factory's options from setting values that passed `requirements` and types. */
   readonly toOptions: (values: SettingValues) => Options;
   readonly sandbox: SandboxWiring<Access, Seed>;
+  /** What the vendor's "order" is, when it is something else (`ticket`): tools word ids by it. */
+  readonly orderTerm?: string;
+  /** A setting besides the credential's rights that decides what a request may act on. */
+  readonly permissionNote?: string;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

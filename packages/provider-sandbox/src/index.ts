@@ -40,18 +40,8 @@ export type {
   VendorSpec,
 } from './types.js';
 export { defineVendor } from './types.js';
-export type {
-  GameBoostCredentials,
-  GameBoostOrderKind,
-  GameBoostOrderStatus,
-  GameBoostSeed,
-} from './vendors/gameboost.js';
-export { GAMEBOOST_ORDER_STATUSES } from './vendors/gameboost.js';
-export type { MiraklCredentials, MiraklSeed } from './vendors/mirakl/index.js';
-export { MIRAKL_LIMITS, type MiraklLimits } from './vendors/mirakl/index.js';
-export type { OmnideskCredentials, OmnideskSeed } from './vendors/omnidesk/index.js';
-export type { SppCredentials, SppSeed } from './vendors/spp.js';
-export type { VendorName } from './vendors/index.js';
+// The registry, with each vendor's public types and constants.
+export * from './vendors/index.js';
 
 /** Each vendor's base URL (give it to the vendor client as `baseUrl`) and credentials. */
 export type SandboxVendors = {

@@ -433,6 +433,7 @@ export const miraklVendor = /* @__PURE__ */ defineVendor({
   title: 'Mirakl',
   createAdapter: createMiraklAdapter,
   capabilities: miraklCapabilities,
+  permissionNote: 'the shop id',
   settings: [
     {
       key: 'baseUrl',

@@ -363,6 +363,7 @@ export const omnideskVendor = /* @__PURE__ */ defineVendor({
   title: 'Omnidesk',
   createAdapter: createOmnideskAdapter,
   capabilities: omnideskCapabilities,
+  orderTerm: 'ticket',
   settings: [
     {
       key: 'account',

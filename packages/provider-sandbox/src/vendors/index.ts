@@ -1,6 +1,6 @@
 /**
- * The vendors the sandbox serves. Adding one: a spec in `specs/<name>.yaml`, a module
- * in this folder (see `VendorModule`), and one line here.
+ * The vendors the sandbox serves, and what each makes public. Adding one: a spec in
+ * `specs/<name>.yaml`, a module in this folder (see `VendorModule`), and its lines here.
  */
 import { gameboost } from './gameboost.js';
 import { mirakl } from './mirakl/index.js';
@@ -11,3 +11,16 @@ export const vendorModules = { mirakl, spp, omnidesk, gameboost } as const;
 
 export type VendorRegistry = typeof vendorModules;
 export type VendorName = keyof VendorRegistry;
+
+// What each vendor module makes public through `@org/provider-sandbox`.
+export type {
+  GameBoostCredentials,
+  GameBoostOrderKind,
+  GameBoostOrderStatus,
+  GameBoostSeed,
+} from './gameboost.js';
+export { GAMEBOOST_ORDER_STATUSES } from './gameboost.js';
+export type { MiraklCredentials, MiraklSeed } from './mirakl/index.js';
+export { MIRAKL_LIMITS, type MiraklLimits } from './mirakl/index.js';
+export type { OmnideskCredentials, OmnideskSeed } from './omnidesk/index.js';
+export type { SppCredentials, SppSeed } from './spp.js';
