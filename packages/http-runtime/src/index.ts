@@ -75,14 +75,13 @@ export {
 export {
   attemptsOf,
   createResilientFetch,
-  DEFAULT_MAX_RATE_LIMIT_WAIT_MS,
-  DEFAULT_TIMEOUT_MS,
   type FetchFunction,
   type ResilientFetch,
   type ResilientFetchOptions,
   type ResilientFetchPolicy,
-  type WaitReason,
 } from './resilient-fetch.js';
+export { DEFAULT_MAX_RATE_LIMIT_WAIT_MS, DEFAULT_TIMEOUT_MS } from './fetch-policy.js';
+export type { WaitReason } from './fetch-log.js';
 export {
   DEFAULT_RETRY,
   IDEMPOTENT_METHODS,
