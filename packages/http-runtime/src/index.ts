@@ -57,11 +57,10 @@ export {
   type TransportFailure,
   type TransportPhase,
 } from './network-error.js';
+export { matchRequests, rateLimitRules } from './rate-limit-rules.js';
 export {
   createRateLimiter,
   LocalRateLimitError,
-  matchRequests,
-  rateLimitRules,
   type AcquireOptions,
   type RateLimiter,
   type RateLimiterOptions,
