@@ -6,7 +6,6 @@ export {
   isLoopbackHost,
 } from './base-url.js';
 export {
-  clientSecrets,
   createVendorClient,
   type CommonClientOptions,
   type FieldConstraints,
@@ -49,7 +48,6 @@ export {
 export {
   AMBIGUOUS_TRANSPORT_CODES,
   classifyTransportFailure,
-  isTransportError,
   TLS_REJECTION_CODES,
   TRANSIENT_CONNECT_CODES,
   TransportError,
