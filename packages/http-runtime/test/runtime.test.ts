@@ -1,17 +1,17 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { assertSafeBaseUrl } from '../src/base-url.js';
 import {
-  assertSafeBaseUrl,
   bearer,
   PathParameterError,
   ConfigurationError,
   createVendorClient,
-  encodeMultipart,
   redactUrl,
   redactHeaders,
   scrubValue,
   type OperationTable,
 } from '../src/index.js';
+import { encodeMultipart } from '../src/multipart.js';
 import { jsonResponse, recordingFetch } from '../src/testing.js';
 
 const operations = {
