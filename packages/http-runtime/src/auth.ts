@@ -3,7 +3,7 @@ export interface AuthPlacement {
   readonly in: 'header' | 'query';
   readonly name: string;
   readonly value: string;
-  /** The bare credential inside `value` (the token of `Bearer <token>`), for scrubbing. */
+  /** The bare credential inside `value` (the token of `Bearer <token>`): what must not be empty. */
   readonly secret?: string;
 }
 

@@ -82,13 +82,6 @@ export interface CommonClientOptions {
   middleware?: Middleware[];
 }
 
-const secretsByClient = new WeakMap<object, readonly string[]>();
-
-/** The credentials a client sends, for scrubbing error bodies and logs. Not enumerable on the client. */
-export function clientSecrets(client: object): readonly string[] {
-  return secretsByClient.get(client) ?? [];
-}
-
 function multipartWanted(info: OperationInfo, body: unknown): boolean {
   const types = info.requestMediaTypes;
   if (!types.includes('multipart/form-data')) return false;
@@ -193,9 +186,5 @@ export function createVendorClient<Paths extends {}>(
   const originalRequest = untyped['request']!.bind(client);
   untyped['request'] = (method: string, path: string, init?: RequestInit_) =>
     originalRequest(method, path, prepare(method.toUpperCase(), path, init));
-  secretsByClient.set(
-    client,
-    auth.map((p) => p.secret ?? p.value),
-  );
   return client;
 }

@@ -1,12 +1,9 @@
+// The runtime's public API: what the vendor clients and the facade build on, and what an
+// application needs to configure them or catch their errors. The package's other modules are
+// internal: `exports` does not reach them, and they may change in any release.
 export { bearer, type AuthPlacement } from './auth.js';
+export { assertNoApiSuffix, ConfigurationError } from './base-url.js';
 export {
-  assertNoApiSuffix,
-  assertSafeBaseUrl,
-  ConfigurationError,
-  isLoopbackHost,
-} from './base-url.js';
-export {
-  clientSecrets,
   createVendorClient,
   type CommonClientOptions,
   type FieldConstraints,
@@ -15,24 +12,8 @@ export {
   type SpecRateLimit,
   type VendorDefinition,
 } from './client.js';
-export { PathParameterError, safePathSerializer } from './path-params.js';
-export {
-  encodeMultipart,
-  hasBlob,
-  type EncodedMultipart,
-  type MultipartEncoding,
-} from './multipart.js';
-export {
-  describeUrl,
-  REDACTED,
-  redactHeaders,
-  redactUrl,
-  scrubSecrets,
-  scrubValue,
-  SECRET_HEADERS,
-  SECRET_QUERY_PARAMS,
-} from './redact.js';
-export { backoffDelay, type BackoffOptions } from './backoff.js';
+export { PathParameterError } from './path-params.js';
+export { redactHeaders, redactUrl, scrubSecrets, scrubValue } from './redact.js';
 export {
   consoleLogger,
   LOG_LEVELS,
@@ -47,21 +28,15 @@ export {
   type LogLevel,
 } from './logger.js';
 export {
-  AMBIGUOUS_TRANSPORT_CODES,
   classifyTransportFailure,
-  isTransportError,
-  TLS_REJECTION_CODES,
-  TRANSIENT_CONNECT_CODES,
   TransportError,
-  type TransportErrorInit,
   type TransportFailure,
   type TransportPhase,
 } from './network-error.js';
+export { rateLimitRules } from './rate-limit-rules.js';
 export {
   createRateLimiter,
   LocalRateLimitError,
-  matchRequests,
-  rateLimitRules,
   type AcquireOptions,
   type RateLimiter,
   type RateLimiterOptions,
@@ -75,29 +50,11 @@ export {
 export {
   attemptsOf,
   createResilientFetch,
-  DEFAULT_MAX_RATE_LIMIT_WAIT_MS,
-  DEFAULT_TIMEOUT_MS,
   type FetchFunction,
   type ResilientFetch,
   type ResilientFetchOptions,
   type ResilientFetchPolicy,
-  type WaitReason,
 } from './resilient-fetch.js';
-export {
-  DEFAULT_RETRY,
-  IDEMPOTENT_METHODS,
-  IDEMPOTENT_RETRY_STATUSES,
-  isIdempotentRequest,
-  isRetryableStatus,
-  NON_IDEMPOTENT_RETRY_STATUSES,
-  type RetryOptions,
-} from './retry.js';
-export {
-  parseRateLimitReset,
-  parseRetryAfter,
-  retryAfterMsOf,
-  serverRequestedWait,
-  type ServerWait,
-  type ServerWaitSource,
-} from './retry-after.js';
+export type { RetryOptions } from './retry.js';
+export { retryAfterMsOf } from './retry-after.js';
 export { abortableSleep, type Sleep } from './timeout.js';

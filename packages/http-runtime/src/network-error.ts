@@ -240,7 +240,3 @@ export class TransportError extends Error {
     return `${scrubSecrets(stripUrlQueries(this.stack ?? `${this.name}: ${this.message}`), secrets)}\n  ${fields}${causeText}`;
   }
 }
-
-export function isTransportError(error: unknown): error is TransportError {
-  return error instanceof TransportError;
-}

@@ -1,4 +1,5 @@
-import { ConfigurationError } from './base-url.js';
+import { validateRules } from './rate-limit-rules.js';
+import { heldWindows, occupy, windowBook } from './rate-limit-windows.js';
 import { quotaSpent, serverRequestedWait } from './retry-after.js';
 import { abortableSleep, type Sleep } from './timeout.js';
 
@@ -115,89 +116,6 @@ export class LocalRateLimitError extends Error {
   }
 }
 
-function singleMatch(pattern: RegExp): RegExp {
-  // A global or sticky RegExp keeps lastIndex between test() calls and would skip every other request.
-  return pattern.global || pattern.sticky
-    ? new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ''))
-    : pattern;
-}
-
-export function matchRequests(match: RateLimitMatch): (request: Request) => boolean {
-  const methods = match.methods?.map((m) => m.toUpperCase());
-  const pathPattern = match.pathPattern && singleMatch(match.pathPattern);
-  return (request) => {
-    if (methods && !methods.includes(request.method.toUpperCase())) return false;
-    if (pathPattern && !pathPattern.test(new URL(request.url).pathname)) return false;
-    return true;
-  };
-}
-
-/**
- * Rules from a description keyed by rule name, e.g.
- * `{ chat: { limit: 5, windowMs: 60_000, match: { pathPattern: /\/messages$/ } } }`.
- */
-export function rateLimitRules(spec: Readonly<Record<string, RateLimitRuleSpec>>): RateLimitRule[] {
-  return Object.entries(spec).map(([name, rule]) => ({
-    name,
-    limit: rule.limit,
-    windowMs: rule.windowMs,
-    ...(rule.match === undefined
-      ? {}
-      : { match: typeof rule.match === 'function' ? rule.match : matchRequests(rule.match) }),
-    ...(rule.key === undefined ? {} : { key: rule.key }),
-  }));
-}
-
-function validate(rules: readonly RateLimitRule[]): void {
-  const names = new Set<string>();
-  for (const rule of rules) {
-    if (!rule.name) throw new ConfigurationError('rate limit rule without a name');
-    if (names.has(rule.name))
-      throw new ConfigurationError(`rate limit rule "${rule.name}" is declared twice`);
-    names.add(rule.name);
-    if (!Number.isInteger(rule.limit) || rule.limit < 1) {
-      throw new ConfigurationError(`rate limit rule "${rule.name}": limit must be an integer >= 1`);
-    }
-    if (!Number.isFinite(rule.windowMs) || rule.windowMs <= 0) {
-      throw new ConfigurationError(
-        `rate limit rule "${rule.name}": windowMs must be a positive number`,
-      );
-    }
-  }
-}
-
-/** One sliding window: a rule's, or for a keyed rule one key's. */
-interface Window {
-  readonly rule: RateLimitRule;
-  /** Hold scope id: the rule name, plus the key for a keyed rule. */
-  readonly id: string;
-  /** Completion times inside the window, oldest first. */
-  readonly done: number[];
-  /** Slots handed out and not yet released. */
-  inFlight: number;
-}
-
-interface RuleState {
-  readonly rule: RateLimitRule;
-  /** The window of an unkeyed rule. */
-  readonly window: Window;
-  /** Keyed rules: one window per key, dropped once empty. */
-  readonly byKey: Map<string, Window>;
-}
-
-interface Hold {
-  until: number;
-  /** Rule names the hold covers; undefined for every request. */
-  readonly scope: ReadonlySet<string> | undefined;
-  readonly label: string;
-}
-
-interface Blocker {
-  readonly at: number;
-  readonly rule: string;
-  readonly source: 'rule' | 'server';
-}
-
 /** A wait loop whose clock never moves (a broken injected `now`/`sleep`) must not spin forever. */
 const MAX_WAIT_ROUNDS = 10_000;
 
@@ -213,102 +131,11 @@ export interface SlidingWindowRateLimiter extends RateLimiter {
  */
 export function createRateLimiter(options: RateLimiterOptions = {}): SlidingWindowRateLimiter {
   const rules = [...(options.rules ?? [])];
-  validate(rules);
+  validateRules(rules);
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? abortableSleep;
   const learn = options.learnFromHeaders ?? true;
-  const newWindow = (rule: RateLimitRule, id: string): Window => ({
-    rule,
-    id,
-    done: [],
-    inFlight: 0,
-  });
-  const states: RuleState[] = rules.map((rule) => ({
-    rule,
-    window: newWindow(rule, rule.name),
-    byKey: new Map(),
-  }));
-  const holds = new Map<string, Hold>();
-
-  const prune = (window: Window, t: number) => {
-    const { done, rule } = window;
-    while (done.length > 0 && done[0]! + rule.windowMs <= t) done.shift();
-  };
-
-  /** The windows a request counts against: one per matching rule, or none for an undefined key. */
-  function windowsOf(request: Request): Window[] {
-    const windows: Window[] = [];
-    for (const state of states) {
-      const { rule } = state;
-      if (rule.match && !rule.match(request)) continue;
-      if (!rule.key) {
-        windows.push(state.window);
-        continue;
-      }
-      const key = rule.key(request);
-      if (key === undefined) continue;
-      let window = state.byKey.get(key);
-      if (!window) {
-        // Sweep before adding so that a long-lived limiter keeps only the keys still in a window.
-        const t = now();
-        for (const [oldKey, old] of state.byKey) {
-          prune(old, t);
-          if (old.done.length === 0 && old.inFlight === 0) state.byKey.delete(oldKey);
-        }
-        window = newWindow(rule, `${rule.name}[${key}]`);
-        state.byKey.set(key, window);
-      }
-      windows.push(window);
-    }
-    return windows;
-  }
-
-  function blockerAt(
-    windows: readonly Window[],
-    names: ReadonlySet<string>,
-    t: number,
-  ): Blocker | undefined {
-    let blocker: Blocker | undefined;
-    const consider = (candidate: Blocker) => {
-      if (candidate.at > t && (!blocker || candidate.at > blocker.at)) blocker = candidate;
-    };
-    for (const window of windows) {
-      prune(window, t);
-      const { done, rule, inFlight } = window;
-      const counted = done.length + inFlight;
-      if (counted < rule.limit) continue;
-      // Slots in time order: the released ones, then those in flight (they finish at t or later).
-      // The request may go once the slot `limit` places from the newest has left the window.
-      const index = counted - rule.limit;
-      // An in-flight slot finishes no earlier than now, so this is the earliest possible time;
-      // the wait loop looks again then, and by that time the slot has a real completion time
-      // or waits another window.
-      const stamp = index < done.length ? done[index]! : t;
-      consider({ at: stamp + rule.windowMs, rule: window.id, source: 'rule' });
-    }
-    for (const [key, hold] of holds) {
-      if (hold.until <= t) {
-        holds.delete(key);
-        continue;
-      }
-      if (!hold.scope || [...hold.scope].some((name) => names.has(name))) {
-        consider({ at: hold.until, rule: hold.label, source: 'server' });
-      }
-    }
-    return blocker;
-  }
-
-  /**
-   * The windows a throttled response speaks for. `X-RateLimit-Limit` names the server's bucket by
-   * its size: when it equals some of the request's rules, only those are held (a per-order bucket
-   * running out must not stop sends to other orders); otherwise all of them.
-   */
-  function heldWindows(windows: Window[], response: Response): Window[] {
-    const declared = Number(response.headers.get('x-ratelimit-limit')?.trim() || Number.NaN);
-    if (!Number.isInteger(declared)) return windows;
-    const sameSize = windows.filter((w) => w.rule.limit === declared);
-    return sameSize.length > 0 ? sameSize : windows;
-  }
+  const book = windowBook(rules, now);
 
   async function reserve(
     request: Request,
@@ -320,26 +147,10 @@ export function createRateLimiter(options: RateLimiterOptions = {}): SlidingWind
     for (let round = 0; round < MAX_WAIT_ROUNDS; round++) {
       if (signal?.aborted) throw signal.reason;
       // Looked up each round: an idle keyed window may have been swept during the wait.
-      const windows = windowsOf(request);
-      const names = new Set(windows.map((w) => w.id));
+      const windows = book.windowsOf(request);
       const t = now();
-      const blocker = blockerAt(windows, names, t);
-      if (!blocker) {
-        for (const window of windows) window.inFlight += 1;
-        let released = false;
-        return {
-          waitedMs: t - started,
-          release() {
-            if (released) return;
-            released = true;
-            const finished = now();
-            for (const window of windows) {
-              window.inFlight -= 1;
-              window.done.push(finished);
-            }
-          },
-        };
-      }
+      const blocker = book.blockerAt(windows, t);
+      if (!blocker) return occupy(windows, t - started, now);
       const waitMs = blocker.at - t;
       if (t - started + waitMs > maxWaitMs) {
         throw new LocalRateLimitError(blocker.rule, blocker.source, waitMs, maxWaitMs);
@@ -366,20 +177,12 @@ export function createRateLimiter(options: RateLimiterOptions = {}): SlidingWind
       const t = now();
       const wait = serverRequestedWait(response, t);
       if (!wait || wait.ms <= 0) return;
-      const names = request
-        ? heldWindows(windowsOf(request), response)
+      const ids = request
+        ? heldWindows(book.windowsOf(request), response)
             .map((w) => w.id)
             .sort()
         : [];
-      const key = names.length > 0 ? names.join('+') : '*';
-      const existing = holds.get(key);
-      if (existing) existing.until = Math.max(existing.until, t + wait.ms);
-      else
-        holds.set(key, {
-          until: t + wait.ms,
-          scope: names.length > 0 ? new Set(names) : undefined,
-          label: key,
-        });
+      book.hold(ids, t + wait.ms);
     },
   };
 }

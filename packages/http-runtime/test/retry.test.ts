@@ -1,16 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { backoffDelay } from '../src/backoff.js';
 import {
   attemptsOf,
-  backoffDelay,
   ConfigurationError,
   createResilientFetch,
   createVendorClient,
-  parseRateLimitReset,
-  parseRetryAfter,
   retryAfterMsOf,
   TransportError,
   type ResilientFetchOptions,
 } from '../src/index.js';
+import { parseRateLimitReset, parseRetryAfter } from '../src/retry-after.js';
 import { fakeClock, ok, scriptedFetch, status, undiciError, type Step } from './support/fakes.js';
 
 const BASE = 'https://api.vendor.test/v2';
