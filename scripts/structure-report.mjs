@@ -51,6 +51,7 @@ function ownedBy(file, vendor) {
   return (
     file.startsWith(`packages/${vendor}-client/`) ||
     file === `packages/order-messaging/src/adapters/${vendor}.ts` ||
+    file.startsWith(`packages/order-messaging/src/adapters/${vendor}/`) ||
     file === `packages/provider-sandbox/src/vendors/${vendor}.ts` ||
     file === `examples/bench/src/wire/${vendor}.ts` ||
     file.startsWith(`packages/provider-sandbox/src/vendors/${vendor}/`)
@@ -87,13 +88,12 @@ const namingInCode = Object.fromEntries(
 );
 
 const adapterDir = path.join(root, 'packages/order-messaging/src/adapters');
-const spreads = readdirSync(adapterDir)
-  .filter((name) => name.endsWith('.ts'))
+// An adapter is `adapters/<vendor>.ts`, with its parts (if any) under `adapters/<vendor>/`.
+const spreads = walk(adapterDir)
+  .filter((file) => file.endsWith('.ts'))
   .reduce(
-    (count, name) =>
-      count +
-      (readFileSync(path.join(adapterDir, name), 'utf8').match(/\.\.\.(ctx\.)?init\b/g) ?? [])
-        .length,
+    (count, file) =>
+      count + (readFileSync(file, 'utf8').match(/\.\.\.(ctx\.)?init\b/g) ?? []).length,
     0,
   );
 

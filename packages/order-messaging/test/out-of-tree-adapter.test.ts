@@ -214,17 +214,46 @@ describe('an adapter written outside this repository', () => {
 
 describe('built-in adapters', () => {
   const dir = new URL('../src/adapters/', import.meta.url);
-  it.each(readdirSync(dir).filter((file) => file.endsWith('.ts')))(
+  const entries = readdirSync(dir, { withFileTypes: true });
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const specifiersOf = (file: string) => {
+    const source = readFileSync(new URL(file, dir), 'utf8');
+    return [...source.matchAll(/from '([^']+)'/g)].map((match) => match[1]!);
+  };
+  /** Exactly the kit (as `kit`), the runtime, the vendor's own client, or a module under `parts`. */
+  const allowed = (vendor: string, kit: string, parts: string) => {
+    const modules = [kit, '@org/http-runtime', `@org/${vendor}-client`].map(escape).join('|');
+    return new RegExp(`^(${modules}|${escape(parts)}[\\w-]+\\.js)$`);
+  };
+
+  const adapters = entries.filter((e) => e.isFile() && e.name.endsWith('.ts')).map((e) => e.name);
+  it.each(adapters)(
     '%s imports only public entry points (the adapter kit, the runtime, its vendor client)',
     (file) => {
-      const source = readFileSync(new URL(file, dir), 'utf8');
-      const specifiers = [...source.matchAll(/from '([^']+)'/g)].map((match) => match[1]!);
+      const vendor = file.replace(/\.ts$/, '');
+      const specifiers = specifiersOf(file);
       expect(specifiers.length).toBeGreaterThan(0);
-      for (const specifier of specifiers) {
-        expect(specifier).toMatch(
-          /^(\.\.\/adapter-kit\.js|@org\/[a-z]+-client|@org\/http-runtime)$/,
-        );
-      }
+      // An adapter may be split into parts under `adapters/<vendor>/`.
+      const expected = allowed(vendor, '../adapter-kit.js', `./${vendor}/`);
+      for (const specifier of specifiers) expect(specifier).toMatch(expected);
+    },
+  );
+
+  const parts = entries
+    .filter((entry) => entry.isDirectory())
+    .flatMap((folder) =>
+      readdirSync(new URL(`${folder.name}/`, dir))
+        .filter((file) => file.endsWith('.ts'))
+        .map((file) => `${folder.name}/${file}`),
+    );
+  it.each(parts)(
+    '%s imports only the adapter kit, the runtime, its vendor client and its own folder',
+    (file) => {
+      const vendor = file.split('/')[0]!;
+      const specifiers = specifiersOf(file);
+      expect(specifiers.length).toBeGreaterThan(0);
+      const expected = allowed(vendor, '../../adapter-kit.js', './');
+      for (const specifier of specifiers) expect(specifier).toMatch(expected);
     },
   );
 });

@@ -18,12 +18,12 @@ import {
   clientOptionsOf,
   defineAdapter,
   defineVendor,
-  vendorOptionsOf,
   firstFieldError,
   isRecord,
   stringId,
   stringSetting,
   unixSecondsDate,
+  vendorOptionsOf,
   vendorMessage,
   type AdapterContext,
   type AuthorKind,
@@ -135,148 +135,166 @@ export function gameboostErrorHint(
   return aboutTheMessage ? { field: 'text' } : undefined;
 }
 
+/** The request's GameBoost-only field: which kind of order `orderId` is. */
 function kindOf(ref: OrderRef<GameBoostVendorOptions>): GameBoostOrderKind {
   return vendorOptionsOf<GameBoostSendOptions>(ref, 'gameboost').orderKind ?? 'account';
 }
 
+function authorKind(message: GameBoostMessage, buyerId: number | undefined): AuthorKind {
+  const sender = message.sender;
+  if (message.type === 'system_message') return 'system';
+  if (sender?.is_admin === true) return 'operator';
+  if (buyerId !== undefined && sender?.id === buyerId) return 'customer';
+  return 'seller';
+}
+
+/** A message's one attachment, when it has one. */
+function attachmentsOf(message: GameBoostMessage): MessageAttachment[] {
+  if (!isRecord(message.attachment)) return [];
+  const a = message.attachment;
+  const url = typeof a.url === 'string' ? a.url : undefined;
+  const name = [a.name, a.filename, a.file_name].find((v): v is string => typeof v === 'string');
+  return [
+    {
+      id: stringId(a.id) ?? `${message.id ?? ''}:attachment`,
+      filename: name ?? 'attachment',
+      ...(typeof a.size === 'number' ? { size: a.size } : {}),
+      ...(typeof a.mime_type === 'string' ? { contentType: a.mime_type } : {}),
+      ...(url ? { url } : {}),
+    },
+  ];
+}
+
+function normalize(
+  message: GameBoostMessage,
+  ref: OrderRef<GameBoostVendorOptions>,
+  buyerId: number | undefined,
+  ctx: Ctx,
+): GameBoostOrderMessage {
+  const sender = message.sender;
+  const senderId = stringId(sender?.id);
+  return {
+    id: message.id ?? '',
+    orderId: ref.orderId,
+    text: message.text ?? '',
+    author: {
+      kind: authorKind(message, buyerId),
+      ...(senderId === undefined ? {} : { id: senderId }),
+      ...(sender?.username ? { name: sender.username } : {}),
+    },
+    sentAt: unixSecondsDate(message.sent_at) ?? new Date(0),
+    attachments: attachmentsOf(message),
+    internal: false,
+    vendor: 'gameboost',
+    connection: ctx.connection,
+    raw: message,
+  };
+}
+
+/** `GET /v2/<kind>-orders/{id}`. */
+function getOrder(kind: GameBoostOrderKind, orderId: string, ctx: Ctx) {
+  switch (kind) {
+    case 'account':
+      return ctx.client.GET('/v2/account-orders/{accountOrder}', {
+        params: { path: { accountOrder: orderId } },
+      });
+    case 'item':
+      return ctx.client.GET('/v2/item-orders/{itemOrder}', {
+        params: { path: { itemOrder: orderId } },
+      });
+    case 'currency':
+      return ctx.client.GET('/v2/currency-orders/{currencyOrder}', {
+        params: { path: { currencyOrder: orderId } },
+      });
+  }
+}
+
+/** `GET /v2/<kind>-orders/{id}/messages`. */
+function getMessages(kind: GameBoostOrderKind, orderId: string, ctx: Ctx) {
+  switch (kind) {
+    case 'account':
+      return ctx.client.GET('/v2/account-orders/{accountOrder}/messages', {
+        params: { path: { accountOrder: orderId } },
+      });
+    case 'item':
+      return ctx.client.GET('/v2/item-orders/{itemOrder}/messages', {
+        params: { path: { itemOrder: orderId } },
+      });
+    case 'currency':
+      return ctx.client.GET('/v2/currency-orders/{currencyOrder}/messages', {
+        params: { path: { currencyOrder: orderId } },
+      });
+  }
+}
+
+/** `POST /v2/<kind>-orders/{id}/messages`. */
+function postMessage(
+  kind: GameBoostOrderKind,
+  orderId: string,
+  body: { message: string },
+  ctx: Ctx,
+) {
+  switch (kind) {
+    case 'account':
+      return ctx.client.POST('/v2/account-orders/{accountOrder}/messages', {
+        params: { path: { accountOrder: orderId } },
+        body,
+      });
+    case 'item':
+      return ctx.client.POST('/v2/item-orders/{itemOrder}/messages', {
+        params: { path: { itemOrder: orderId } },
+        body,
+      });
+    case 'currency':
+      return ctx.client.POST('/v2/currency-orders/{currencyOrder}/messages', {
+        params: { path: { currencyOrder: orderId } },
+        body,
+      });
+  }
+}
+
+/** The order's buyer, to tell their messages from the seller's. */
+async function buyerOf(
+  ref: OrderRef<GameBoostVendorOptions>,
+  ctx: Ctx,
+): Promise<number | undefined> {
+  const { data } = await ctx.call(`get ${kindOf(ref)} order`, () =>
+    getOrder(kindOf(ref), ref.orderId, ctx),
+  );
+  const buyer = isRecord(data) && isRecord(data.data) ? data.data.buyer : undefined;
+  return isRecord(buyer) && typeof buyer.id === 'number' ? buyer.id : undefined;
+}
+
+async function* list(
+  ref: OrderRef<GameBoostVendorOptions>,
+  ctx: Ctx,
+): AsyncGenerator<GameBoostOrderMessage> {
+  const buyerId = await buyerOf(ref, ctx);
+  const operation = `list ${kindOf(ref)} order messages`;
+  const { data } = await ctx.call(operation, () => getMessages(kindOf(ref), ref.orderId, ctx));
+  if (!Array.isArray(data?.data)) throw ctx.unexpected(operation, 'no `data` array', data);
+  for (const message of data.data) yield normalize(message, ref, buyerId, ctx);
+}
+
+async function send(
+  request: SendRequest<GameBoostVendorOptions>,
+  ctx: Ctx,
+): Promise<GameBoostOrderMessage> {
+  const body = { message: request.text };
+  const operation = `send ${kindOf(request)} order message`;
+  const { data } = await ctx.call(
+    operation,
+    () => postMessage(kindOf(request), request.orderId, body, ctx),
+    { write: true },
+  );
+  if (!isRecord(data?.data))
+    throw ctx.unexpected(operation, 'no message `data` in the answer', data, { write: true });
+  // We wrote it, so the author is the seller side unless GameBoost says otherwise.
+  return normalize(data.data, request, undefined, ctx);
+}
+
 function createGameBoostAdapter(options: GameBoostConnectionOptions): GameBoostAdapter {
   const clientOptions = { ...clientOptionsOf(options), token: options.token };
-
-  function normalize(
-    message: GameBoostMessage,
-    ref: OrderRef<GameBoostVendorOptions>,
-    buyerId: number | undefined,
-    ctx: Ctx,
-  ): GameBoostOrderMessage {
-    const sender = message.sender;
-    let kind: AuthorKind;
-    if (message.type === 'system_message') kind = 'system';
-    else if (sender?.is_admin === true) kind = 'operator';
-    else if (buyerId !== undefined && sender?.id === buyerId) kind = 'customer';
-    else kind = 'seller';
-    const senderId = stringId(sender?.id);
-    const attachments: MessageAttachment[] = [];
-    if (isRecord(message.attachment)) {
-      const a = message.attachment;
-      const url = typeof a.url === 'string' ? a.url : undefined;
-      const name = [a.name, a.filename, a.file_name].find(
-        (v): v is string => typeof v === 'string',
-      );
-      attachments.push({
-        id: stringId(a.id) ?? `${message.id ?? ''}:attachment`,
-        filename: name ?? 'attachment',
-        ...(typeof a.size === 'number' ? { size: a.size } : {}),
-        ...(typeof a.mime_type === 'string' ? { contentType: a.mime_type } : {}),
-        ...(url ? { url } : {}),
-      });
-    }
-    return {
-      id: message.id ?? '',
-      orderId: ref.orderId,
-      text: message.text ?? '',
-      author: {
-        kind,
-        ...(senderId === undefined ? {} : { id: senderId }),
-        ...(sender?.username ? { name: sender.username } : {}),
-      },
-      sentAt: unixSecondsDate(message.sent_at) ?? new Date(0),
-      attachments,
-      internal: false,
-      vendor: 'gameboost',
-      connection: ctx.connection,
-      raw: message,
-    };
-  }
-
-  async function buyerOf(
-    ref: OrderRef<GameBoostVendorOptions>,
-    ctx: Ctx,
-  ): Promise<number | undefined> {
-    const orderId = ref.orderId;
-    const read = () => {
-      switch (kindOf(ref)) {
-        case 'account':
-          return ctx.client.GET('/v2/account-orders/{accountOrder}', {
-            params: { path: { accountOrder: orderId } },
-          });
-        case 'item':
-          return ctx.client.GET('/v2/item-orders/{itemOrder}', {
-            params: { path: { itemOrder: orderId } },
-          });
-        case 'currency':
-          return ctx.client.GET('/v2/currency-orders/{currencyOrder}', {
-            params: { path: { currencyOrder: orderId } },
-          });
-      }
-    };
-    const { data } = await ctx.call(`get ${kindOf(ref)} order`, read);
-    const buyer = isRecord(data) && isRecord(data.data) ? data.data.buyer : undefined;
-    return isRecord(buyer) && typeof buyer.id === 'number' ? buyer.id : undefined;
-  }
-
-  async function* list(
-    ref: OrderRef<GameBoostVendorOptions>,
-    ctx: Ctx,
-  ): AsyncGenerator<GameBoostOrderMessage> {
-    const buyerId = await buyerOf(ref, ctx);
-    const orderId = ref.orderId;
-    const operation = `list ${kindOf(ref)} order messages`;
-    const { data } = await ctx.call(operation, () => {
-      switch (kindOf(ref)) {
-        case 'account':
-          return ctx.client.GET('/v2/account-orders/{accountOrder}/messages', {
-            params: { path: { accountOrder: orderId } },
-          });
-        case 'item':
-          return ctx.client.GET('/v2/item-orders/{itemOrder}/messages', {
-            params: { path: { itemOrder: orderId } },
-          });
-        case 'currency':
-          return ctx.client.GET('/v2/currency-orders/{currencyOrder}/messages', {
-            params: { path: { currencyOrder: orderId } },
-          });
-      }
-    });
-    if (!Array.isArray(data?.data)) throw ctx.unexpected(operation, 'no `data` array', data);
-    for (const message of data.data) yield normalize(message, ref, buyerId, ctx);
-  }
-
-  async function send(
-    request: SendRequest<GameBoostVendorOptions>,
-    ctx: Ctx,
-  ): Promise<GameBoostOrderMessage> {
-    const orderId = request.orderId;
-    const body = { message: request.text };
-    const operation = `send ${kindOf(request)} order message`;
-    const { data } = await ctx.call(
-      operation,
-      () => {
-        switch (kindOf(request)) {
-          case 'account':
-            return ctx.client.POST('/v2/account-orders/{accountOrder}/messages', {
-              params: { path: { accountOrder: orderId } },
-              body,
-            });
-          case 'item':
-            return ctx.client.POST('/v2/item-orders/{itemOrder}/messages', {
-              params: { path: { itemOrder: orderId } },
-              body,
-            });
-          case 'currency':
-            return ctx.client.POST('/v2/currency-orders/{currencyOrder}/messages', {
-              params: { path: { currencyOrder: orderId } },
-              body,
-            });
-        }
-      },
-      { write: true },
-    );
-    if (!isRecord(data?.data))
-      throw ctx.unexpected(operation, 'no message `data` in the answer', data, { write: true });
-    // We wrote it, so the author is the seller side unless GameBoost says otherwise.
-    return normalize(data.data, request, undefined, ctx);
-  }
-
   return defineAdapter({
     vendor: 'gameboost',
     capabilities: gameboostCapabilities,

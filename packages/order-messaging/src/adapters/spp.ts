@@ -96,93 +96,109 @@ export function nextPageOf(
   return page;
 }
 
+/** A connection's settings, read from its options once by the factory. */
+interface SppConfig {
+  readonly options: SppConnectionOptions;
+  /** Messages per page when listing; absent: SPP's default. */
+  readonly pageSize: number | undefined;
+}
+
+function normalize(message: SppMessage, orderId: string, ctx: Ctx): SppOrderMessage {
+  const order = message.order;
+  const clientIds = new Set(
+    [order?.user_id, order?.client?.id].filter((id) => typeof id === 'number'),
+  );
+  const byClient = clientIds.has(message.user_id);
+  return {
+    id: String(message.id),
+    orderId,
+    text: message.message ?? '',
+    author: {
+      kind: byClient ? 'customer' : 'staff',
+      ...(message.user_id === undefined || message.user_id === null
+        ? {}
+        : { id: String(message.user_id) }),
+      ...(byClient && order?.client?.name ? { name: order.client.name } : {}),
+    },
+    sentAt: isoDate(message.created_at) ?? new Date(0),
+    attachments: (message.files ?? []).map((url) => ({
+      id: url,
+      filename: fileNameFromUrl(url),
+      url,
+    })),
+    internal: message.staff_only === true,
+    vendor: 'spp',
+    connection: ctx.connection,
+    raw: message,
+  };
+}
+
+async function* list(
+  config: SppConfig,
+  ref: OrderRef<SppVendorOptions>,
+  ctx: Ctx,
+): AsyncGenerator<SppOrderMessage> {
+  const { pageSize } = config;
+  let page: number | undefined = 1;
+  for (let count = 0; page !== undefined && count < MAX_PAGES; count++) {
+    const current: number = page;
+    const { data } = await ctx.call('list order messages', () =>
+      ctx.client.GET('/api/order_messages/{order}', {
+        params: {
+          path: { order: ref.orderId },
+          query: { page: current, ...(pageSize ? { limit: pageSize } : {}) },
+        },
+      }),
+    );
+    if (!Array.isArray(data?.data))
+      throw ctx.unexpected('list order messages', 'no `data` array', data);
+    for (const message of data.data) yield normalize(message, ref.orderId, ctx);
+    page = data.data.length === 0 ? undefined : nextPageOf(data, current);
+  }
+}
+
+async function send(
+  config: SppConfig,
+  request: SendRequest<SppVendorOptions>,
+  ctx: Ctx,
+): Promise<SppOrderMessage> {
+  const { userId } = config.options;
+  const files = (request.attachments ?? []).map(attachmentFile);
+  const fields = {
+    message: request.text,
+    staff_only: request.internal === true,
+    ...(userId === undefined ? {} : { user_id: userId }),
+  };
+  const { data } = await ctx.call(
+    'create order message',
+    () =>
+      files.length > 0
+        ? ctx.client.POST('/api/order_messages/{order}', {
+            params: { path: { order: request.orderId } },
+            body: { ...fields, attachments: files },
+          })
+        : ctx.client.POST('/api/order_messages/{order}', {
+            params: { path: { order: request.orderId } },
+            body: fields,
+          }),
+    { write: true },
+  );
+  if (!data || data.id === undefined) {
+    throw ctx.unexpected('create order message', 'no message in the answer', data, {
+      write: true,
+    });
+  }
+  return normalize(data, request.orderId, ctx);
+}
+
 function createSppAdapter(options: SppConnectionOptions): SppAdapter {
+  const config: SppConfig = { options, pageSize: options.pageSize };
   const clientOptions = {
     ...clientOptionsOf(options),
     token: options.token,
     ...(options.workspaceUrl === undefined ? {} : { workspaceUrl: options.workspaceUrl }),
     ...(options.apiVersion === undefined ? {} : { apiVersion: options.apiVersion }),
   };
-  const pageSize = options.pageSize;
-
-  function normalize(message: SppMessage, orderId: string, ctx: Ctx): SppOrderMessage {
-    const order = message.order;
-    const clientIds = new Set(
-      [order?.user_id, order?.client?.id].filter((id) => typeof id === 'number'),
-    );
-    const byClient = clientIds.has(message.user_id);
-    return {
-      id: String(message.id),
-      orderId,
-      text: message.message ?? '',
-      author: {
-        kind: byClient ? 'customer' : 'staff',
-        ...(message.user_id === undefined || message.user_id === null
-          ? {}
-          : { id: String(message.user_id) }),
-        ...(byClient && order?.client?.name ? { name: order.client.name } : {}),
-      },
-      sentAt: isoDate(message.created_at) ?? new Date(0),
-      attachments: (message.files ?? []).map((url) => ({
-        id: url,
-        filename: fileNameFromUrl(url),
-        url,
-      })),
-      internal: message.staff_only === true,
-      vendor: 'spp',
-      connection: ctx.connection,
-      raw: message,
-    };
-  }
-
-  async function* list(ref: OrderRef<SppVendorOptions>, ctx: Ctx): AsyncGenerator<SppOrderMessage> {
-    let page: number | undefined = 1;
-    for (let count = 0; page !== undefined && count < MAX_PAGES; count++) {
-      const current: number = page;
-      const { data } = await ctx.call('list order messages', () =>
-        ctx.client.GET('/api/order_messages/{order}', {
-          params: {
-            path: { order: ref.orderId },
-            query: { page: current, ...(pageSize ? { limit: pageSize } : {}) },
-          },
-        }),
-      );
-      if (!Array.isArray(data?.data))
-        throw ctx.unexpected('list order messages', 'no `data` array', data);
-      for (const message of data.data) yield normalize(message, ref.orderId, ctx);
-      page = data.data.length === 0 ? undefined : nextPageOf(data, current);
-    }
-  }
-
-  async function send(request: SendRequest<SppVendorOptions>, ctx: Ctx): Promise<SppOrderMessage> {
-    const files = (request.attachments ?? []).map(attachmentFile);
-    const fields = {
-      message: request.text,
-      staff_only: request.internal === true,
-      ...(options.userId === undefined ? {} : { user_id: options.userId }),
-    };
-    const { data } = await ctx.call(
-      'create order message',
-      () =>
-        files.length > 0
-          ? ctx.client.POST('/api/order_messages/{order}', {
-              params: { path: { order: request.orderId } },
-              body: { ...fields, attachments: files },
-            })
-          : ctx.client.POST('/api/order_messages/{order}', {
-              params: { path: { order: request.orderId } },
-              body: fields,
-            }),
-      { write: true },
-    );
-    if (!data || data.id === undefined) {
-      throw ctx.unexpected('create order message', 'no message in the answer', data, {
-        write: true,
-      });
-    }
-    return normalize(data, request.orderId, ctx);
-  }
-
   return defineAdapter({
     vendor: 'spp',
     capabilities: sppCapabilities,
@@ -191,8 +207,8 @@ function createSppAdapter(options: SppConnectionOptions): SppAdapter {
     requestIdHeaders: ['x-api-identifier'],
     createClient: (transport) => createSppClient({ ...clientOptions, fetch: transport.fetch }),
     secrets: () => (options.token ? [options.token] : []),
-    send,
-    list,
+    send: (request, ctx) => send(config, request, ctx),
+    list: (ref, ctx) => list(config, ref, ctx),
   });
 }
 

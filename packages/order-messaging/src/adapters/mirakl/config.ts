@@ -1,0 +1,81 @@
+/**
+ * What every part of the Mirakl adapter shares: the connection's options, the per-connection
+ * settings built from them once, and the one place a request's Mirakl-only fields are read.
+ */
+import type { MiraklAuth, MiraklClient, MiraklThreadMessage } from '@org/mirakl-client';
+import {
+  clientOptionsOf,
+  vendorOptionsOf,
+  type AdapterContext,
+  type Audience,
+  type AuthorKind,
+  type ConnectionOptions,
+  type OrderMessage,
+  type OrderRef,
+  type SendRequest,
+} from '../../adapter-kit.js';
+
+export interface MiraklConnectionOptions extends ConnectionOptions {
+  auth: MiraklAuth;
+  /** Instance name (`acme` of `https://acme.mirakl.net`); give this or `baseUrl`. */
+  instance?: string;
+  /** Seller API: act as this shop when the key reaches several. */
+  shopId?: number;
+  /** Which side this connection writes as, for the author of sent messages. Default `seller` (shop API). */
+  actingAs?: 'seller' | 'operator';
+  /** Audience when a request gives none. Default `['customer']`. */
+  defaultAudience?: readonly Audience[];
+  /** Threads per M11 page (Mirakl's default 50). */
+  pageSize?: number;
+}
+
+export type MiraklOrderMessage = OrderMessage<MiraklThreadMessage>;
+
+export type Ctx = AdapterContext<MiraklClient>;
+
+/** A connection's settings, read from its options once by the factory. */
+export interface MiraklConfig {
+  readonly actingAs: AuthorKind;
+  readonly defaultAudience: readonly Audience[];
+  /** Threads per M11 page; absent: Mirakl's default. */
+  readonly pageSize: number | undefined;
+}
+
+export function configOf(options: MiraklConnectionOptions): MiraklConfig {
+  return {
+    actingAs: options.actingAs ?? 'seller',
+    defaultAudience: options.defaultAudience ?? ['customer'],
+    pageSize: options.pageSize,
+  };
+}
+
+/** What `createMiraklClient` takes, without the transport. */
+export function clientOptionsFor(options: MiraklConnectionOptions) {
+  return {
+    ...clientOptionsOf(options),
+    auth: options.auth,
+    ...(options.instance === undefined ? {} : { instance: options.instance }),
+    ...(options.shopId === undefined ? {} : { shopId: options.shopId }),
+  };
+}
+
+/** The credential this connection sends, for scrubbing. */
+export function secretOf(options: MiraklConnectionOptions): string | undefined {
+  return options.auth?.type === 'apiKey' ? options.auth.apiKey : options.auth?.token;
+}
+
+/** Options only Mirakl understands, under `vendorOptions.mirakl`. */
+export interface MiraklSendOptions {
+  /** Topic (FREE_TEXT) of a new thread; default `Order <orderId>`. */
+  subject?: string;
+  /** Reply in this thread instead of the order's most recent one. */
+  threadId?: string;
+}
+export type MiraklVendorOptions = { mirakl?: MiraklSendOptions };
+
+/** The request's Mirakl-only options: a new thread's topic, and the thread to reply in. */
+export function miraklOptionsOf(
+  request: OrderRef<MiraklVendorOptions> | SendRequest<MiraklVendorOptions>,
+): Partial<MiraklSendOptions> {
+  return vendorOptionsOf<MiraklSendOptions>(request, 'mirakl');
+}

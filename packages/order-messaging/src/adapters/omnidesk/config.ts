@@ -1,0 +1,78 @@
+/**
+ * What every part of the Omnidesk adapter shares: the connection's options, the per-connection
+ * settings built from them once, and the one place a request's Omnidesk-only field is read.
+ */
+import type { OmnideskClient, OmnideskDomain, OmnideskTimelineEntry } from '@org/omnidesk-client';
+import {
+  clientOptionsOf,
+  vendorOptionsOf,
+  type AdapterContext,
+  type ConnectionOptions,
+  type OrderMessage,
+  type OrderRef,
+  type SendRequest,
+} from '../../adapter-kit.js';
+
+export interface OmnideskConnectionOptions extends ConnectionOptions {
+  apiKey: string;
+  /** Account subdomain (`acme` of `https://acme.omnidesk.com`); give this or `baseUrl`. */
+  account?: string;
+  domain?: OmnideskDomain;
+  /** Channel `type` used when a request names none. Default `1` (e-mail). */
+  defaultChannel?: string;
+  /**
+   * Channel `type` for internal notes. Default `0`: notes carry `channel_id: 0` in the timeline
+   * (inferred; Omnidesk does not document which `type` creates a note).
+   */
+  noteChannel?: string;
+  /** Administrator user id to send as (`userID`); Omnidesk credits "Agent Anonymous" otherwise. */
+  userId?: number;
+  /** Omnidesk timestamps carry no zone; minutes east of UTC of the account's clock. Default 0 (UTC). */
+  utcOffsetMinutes?: number;
+}
+
+export type OmnideskOrderMessage = OrderMessage<OmnideskTimelineEntry>;
+
+export type Ctx = AdapterContext<OmnideskClient>;
+
+/** A connection's settings, read from its options once by the factory. */
+export interface OmnideskConfig {
+  readonly options: OmnideskConnectionOptions;
+  readonly defaultChannel: string;
+  readonly noteChannel: string;
+  /** The account clock's offset from UTC, in milliseconds. */
+  readonly offsetMs: number;
+}
+
+export function configOf(options: OmnideskConnectionOptions): OmnideskConfig {
+  return {
+    options,
+    defaultChannel: options.defaultChannel ?? '1',
+    noteChannel: options.noteChannel ?? '0',
+    offsetMs: (options.utcOffsetMinutes ?? 0) * 60_000,
+  };
+}
+
+/** What `createOmnideskClient` takes, without the transport. */
+export function clientOptionsFor(options: OmnideskConnectionOptions) {
+  return {
+    ...clientOptionsOf(options),
+    apiKey: options.apiKey,
+    ...(options.account === undefined ? {} : { account: options.account }),
+    ...(options.domain === undefined ? {} : { domain: options.domain }),
+  };
+}
+
+/** Options only Omnidesk understands, under `vendorOptions.omnidesk`. */
+export interface OmnideskSendOptions {
+  /** The channel `type` to send in (`1` = e-mail, `calllog`, `contactform`, ...). */
+  channel?: string;
+}
+export type OmnideskVendorOptions = { omnidesk?: OmnideskSendOptions };
+
+/** The request's Omnidesk-only option: the channel `type` to send in. */
+export function omnideskOptionsOf(
+  request: OrderRef<OmnideskVendorOptions> | SendRequest<OmnideskVendorOptions>,
+): Partial<OmnideskSendOptions> {
+  return vendorOptionsOf<OmnideskSendOptions>(request, 'omnidesk');
+}
