@@ -5,7 +5,7 @@
 import { gameboost } from './gameboost.js';
 import { mirakl } from './mirakl/index.js';
 import { omnidesk } from './omnidesk/index.js';
-import { spp } from './spp.js';
+import { spp } from './spp/index.js';
 
 export const vendorModules = { mirakl, spp, omnidesk, gameboost } as const;
 
@@ -23,4 +23,4 @@ export { GAMEBOOST_ORDER_STATUSES } from './gameboost.js';
 export type { MiraklCredentials, MiraklSeed } from './mirakl/index.js';
 export { MIRAKL_LIMITS, type MiraklLimits } from './mirakl/index.js';
 export type { OmnideskCredentials, OmnideskSeed } from './omnidesk/index.js';
-export type { SppCredentials, SppSeed } from './spp.js';
+export type { SppCredentials, SppSeed } from './spp/index.js';
