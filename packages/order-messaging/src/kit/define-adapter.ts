@@ -5,56 +5,27 @@
  * factory's closure) and frozen, so one connection cannot alter another's adapter.
  */
 import type { RateLimitRuleSpec } from '@org/http-runtime';
-import type {
-  AdapterContext,
-  AttachmentStream,
-  ClientTransport,
-  ErrorHint,
-  HttpFailure,
-  OrderMessagingAdapterV1,
-  RequestIssue,
-  SentProbe,
-} from '../adapter.js';
-import type {
-  Capabilities,
-  OrderMessage,
-  OrderRef,
-  SendRequest,
-  VendorName,
-  VendorOptions,
-} from '../model.js';
+import type { AdapterContext, OrderMessagingAdapterV1, SentProbe } from '../adapter.js';
+import type { VendorName, VendorOptions } from '../model.js';
 import { findInListing } from '../reconcile.js';
 
-/** An adapter's own parts; `defineAdapter` adds the rest. */
-export interface AdapterDefinition<
+/**
+ * An adapter's own parts; `defineAdapter` adds the rest: the specification version, no declared
+ * rate limits by default (429s still honoured), and `findSent` from `list` when
+ * `capabilities.reconcile` is `'by-listing'`.
+ */
+export type AdapterDefinition<
   Client,
   Raw,
   Vendor extends VendorName = VendorName,
   Options extends object = VendorOptions,
-> {
+> = Omit<
+  OrderMessagingAdapterV1<Client, Raw, Options>,
+  'specificationVersion' | 'vendor' | 'rateLimits'
+> & {
   readonly vendor: Vendor;
-  readonly capabilities: Capabilities;
-  /** Limits the vendor documents, enforced before sending. Default: none (429s still honoured). */
   readonly rateLimits?: Readonly<Record<string, RateLimitRuleSpec>>;
-  /** Response headers carrying the vendor's request id. */
-  readonly requestIdHeaders?: readonly string[];
-  createClient(transport: ClientTransport): Client;
-  /** The credentials this connection sends, for scrubbing. */
-  secrets(): readonly string[];
-  validate?(
-    request: OrderRef<Options> | SendRequest<Options>,
-    operation: 'send' | 'list',
-  ): RequestIssue[];
-  send(request: SendRequest<Options>, ctx: AdapterContext<Client>): Promise<OrderMessage<Raw>>;
-  list(ref: OrderRef<Options>, ctx: AdapterContext<Client>): AsyncIterable<OrderMessage<Raw>>;
-  /** Default with `capabilities.reconcile: 'by-listing'`: the newest match in `list`. */
-  findSent?(
-    probe: SentProbe<Options>,
-    ctx: AdapterContext<Client>,
-  ): Promise<OrderMessage<Raw> | undefined>;
-  mapError?(failure: HttpFailure): ErrorHint | undefined;
-  downloadAttachment?(attachmentId: string, ctx: AdapterContext<Client>): Promise<AttachmentStream>;
-}
+};
 
 export type DefinedAdapter<
   Client,
