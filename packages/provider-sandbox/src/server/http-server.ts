@@ -18,8 +18,16 @@ function answerSandboxFailure(res: ServerResponse, error: unknown): void {
   }
 }
 
+/**
+ * Idle keep-alive sockets stay open long after any client's own idle timer (undici's is the
+ * server's hint minus 1 s): with Node's default 5 s, a client whose event loop was busy for a
+ * second (building a 30 MB upload on a loaded machine) could reuse a socket the server had
+ * just closed and see ECONNRESET. `close()` ends every connection anyway.
+ */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 export function createSandboxServer(listener: RequestListener): Server {
-  return createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
+  return createServer({ keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS }, (req, res) => {
     listener(req, res).catch((error: unknown) => answerSandboxFailure(res, error));
   });
 }
