@@ -6,6 +6,7 @@ import {
   UnsupportedOperationError,
   ValidationError,
 } from '@org/order-messaging';
+import { recordingFetch } from '@org/http-runtime/testing';
 import { spp } from '@org/order-messaging/spp';
 import { mirakl, type MiraklConnectionOptions } from '@org/order-messaging/mirakl';
 
@@ -277,6 +278,34 @@ describe('mirakl against the sandbox', () => {
     await expect(messaging.downloadAttachment('mirakl-key', '..')).rejects.toMatchObject({
       field: 'attachment',
     });
+  });
+
+  it('M13 asks for the attachment’s bytes (Accept: application/octet-stream), not JSON', async () => {
+    const recorder = recordingFetch((request) => fetch(request));
+    const vendor = sb.vendors.mirakl;
+    const messaging = createOrderMessaging({
+      connections: {
+        m: mirakl({
+          baseUrl: vendor.baseUrl,
+          auth: { type: 'apiKey', apiKey: vendor.apiKey },
+          shopId: vendor.shopId,
+        }),
+      },
+      fetch: recorder.fetch,
+      retry: false,
+    });
+    const [, withInvoice] = await messaging.listAll('m', {
+      orderId: sb.seed.mirakl.orderWithThread,
+    });
+    const file = await messaging.downloadAttachment('m', withInvoice!.attachments[0]!);
+    expect(file.filename).toBe('invoice.pdf');
+    const download = recorder.last();
+    expect(download.url.pathname).toMatch(/\/api\/inbox\/threads\/[^/]+\/download$/);
+    const accept = download.headers.get('accept') ?? '';
+    expect(accept.split(',')[0]!.trim()).toBe('application/octet-stream');
+    expect(accept).not.toMatch(/application\/json/);
+    // The listing before it still asks for JSON.
+    expect(recorder.requests[0]!.headers.get('accept')).toBe('application/json');
   });
 
   it('vendors without attachment download say so', async () => {
