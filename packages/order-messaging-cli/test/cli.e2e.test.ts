@@ -179,7 +179,8 @@ describe('order-messaging (built bin) against the sandbox', () => {
       attachments: false,
       orderKinds: ['account', 'item', 'currency'],
     });
-    expect(capabilities.omnidesk).toMatchObject({ internalNotes: true, text: { minLength: 5 } });
+    // Omnidesk documents no note channel: notes only with --omnidesk-note-channel.
+    expect(capabilities.omnidesk).toMatchObject({ internalNotes: false, text: { minLength: 5 } });
 
     const human = await runCli(['capabilities', '--vendor', 'spp'], cleanEnv());
     expect(human.code).toBe(0);

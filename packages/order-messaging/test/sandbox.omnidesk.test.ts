@@ -83,16 +83,37 @@ describe('omnidesk against the sandbox (the order is a ticket)', () => {
     );
   });
 
-  it('internal notes go to the note channel', async () => {
-    const result = await facade().send('desk', {
+  it('internal notes go to the configured note channel', async () => {
+    const messaging = facade({ noteChannel: '0' });
+    expect(messaging.capabilities('desk').internalNotes).toBe(true);
+    const result = await messaging.send('desk', {
       orderId: ticket(),
       text: 'Customer is on holiday until Monday.',
       internal: true,
     });
     const stored = sb.state.messages('omnidesk', ticket()).at(-1)!;
     expect(stored).toMatchObject({ internal: true, text: 'Customer is on holiday until Monday.' });
+    expect((stored.raw as { channel_id: number }).channel_id).toBe(0);
     expect(result.message.internal).toBe(true);
     expect(result.message.id).toBe(stored.id);
+  });
+
+  it('without a noteChannel there are no internal notes: none is guessed, nothing is posted', async () => {
+    const messaging = facade();
+    expect(messaging.capabilities('desk').internalNotes).toBe(false);
+    expect(omnidesk.capabilities.internalNotes).toBe(false);
+    const before = sb.state.requests.length;
+    const error = await messaging
+      .send('desk', {
+        orderId: ticket(),
+        text: 'Customer is on holiday until Monday.',
+        internal: true,
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({ field: 'internal', reason: 'unsupported' });
+    expect(sb.state.requests.length).toBe(before);
+    expect(sb.state.messages('omnidesk', ticket()).filter((m) => m.internal)).toHaveLength(1);
   });
 
   it('an unknown ticket is NotFoundError and nothing is posted', async () => {

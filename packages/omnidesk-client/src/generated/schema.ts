@@ -111,6 +111,8 @@ export interface components {
              *     Documented values: `1`, `3`, `5`, `7`, `8`, `9`, `10`, `12`, `13`, `calllog`, `contactform`.
              *     `1` is e-mail (inferred); the meaning of the other numbers is not documented. Custom channels
              *     (created via `/channel`) can have other numeric ids, which the pattern allows.
+             *     No documented value is said to create an internal note: notes show `channel_id: 0` in the
+             *     ticket timeline, but `0` is not a documented `type` (unknown).
              * @example 1
              * @example calllog
              * @example contactform

@@ -1,7 +1,8 @@
 /**
  * Omnidesk adapter. The "order" is a ticket (`orderId` = ticket id).
  * - send: `POST /message` (multipart) into the ticket, in the channel `type` the request names
- *   (default e-mail, `1`); an internal note goes to the note channel. Omnidesk answers only
+ *   (default e-mail, `1`); an internal note goes to the `noteChannel` the connection names (Omnidesk
+ *   documents no note channel, so without that option there are no internal notes). Omnidesk answers only
  *   `{type: 'result'}`, so the ticket is read before and after the post and the new timeline
  *   entry is the sent message.
  * - list: the ticket's `timeline` (`GET /ticket/{ticketID}`), events left out. One page.
@@ -33,6 +34,7 @@ import {
 import {
   clientOptionsFor,
   configOf,
+  type OmnideskConfig,
   type OmnideskConnectionOptions,
   type OmnideskVendorOptions,
 } from './omnidesk/config.js';
@@ -55,7 +57,9 @@ export const omnideskCapabilities: Capabilities = Object.freeze({
   text: { minLength: operationsById.createMessage.request.fields.message.minLength },
   // Only existing file ids can be forwarded (`forwardedFileIDs[]`); there is no upload.
   attachments: false,
-  internalNotes: true,
+  // Only with the `noteChannel` connection option: Omnidesk documents no `type` that creates a
+  // note, so a connection without it has none (its instance capabilities say `true` when set).
+  internalNotes: false,
   audiences: [],
   sendOptions: ['channel'],
   pagination: 'none',
@@ -87,12 +91,19 @@ export function omnideskErrorHint(
   return failure.status === 200 ? { kind: 'validation' } : undefined;
 }
 
+/** A connection's capabilities: internal notes only when it names its note channel. */
+function capabilitiesOf(config: OmnideskConfig): Capabilities {
+  return config.noteChannel === undefined
+    ? omnideskCapabilities
+    : Object.freeze({ ...omnideskCapabilities, internalNotes: true });
+}
+
 function createOmnideskAdapter(options: OmnideskConnectionOptions): OmnideskAdapter {
   const config = configOf(options);
   const clientOptions = clientOptionsFor(options);
   return defineAdapter({
     vendor: 'omnidesk',
-    capabilities: omnideskCapabilities,
+    capabilities: capabilitiesOf(config),
     // Omnidesk documents no rate limits; 429 answers are still honoured.
     rateLimits: {},
     createClient: (transport) => createOmnideskClient({ ...clientOptions, fetch: transport.fetch }),
@@ -143,23 +154,33 @@ export const omnideskVendor = /* @__PURE__ */ defineVendor({
       description: 'administrator user id to send as (default: "Agent Anonymous")',
       type: 'integer',
     },
+    {
+      key: 'noteChannel',
+      placeholder: '<type>',
+      description:
+        'channel type that makes an internal note (none documented; no notes without it)',
+    },
   ],
   requirements: [{ anyOf: ['account', 'baseUrl'] }, { anyOf: ['apiKey'] }],
   toOptions(values): OmnideskConnectionOptions {
     const baseUrl = stringSetting(values, 'baseUrl');
     const domain = stringSetting(values, 'domain');
     const userId = integerSetting(values, 'userId');
+    const noteChannel = stringSetting(values, 'noteChannel');
     return {
       ...(baseUrl ? { baseUrl } : { account: stringSetting(values, 'account')! }),
       ...(domain === undefined ? {} : { domain: domain as OmnideskDomain }),
       apiKey: stringSetting(values, 'apiKey')!,
       ...(userId === undefined ? {} : { userId }),
+      ...(noteChannel === undefined ? {} : { noteChannel }),
     };
   },
   sandbox: {
     settings: (access: { baseUrl: string; apiKey: string }) => ({
       baseUrl: access.baseUrl,
       apiKey: access.apiKey,
+      // The sandbox's own convention (notes show `channel_id: 0` in a timeline), not Omnidesk's.
+      noteChannel: '0',
     }),
     exampleOrder: (seed: { ticketWithMessages: number }) => String(seed.ticketWithMessages),
   },

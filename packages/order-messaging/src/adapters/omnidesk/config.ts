@@ -21,8 +21,11 @@ export interface OmnideskConnectionOptions extends ConnectionOptions {
   /** Channel `type` used when a request names none. Default `1` (e-mail). */
   defaultChannel?: string;
   /**
-   * Channel `type` for internal notes. Default `0`: notes carry `channel_id: 0` in the timeline
-   * (inferred; Omnidesk does not document which `type` creates a note).
+   * Channel `type` that creates an internal note in this account. No default: Omnidesk documents
+   * the `type` values `1,3,5,7,8,9,10,12,13 or calllog or contactform` (docs.omnidesk.io, ticket
+   * message) without saying that any of them makes a note, so none is guessed. Without it the
+   * connection has no internal notes (`capabilities.internalNotes` is false and `internal: true`
+   * is a `ValidationError`).
    */
   noteChannel?: string;
   /** Administrator user id to send as (`userID`); Omnidesk credits "Agent Anonymous" otherwise. */
@@ -39,7 +42,8 @@ export type Ctx = AdapterContext<OmnideskClient>;
 export interface OmnideskConfig {
   readonly options: OmnideskConnectionOptions;
   readonly defaultChannel: string;
-  readonly noteChannel: string;
+  /** Undefined when the connection has no note channel, and so no internal notes. */
+  readonly noteChannel: string | undefined;
   /** The account clock's offset from UTC, in milliseconds. */
   readonly offsetMs: number;
 }
@@ -48,7 +52,7 @@ export function configOf(options: OmnideskConnectionOptions): OmnideskConfig {
   return {
     options,
     defaultChannel: options.defaultChannel ?? '1',
-    noteChannel: options.noteChannel ?? '0',
+    noteChannel: options.noteChannel,
     offsetMs: (options.utcOffsetMinutes ?? 0) * 60_000,
   };
 }

@@ -1,6 +1,7 @@
 /**
  * Sending on Omnidesk: `POST /message` (multipart) into the ticket, in the channel `type` the
- * request names (default e-mail) or, for an internal note, the note channel. Omnidesk answers
+ * request names (default e-mail) or, for an internal note, the configured note channel (the facade
+ * refuses notes before this when there is none: `capabilities.internalNotes`). Omnidesk answers
  * only `{type: 'result'}`, so the ticket is read before and after the post and the new timeline
  * entry is the sent message.
  */
@@ -58,6 +59,14 @@ function findNew(
   return pickSent(candidates, probe);
 }
 
+/** The configured note channel; the facade's checks keep notes away when there is none. */
+function noteChannelOf(config: OmnideskConfig): string {
+  if (config.noteChannel === undefined) {
+    throw new Error('omnidesk: internal notes need the noteChannel connection option');
+  }
+  return config.noteChannel;
+}
+
 /** `POST /message`; Omnidesk's error envelope (even with a 200) is a failure. */
 async function postMessage(
   config: OmnideskConfig,
@@ -65,7 +74,7 @@ async function postMessage(
   ctx: Ctx,
 ) {
   const { channel } = omnideskOptionsOf(request);
-  const type = request.internal ? config.noteChannel : (channel ?? config.defaultChannel);
+  const type = request.internal ? noteChannelOf(config) : (channel ?? config.defaultChannel);
   const { data } = await ctx.call(
     'create message',
     () =>

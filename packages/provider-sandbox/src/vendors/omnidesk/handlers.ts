@@ -35,7 +35,11 @@ function messageReferenceProblem(
   return undefined;
 }
 
-/** `type` is a channel id (0 makes an internal note) or a channel name such as `calllog`. */
+/**
+ * `type` is a channel id or a channel name such as `calllog`. Channel 0 makes an internal note:
+ * the sandbox's own convention (notes carry `channel_id: 0` in a timeline), since Omnidesk documents
+ * no `type` that creates a note; clients name it with the adapter's `noteChannel: '0'`.
+ */
 function timelineEntryOf(
   ctx: HandlerContext,
   state: OmnideskState,
