@@ -135,6 +135,9 @@ export function createVendorClient<Paths extends {}>(
     baseUrl,
     // Notes each serialized body, so a retrying fetch sends it again without cloning streams.
     Request: ReplayableRequest,
+    // A redirect is the answer, never followed: a followed one would re-send the request and
+    // its credentials to wherever `Location` points.
+    redirect: 'manual',
     pathSerializer: safePathSerializer,
     ...(definition.querySerializer ? { querySerializer: definition.querySerializer } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),

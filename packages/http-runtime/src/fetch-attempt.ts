@@ -20,18 +20,21 @@ function fetchOnce(
   signal: AbortSignal,
 ): Promise<Response> {
   const { request, extension, replayableBody } = call;
+  // Never follow a redirect: a 3xx is the answer (see `normalizeCall`; repeated here for a
+  // fetch that builds its own request from `init`).
+  const redirect = 'manual';
   // Nothing single-use: every attempt can send the request itself.
-  if (request.body === null) return underlying(request, { ...extension, signal });
+  if (request.body === null) return underlying(request, { ...extension, redirect, signal });
   if (replayableBody !== undefined) {
     // A fetch that read only its first argument consumed the original: give it a fresh copy.
     const attemptRequest = request.bodyUsed
       ? new Request(request, { body: replayableBody })
       : request;
-    return underlying(attemptRequest, { ...extension, body: replayableBody, signal });
+    return underlying(attemptRequest, { ...extension, body: replayableBody, redirect, signal });
   }
   // A stream body is single-use: every attempt but the last sends a copy.
   const attemptRequest = attempt >= call.maxAttempts ? request : request.clone();
-  return underlying(attemptRequest, { ...extension, signal });
+  return underlying(attemptRequest, { ...extension, redirect, signal });
 }
 
 function transportError(

@@ -89,10 +89,13 @@ function normalizeCall(
   const { signal, ...rest } = init ?? {};
   const changesRequest = Object.keys(rest).some((key) => REQUEST_INIT_MEMBERS.has(key));
   let request: Request;
-  if (input instanceof Request && !changesRequest) request = input;
+  // The vendor clients build their requests with `redirect: 'manual'` already; anything else
+  // is copied with it, so no attempt (by the global fetch or a caller's) follows a redirect.
+  if (input instanceof Request && !changesRequest && input.redirect === 'manual') request = input;
   else {
-    request = new Request(input, rest);
-    if (rest.body != null) rememberBody(request, rest.body);
+    request = new Request(input, { ...rest, redirect: 'manual' });
+    const body = rest.body ?? (input instanceof Request ? replayableBodyOf(input) : undefined);
+    if (body != null) rememberBody(request, body);
   }
   const extension = Object.fromEntries(
     Object.entries(rest).filter(([key]) => !REQUEST_INIT_MEMBERS.has(key)),

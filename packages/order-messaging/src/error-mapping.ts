@@ -147,12 +147,61 @@ function requestIdFrom(
   return undefined;
 }
 
+/** Where a redirect pointed, as far as it is safe to say: the host, never the path or query. */
+function redirectTarget(location: string | null): string {
+  if (!location) return 'without a Location';
+  const placeholder = 'relative.invalid';
+  let host: string;
+  try {
+    host = new URL(location, `http://${placeholder}`).host;
+  } catch {
+    return 'to an invalid Location';
+  }
+  return host === placeholder ? 'to another path on the same host' : `to host ${host}`;
+}
+
+/**
+ * A 3xx. The runtime never follows a redirect (it would re-send the request and its credentials
+ * to wherever `Location` points), so the vendor's answer is a redirect the facade cannot use:
+ * `vendor_server`, not retryable. The message names the target's host only: the Location's path
+ * and query may carry a credential, and its body (often echoing the Location) is dropped. A 3xx
+ * does not prove a write was not applied (303 is the usual answer after a POST was processed,
+ * and a proxy may answer 301/302/307/308 after forwarding), so a write's delivery is `unknown`;
+ * a read delivers nothing and is `rejected`, as for other statuses.
+ */
+function redirectError(
+  failure: HttpFailure,
+  scope: ErrorScope,
+  requestIdHeaders: readonly string[],
+): OrderMessagingError {
+  const requestId = requestIdFrom(failure.headers, undefined, requestIdHeaders);
+  const target = redirectTarget(failure.headers.get('location'));
+  const details = [`HTTP ${failure.status}`, requestId ? `request id ${requestId}` : undefined]
+    .filter(Boolean)
+    .join(', ');
+  const message = scrubSecrets(
+    `${label(scope)}: ${failure.operation} failed: the vendor redirected ${target}; redirects are not followed (${details})`,
+    scope.secrets,
+  );
+  return new VendorServerError(message, {
+    vendor: scope.vendor,
+    connection: scope.connection,
+    status: failure.status,
+    ...(requestId === undefined ? {} : { requestId }),
+    retryable: false,
+    delivery: failure.write ? 'unknown' : 'rejected',
+  });
+}
+
 export function errorFromHttp(
   failure: HttpFailure,
   scope: ErrorScope,
   hint: ErrorHint | undefined,
   requestIdHeaders: readonly string[] = [],
 ): OrderMessagingError {
+  if (failure.status >= 300 && failure.status < 400) {
+    return redirectError(failure, scope, requestIdHeaders);
+  }
   const kind = hint?.kind ?? kindForStatus(failure.status);
   const body = scrubValue(failure.body, scope.secrets);
   const requestId = requestIdFrom(failure.headers, failure.body, requestIdHeaders);

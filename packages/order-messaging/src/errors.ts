@@ -230,7 +230,7 @@ export class RateLimitedError extends OrderMessagingError {
   }
 }
 
-/** The vendor failed (5xx) or answered something that is not its documented shape. */
+/** The vendor failed (5xx), redirected (3xx, never followed) or answered something that is not its documented shape. */
 export class VendorServerError extends OrderMessagingError {
   static override readonly errorKind = 'vendor_server' as const;
   constructor(message: string, options: OrderMessagingErrorOptions = {}) {

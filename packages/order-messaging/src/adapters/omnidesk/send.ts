@@ -91,6 +91,13 @@ async function postMessage(
   if (isRecord(data) && (data as Record<string, unknown>).status === 'error') {
     throw ctx.unexpected('create message', vendorMessage(data) ?? 'error envelope', data);
   }
+  // Only Omnidesk's documented `{type: 'result'}` says the post was taken; anything else is no
+  // success, so it never ends as a message described from the request.
+  if (!isRecord(data) || (data as Record<string, unknown>).type !== 'result') {
+    throw ctx.unexpected('create message', 'no `result` envelope in the answer', data, {
+      write: true,
+    });
+  }
   return data;
 }
 
