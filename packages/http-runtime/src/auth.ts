@@ -5,8 +5,10 @@ export interface AuthPlacement {
   readonly value: string;
   /** The bare credential inside `value` (the token of `Bearer <token>`): what must not be empty. */
   readonly secret?: string;
+  /** The client option it came from (`token`, `auth.apiKey`), named when it is unusable. */
+  readonly option?: string;
 }
 
-export function bearer(token: string): AuthPlacement {
-  return { in: 'header', name: 'Authorization', value: `Bearer ${token}`, secret: token };
+export function bearer(token: string, option = 'token'): AuthPlacement {
+  return { in: 'header', name: 'Authorization', value: `Bearer ${token}`, secret: token, option };
 }

@@ -2,6 +2,38 @@ export class ConfigurationError extends Error {
   override readonly name = 'ConfigurationError';
 }
 
+/**
+ * What fetch refuses in a header value (CR, LF, NUL, or a character outside Latin-1), found
+ * when the client is created rather than at the first request: the error names the option,
+ * never its value (fetch's own TypeError quotes the value, a credential included).
+ */
+export function assertHeaderValue(option: string, value: unknown): void {
+  if (typeof value !== 'string') {
+    throw new ConfigurationError(`${option} must be a string`);
+  }
+  if (/[\r\n\0]|[^\x00-\xff]/.test(value)) {
+    throw new ConfigurationError(
+      `${option} contains CR, LF, NUL or a character outside Latin-1, which a request cannot carry`,
+    );
+  }
+}
+
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** Extra headers: valid names (named in errors) and values (never echoed). */
+export function assertHeaders(headers: Record<string, string> | undefined): void {
+  if (headers === undefined) return;
+  if (typeof headers !== 'object' || headers === null) {
+    throw new ConfigurationError('headers must be an object of header names to values');
+  }
+  for (const [name, value] of Object.entries(headers)) {
+    if (!HEADER_NAME.test(name)) {
+      throw new ConfigurationError('headers: a header name is not a valid HTTP token');
+    }
+    assertHeaderValue(`headers[${JSON.stringify(name)}]`, value);
+  }
+}
+
 const LOOPBACK_HOSTS = new Set(['localhost', '[::1]', '::1']);
 
 export function isLoopbackHost(hostname: string): boolean {
@@ -18,7 +50,14 @@ export function assertSafeBaseUrl(baseUrl: string, allowInsecureHttp = false): U
   try {
     url = new URL(baseUrl);
   } catch {
-    throw new ConfigurationError(`baseUrl is not an absolute URL: ${JSON.stringify(baseUrl)}`);
+    // Never the value: a misplaced credential often ends up in it.
+    throw new ConfigurationError('baseUrl is not an absolute URL');
+  }
+  if (/[?#]/.test(baseUrl)) {
+    // Operation paths are appended to it: every request would go off its path.
+    throw new ConfigurationError(
+      'baseUrl must not contain a query or fragment; pass query parameters as options',
+    );
   }
   if (url.username || url.password) {
     throw new ConfigurationError('baseUrl must not contain credentials; pass them as options');

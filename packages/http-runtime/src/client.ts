@@ -5,7 +5,12 @@ import createClient, {
   type Middleware,
 } from 'openapi-fetch';
 import type { AuthPlacement } from './auth.js';
-import { assertSafeBaseUrl, ConfigurationError } from './base-url.js';
+import {
+  assertHeaders,
+  assertHeaderValue,
+  assertSafeBaseUrl,
+  ConfigurationError,
+} from './base-url.js';
 import { encodeMultipart, hasBlob } from './multipart.js';
 import { safePathSerializer } from './path-params.js';
 import { ReplayableRequest } from './replayable-body.js';
@@ -98,6 +103,12 @@ type RequestInit_ = {
   headers?: unknown;
 } & Record<string, unknown>;
 
+function withVendor(vendor: string, error: unknown): unknown {
+  return error instanceof ConfigurationError
+    ? new ConfigurationError(`${vendor}: ${error.message}`)
+    : error;
+}
+
 export function createVendorClient<Paths extends {}>(
   definition: VendorDefinition,
   options: CommonClientOptions & {
@@ -113,6 +124,18 @@ export function createVendorClient<Paths extends {}>(
     if (typeof secret !== 'string' || secret.trim() === '') {
       throw new ConfigurationError(`${definition.vendor}: missing credential (${placement.name})`);
     }
+    const option = placement.option ?? placement.name;
+    try {
+      assertHeaderValue(option, placement.value);
+    } catch (error) {
+      throw withVendor(definition.vendor, error);
+    }
+  }
+  try {
+    assertHeaders(options.headers);
+    if (options.userAgent !== undefined) assertHeaderValue('userAgent', options.userAgent);
+  } catch (error) {
+    throw withVendor(definition.vendor, error);
   }
   const baseUrl = assertSafeBaseUrl(options.baseUrl, options.allowInsecureHttp).toString();
   const userAgent = [

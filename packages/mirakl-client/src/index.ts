@@ -61,9 +61,15 @@ export type MiraklClient = Client<paths>;
 function authPlacement(auth: MiraklAuth | undefined): AuthPlacement {
   if (auth?.type === 'apiKey') {
     // The key is the whole header value; the runtime rejects a blank one.
-    return { in: 'header', name: 'Authorization', value: auth.apiKey, secret: auth.apiKey };
+    return {
+      in: 'header',
+      name: 'Authorization',
+      value: auth.apiKey,
+      secret: auth.apiKey,
+      option: 'auth.apiKey',
+    };
   }
-  if (auth?.type === 'bearer') return bearer(auth.token);
+  if (auth?.type === 'bearer') return bearer(auth.token, 'auth.token');
   throw new ConfigurationError(
     "mirakl: missing credential (auth: { type: 'apiKey', apiKey } or { type: 'bearer', token })",
   );

@@ -93,7 +93,7 @@ export function createOmnideskClient(options: OmnideskClientOptions): OmnideskCl
   } else {
     assertApiPrefix(baseUrl);
   }
-  const auth: AuthPlacement = { in: 'query', name: 'apiKey', value: apiKey };
+  const auth: AuthPlacement = { in: 'query', name: 'apiKey', value: apiKey, option: 'apiKey' };
   return createVendorClient<paths>(
     {
       vendor: 'omnidesk',

@@ -117,6 +117,8 @@ export function createCallContext(
           operation,
           write,
           attempted: record.attempts > attemptsBefore,
+          signal,
+          writeStarted: record.writeAttempts > 0,
         });
       }
       const { response } = result;

@@ -258,6 +258,10 @@ export interface ExceptionContext {
   readonly write: boolean;
   /** Whether at least one attempt of this call reached the network layer. */
   readonly attempted: boolean;
+  /** The caller's signal: once it has aborted, whatever the call threw stands for that abort. */
+  readonly signal?: AbortSignal | undefined;
+  /** Whether any write of the whole operation (not only this request) had started. */
+  readonly writeStarted?: boolean;
 }
 
 /** A short, scrubbed stand-in for a low-level cause, safe to print. */
@@ -280,15 +284,50 @@ function isAbort(error: unknown): boolean {
   );
 }
 
+/** Whether `error` is what the caller's abort of `signal` threw: its reason, or an AbortError. */
+export function isCallerAbort(error: unknown, signal: AbortSignal | undefined): boolean {
+  if (!signal?.aborted || error instanceof OrderMessagingError) return false;
+  return error === signal.reason || isAbort(error);
+}
+
+/**
+ * The caller aborted the call, with any reason (`abort()`, a string, an Error): a TimeoutError
+ * that is not retryable and keeps the reason as `cause`. Nothing left unless a write had started;
+ * after that, a post may have been stored.
+ */
+export function abortError(
+  reason: unknown,
+  scope: ErrorScope,
+  context: { readonly operation: string; readonly writeStarted: boolean },
+): OrderMessagingError {
+  return new TimeoutError(
+    `${label(scope)}: ${context.operation} failed: the call was aborted by the caller`,
+    {
+      vendor: scope.vendor,
+      connection: scope.connection,
+      retryable: false,
+      delivery: context.writeStarted ? 'unknown' : 'not_sent',
+      cause: reason,
+    },
+  );
+}
+
 /**
  * Maps anything a client call threw. Errors that are not network failures (bugs, invalid
- * arguments) are returned untouched so they reach the caller as they are.
+ * arguments) are returned untouched so they reach the caller as they are; anything thrown once
+ * the caller's signal aborted is that abort.
  */
 export function errorFromException(
   error: unknown,
   scope: ErrorScope,
   context: ExceptionContext,
 ): unknown {
+  if (isCallerAbort(error, context.signal)) {
+    return abortError(error, scope, {
+      operation: context.operation,
+      writeStarted: context.writeStarted ?? (context.write && context.attempted),
+    });
+  }
   if (error instanceof OrderMessagingError) return error;
   const base = { vendor: scope.vendor, connection: scope.connection };
   const where = `${label(scope)}: ${context.operation} failed`;

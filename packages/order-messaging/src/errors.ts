@@ -246,7 +246,10 @@ export class NetworkError extends OrderMessagingError {
   }
 }
 
-/** A per-attempt or total timeout expired, or the caller's signal aborted the call. */
+/**
+ * A per-attempt or total timeout expired, or the caller's signal aborted the call (then, whatever
+ * the reason, it is the `cause` and the error is not retryable).
+ */
 export class TimeoutError extends OrderMessagingError {
   static override readonly errorKind = 'timeout' as const;
   constructor(message: string, options: OrderMessagingErrorOptions = {}) {

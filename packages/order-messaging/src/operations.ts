@@ -7,6 +7,7 @@ import type { RequestIssue, SentProbe } from './adapter.js';
 import { createCallContext, type CallRecord } from './call-context.js';
 import type { CallSettings, Connection } from './connection.js';
 import { DEFAULT_MAX_DOWNLOAD_BYTES, readAttachment } from './download.js';
+import { abortError, isCallerAbort } from './error-mapping.js';
 import type {
   DownloadedAttachment,
   OrderMessage,
@@ -29,6 +30,38 @@ export interface DownloadSettings extends CallSettings {
   maxBytes?: number;
 }
 
+/**
+ * Whatever an operation throws once the caller's signal aborted (a wait of the adapter's own, a
+ * body being read) is that abort, typed like the aborts of its requests.
+ */
+function typedAbort(
+  error: unknown,
+  connection: Connection,
+  settings: CallSettings | undefined,
+  record: CallRecord,
+  operation: string,
+): unknown {
+  if (!isCallerAbort(error, settings?.signal)) return error;
+  return abortError(error, connection.scope, {
+    operation,
+    writeStarted: record.writeAttempts > 0,
+  });
+}
+
+async function guarded<T>(
+  connection: Connection,
+  settings: CallSettings | undefined,
+  record: CallRecord,
+  operation: string,
+  run: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw typedAbort(error, connection, settings, record, operation);
+  }
+}
+
 export async function sendMessage(
   connection: Connection,
   request: SendRequest,
@@ -39,12 +72,8 @@ export async function sendMessage(
   checkCapability(connection, 'send');
   const record: CallRecord = { attempts: 0, writeAttempts: 0 };
   const ctx = createCallContext(connection, settings, record);
-  const outcome = await sendWithReconciliation(
-    connection.adapter,
-    request,
-    ctx,
-    reconcile,
-    connection.logger,
+  const outcome = await guarded(connection, settings, record, 'send', () =>
+    sendWithReconciliation(connection.adapter, request, ctx, reconcile, connection.logger),
   );
   const response = record.lastResponse;
   return {
@@ -69,8 +98,13 @@ export async function* listMessages(
   const resolved = connection();
   checkRef(resolved, ref);
   checkCapability(resolved, 'list');
-  const ctx = createCallContext(resolved, settings, { attempts: 0, writeAttempts: 0 });
-  yield* resolved.adapter.list(ref, ctx);
+  const record: CallRecord = { attempts: 0, writeAttempts: 0 };
+  const ctx = createCallContext(resolved, settings, record);
+  try {
+    yield* resolved.adapter.list(ref, ctx);
+  } catch (error) {
+    throw typedAbort(error, resolved, settings, record, 'list');
+  }
 }
 
 export async function findSentMessage(
@@ -85,13 +119,14 @@ export async function findSentMessage(
     throw unsupported(connection, 'cannot list messages to find a sent one');
   }
   const since = options.since;
-  const ctx = createCallContext(connection, options, { attempts: 0, writeAttempts: 0 });
+  const record: CallRecord = { attempts: 0, writeAttempts: 0 };
+  const ctx = createCallContext(connection, options, record);
   const probe: SentProbe = {
     request,
     since,
     notBefore: new Date(since.getTime() - reconcile.clockSkewMs),
   };
-  return adapter.findSent(probe, ctx);
+  return guarded(connection, options, record, 'findSent', () => adapter.findSent!(probe, ctx));
 }
 
 export async function downloadAttachment(
@@ -116,12 +151,14 @@ export async function downloadAttachment(
   if (!adapter.capabilities.attachmentDownload || !adapter.downloadAttachment) {
     throw unsupported(connection, 'attachments cannot be downloaded through the facade');
   }
-  const ctx = createCallContext(connection, settings, { attempts: 0, writeAttempts: 0 });
-  const stream = await adapter.downloadAttachment(id as string, ctx);
-  return readAttachment(stream, {
-    vendor: adapter.vendor,
-    connection: connection.name,
-    attachmentId: id as string,
-    maxBytes,
-  });
+  const record: CallRecord = { attempts: 0, writeAttempts: 0 };
+  const ctx = createCallContext(connection, settings, record);
+  return guarded(connection, settings, record, 'downloadAttachment', async () =>
+    readAttachment(await adapter.downloadAttachment!(id as string, ctx), {
+      vendor: adapter.vendor,
+      connection: connection.name,
+      attachmentId: id as string,
+      maxBytes,
+    }),
+  );
 }

@@ -137,6 +137,8 @@ export async function sendWithReconciliation<Raw>(
       return { message: await adapter.send(request, ctx), reconciled: false };
     } catch (error) {
       if (!(error instanceof OrderMessagingError) || error.delivery !== 'unknown') throw error;
+      // The caller gave up: no listing, no resend, and never a `not_sent` from a check.
+      if (ctx.signal?.aborted) throw error;
       ambiguous = error;
     }
 
