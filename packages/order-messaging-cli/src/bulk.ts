@@ -4,9 +4,12 @@ import type { BulkLine } from './input.js';
 import {
   JournalWriter,
   loadJournal,
+  journalHeader,
   lockJournal,
+  writeJournalHeader,
   type JournalEntry,
   type JournalLoadResult,
+  type JournalTarget,
 } from './journal.js';
 import type { ProgressCounts } from './progress.js';
 
@@ -77,6 +80,14 @@ export interface BulkSummary {
 export interface BulkRunOptions {
   readonly lines: readonly BulkLine[];
   readonly journalPath: string;
+  /**
+   * Where this run sends, one entry per vendor used. A new journal records them in its header;
+   * an existing one must have been made for them, or the run is refused (its "sent" would not
+   * mean sent to this target).
+   */
+  readonly targets: readonly JournalTarget[];
+  /** Take over a journal without a header (written before headers existed) for these targets. */
+  readonly adoptJournal?: boolean;
   readonly concurrency: number;
   readonly sender: BulkSender;
   /** Stops taking new lines (first Ctrl-C); sends in flight finish and are journaled. */
@@ -115,11 +126,84 @@ interface OpenJournal {
   readonly unlock: () => Promise<void>;
 }
 
-/** Locks the journal, reads what earlier runs did and opens it for appending. */
-async function openJournal(path: string): Promise<OpenJournal> {
+function describeTarget(target: JournalTarget): string {
+  if (target.sandbox) return 'the embedded sandbox (--sandbox)';
+  const settings = Object.entries(target.settings)
+    .map(([key, value]) => `${key}=${String(value)}`)
+    .join(', ');
+  return settings === '' ? 'its default target' : settings;
+}
+
+function sameTarget(a: JournalTarget, b: JournalTarget): boolean {
+  const keys = new Set([...Object.keys(a.settings), ...Object.keys(b.settings)]);
+  return (
+    a.vendor === b.vendor &&
+    a.connection === b.connection &&
+    a.sandbox === b.sandbox &&
+    [...keys].every((key) => a.settings[key] === b.settings[key])
+  );
+}
+
+/** What differs between the journal's targets and this run's, one phrase per vendor of the run. */
+export function targetDifferences(
+  recorded: readonly JournalTarget[],
+  current: readonly JournalTarget[],
+): string[] {
+  const differences: string[] = [];
+  for (const target of current) {
+    const before = recorded.find((entry) => entry.vendor === target.vendor);
+    if (!before) {
+      differences.push(
+        `${target.vendor}: the journal has no ${target.vendor} target, this run sends to ${describeTarget(target)}`,
+      );
+    } else if (!sameTarget(before, target)) {
+      differences.push(
+        `${target.vendor}: the journal was made for ${describeTarget(before)}, this run sends to ${describeTarget(target)}`,
+      );
+    }
+  }
+  return differences;
+}
+
+const JOURNAL_CHOICES =
+  'pass --journal <another file> for this target, or delete the journal if what it recorded no longer matters';
+
+/**
+ * A journal says what was sent to one target: refuses one made for another (its lines would be
+ * skipped as sent without ever reaching this one), and one that does not say, unless adopted.
+ */
+async function checkJournalTarget(
+  path: string,
+  loaded: JournalLoadResult,
+  options: BulkRunOptions,
+): Promise<boolean> {
+  if (loaded.header) {
+    const differences = targetDifferences(loaded.header.targets, options.targets);
+    if (differences.length > 0) {
+      throw new UsageError(
+        `the journal ${path} belongs to another target (${differences.join('; ')}): ${JOURNAL_CHOICES}`,
+      );
+    }
+    return false;
+  }
+  if (loaded.hasContent && !options.adoptJournal) {
+    throw new UsageError(
+      `the journal ${path} does not say which target it was made for (no header: written by an older version, or damaged): ` +
+        `${JOURNAL_CHOICES}; or, if it was made for this very target, pass --journal-adopt to use it`,
+    );
+  }
+  await withJournalError(path, () => writeJournalHeader(path, journalHeader(options.targets)));
+  return true;
+}
+
+/** Locks the journal, checks its target, reads what earlier runs did and opens it for appending. */
+async function openJournal(path: string, options: BulkRunOptions): Promise<OpenJournal> {
   const unlock = await withJournalError(path, () => lockJournal(path));
   try {
-    const loaded = await withJournalError(path, () => loadJournal(path));
+    let loaded = await withJournalError(path, () => loadJournal(path));
+    // A header was just put on top: read again, so that line numbers match the file.
+    if (await checkJournalTarget(path, loaded, options))
+      loaded = await withJournalError(path, () => loadJournal(path));
     const journal = await withJournalError(path, () => JournalWriter.open(path));
     return { loaded, journal, unlock };
   } catch (error) {
@@ -188,7 +272,11 @@ async function processLine(context: LineContext, line: BulkLine): Promise<void> 
     tally.skipped += 1;
     return;
   }
+  // An unreadable line may have been this key's `sending`: check before sending, as after an
+  // interruption. When the unreadable line does not even say its key, that goes for every key.
+  const maybeTorn = loaded.tornKeys === undefined || loaded.tornKeys.has(line.key);
   let reconcileFirst =
+    maybeTorn ||
     previous?.state === 'sending' ||
     (previous?.state === 'failed' && previous.delivery === 'unknown');
   if (reconcileFirst && !sender.canReconcile(line)) {
@@ -258,7 +346,7 @@ function conversationQueues(lines: readonly BulkLine[], sender: BulkSender): Bul
  */
 export async function runBulk(options: BulkRunOptions): Promise<BulkSummary> {
   const started = Date.now();
-  const open = await openJournal(options.journalPath);
+  const open = await openJournal(options.journalPath, options);
   const neverAborted = new AbortController().signal;
   const abortSignal = options.abortSignal ?? neverAborted;
   const stopSignal = options.stopSignal ?? neverAborted;

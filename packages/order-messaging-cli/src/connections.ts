@@ -30,6 +30,19 @@ type OptionValues = Readonly<Record<string, unknown>>;
 /** The credentials each connection was built from, kept beside its options for scrubbing. */
 const SECRETS = new WeakMap<ConnectionSettings, readonly string[]>();
 
+/** Where each connection sends: its locating settings (never a credential), for the bulk journal. */
+const LOCATIONS = new WeakMap<ConnectionSettings, Readonly<Record<string, string | number>>>();
+
+/**
+ * Non-secret settings that change how requests are made, not where they go: a journal stays
+ * valid when they change. Every other non-secret setting (base URL, instance, workspace,
+ * account, domain, shop, and any a descriptor adds later) locates the target.
+ */
+const NOT_LOCATING = new Set(['pageSize', 'apiVersion', 'userId', 'noteChannel']);
+
+/** Header values a request can carry (RFC 9110 field-value: tab, visible ASCII, space, obs-text). */
+const CARRIABLE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
 /** A vendor's setting values from the parsed options: trimmed, the empty ones left out. */
 function settingValuesFrom(descriptor: AnyVendorDescriptor, options: OptionValues): SettingValues {
   const values: Record<string, string> = {};
@@ -78,6 +91,19 @@ export function connectionSettingsFor(vendor: string, options: OptionValues): Co
       problems.map((problem) => describeProblem(vendor, problem, values)).join('; '),
     );
   }
+  // A credential travels in a header: one with a control character could never be sent (and
+  // would surface later as a network error). Name the setting, never its value.
+  const malformed = descriptor.settings.filter(
+    (setting) =>
+      setting.secret &&
+      typeof values[setting.key] === 'string' &&
+      !CARRIABLE.test(values[setting.key] as string),
+  );
+  if (malformed.length > 0) {
+    throw new UsageError(
+      `${vendor}: ${listOf(malformed.map((setting) => settingNames(vendor, setting.key)))} contains a control character or a character outside Latin-1, which no request can carry (check for a stray newline or a copy-paste artefact)`,
+    );
+  }
   return connectionOf(descriptor, values);
 }
 
@@ -91,7 +117,29 @@ export function connectionOf(
     ...(descriptor.toOptions(values) as object),
   };
   SECRETS.set(connection, secretValues(descriptor, values));
+  const location: Record<string, string | number> = {};
+  for (const setting of descriptor.settings) {
+    const value = values[setting.key];
+    if (setting.secret || NOT_LOCATING.has(setting.key) || value === undefined || value === '')
+      continue;
+    location[setting.key] =
+      setting.type === 'integer'
+        ? Number(value)
+        : typeof value === 'string'
+          ? value.trim().replace(/\/+$/, '')
+          : value;
+  }
+  LOCATIONS.set(connection, location);
   return connection;
+}
+
+/** The non-secret settings that say where a connection sends (see {@link NOT_LOCATING}). */
+export function locationOf(
+  connection: ConnectionSettings,
+): Readonly<Record<string, string | number>> {
+  const location = LOCATIONS.get(connection);
+  if (!location) throw new Error('locationOf: this connection was not built by connectionOf');
+  return location;
 }
 
 /** The credential values of a connection, for scrubbing output. */

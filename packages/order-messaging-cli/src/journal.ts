@@ -1,4 +1,4 @@
-import { open, readFile, unlink, type FileHandle } from 'node:fs/promises';
+import { open, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { UsageError } from './exit-codes.js';
 
@@ -28,7 +28,85 @@ export type JournalEntry =
       at?: string;
     };
 
+/**
+ * Where one vendor's messages of a run go: enough to tell two targets apart, never a credential
+ * (nor anything derived from one).
+ */
+export interface JournalTarget {
+  readonly vendor: string;
+  /** The facade connection's name (the CLI names each connection after its vendor). */
+  readonly connection: string;
+  /** The embedded `--sandbox`: its address changes every run, so it is not recorded. */
+  readonly sandbox: boolean;
+  /** The non-secret settings that locate the target (base URL, instance, workspace, account, shop...). */
+  readonly settings: Readonly<Record<string, string | number>>;
+}
+
+/** The journal's first line: which targets its entries were sent to. */
+export interface JournalHeader {
+  readonly journal: typeof JOURNAL_FORMAT;
+  readonly version: 1;
+  readonly createdAt?: string;
+  readonly targets: readonly JournalTarget[];
+}
+
+export const JOURNAL_FORMAT = 'order-messaging send-bulk';
+
+export function journalHeader(targets: readonly JournalTarget[]): JournalHeader {
+  return { journal: JOURNAL_FORMAT, version: 1, createdAt: new Date().toISOString(), targets };
+}
+
+export function journalHeaderLine(targets: readonly JournalTarget[]): string {
+  return `${JSON.stringify(journalHeader(targets))}\n`;
+}
+
+function isJournalTarget(value: unknown): value is JournalTarget {
+  if (value === null || typeof value !== 'object') return false;
+  const target = value as Record<string, unknown>;
+  return (
+    typeof target.vendor === 'string' &&
+    typeof target.connection === 'string' &&
+    typeof target.sandbox === 'boolean' &&
+    target.settings !== null &&
+    typeof target.settings === 'object' &&
+    Object.values(target.settings as object).every(
+      (setting) => typeof setting === 'string' || typeof setting === 'number',
+    )
+  );
+}
+
+function isJournalHeader(value: unknown): value is JournalHeader {
+  if (value === null || typeof value !== 'object') return false;
+  const header = value as Record<string, unknown>;
+  return (
+    header.journal === JOURNAL_FORMAT &&
+    header.version === 1 &&
+    Array.isArray(header.targets) &&
+    header.targets.every(isJournalTarget)
+  );
+}
+
+/** The key at the start of a torn entry line (entries are written key first), if it got that far. */
+function keyOfTornLine(line: string): string | undefined {
+  const match = /^\s*\{\s*"key"\s*:\s*("(?:[^"\\]|\\.)*")\s*,/.exec(line);
+  if (!match) return undefined;
+  try {
+    return JSON.parse(match[1]!) as string;
+  } catch {
+    return undefined;
+  }
+}
+
 export interface JournalLoadResult {
+  /** The first line, when it is a header; a journal written before headers existed has none. */
+  readonly header: JournalHeader | undefined;
+  /** Whether the file has any content besides the header (entries or unreadable lines). */
+  readonly hasContent: boolean;
+  /**
+   * Keys named by unreadable lines; `undefined` when an unreadable line names none that could be
+   * read, so that any key may be the one it was about.
+   */
+  readonly tornKeys: ReadonlySet<string> | undefined;
   /** The last entry per key, in the order keys first appeared. */
   readonly latest: ReadonlyMap<string, JournalEntry>;
   /**
@@ -64,6 +142,9 @@ export async function loadJournal(path: string): Promise<JournalLoadResult> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       return {
+        header: undefined,
+        hasContent: false,
+        tornKeys: new Set(),
         latest: new Map(),
         firstAttemptAt: new Map(),
         lastAttemptAt: new Map(),
@@ -76,18 +157,31 @@ export async function loadJournal(path: string): Promise<JournalLoadResult> {
   const firstAttemptAt = new Map<string, Date>();
   const lastAttemptAt = new Map<string, Date>();
   const unreadableLines: number[] = [];
+  let tornKeys: Set<string> | undefined = new Set();
+  let header: JournalHeader | undefined;
+  let hasContent = false;
+  let first = true;
   const lines = text.split('\n');
   lines.forEach((line, index) => {
     if (line.trim() === '') return;
+    const isFirst = first;
+    first = false;
     let parsed: unknown;
     try {
       parsed = JSON.parse(line);
     } catch {
-      unreadableLines.push(index + 1);
+      parsed = undefined;
+    }
+    if (isFirst && isJournalHeader(parsed)) {
+      header = parsed;
       return;
     }
+    hasContent = true;
     if (!isJournalEntry(parsed)) {
       unreadableLines.push(index + 1);
+      const key = keyOfTornLine(line);
+      if (key === undefined) tornKeys = undefined;
+      else tornKeys?.add(key);
       return;
     }
     latest.set(parsed.key, parsed);
@@ -99,7 +193,37 @@ export async function loadJournal(path: string): Promise<JournalLoadResult> {
       }
     }
   });
-  return { latest, firstAttemptAt, lastAttemptAt, unreadableLines };
+  return {
+    header,
+    hasContent,
+    tornKeys,
+    latest,
+    firstAttemptAt,
+    lastAttemptAt,
+    unreadableLines,
+  };
+}
+
+/**
+ * Puts `header` on the first line of the journal at `path`, keeping whatever it held: written
+ * to a temporary file, synced, then renamed over the journal, so a crash leaves one or the other.
+ */
+export async function writeJournalHeader(path: string, header: JournalHeader): Promise<void> {
+  let existing = '';
+  try {
+    existing = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const temporary = `${path}.${process.pid}.tmp`;
+  const handle = await open(temporary, 'w');
+  try {
+    await handle.writeFile(`${JSON.stringify(header)}\n${existing}`, 'utf8');
+    await handle.datasync();
+  } finally {
+    await handle.close();
+  }
+  await rename(temporary, path);
 }
 
 interface PendingWrite {

@@ -1,9 +1,15 @@
 import type { Command } from 'commander';
 import { withLevel, type Logger, type LogLevel } from '@org/http-runtime';
-import { connectionSettingsFor, secretsOf, type ConnectionSettings } from './connections.js';
+import {
+  connectionSettingsFor,
+  locationOf,
+  secretsOf,
+  type ConnectionSettings,
+} from './connections.js';
 import { errorReport, formatErrorLine } from './errors.js';
 import { UsageError } from './exit-codes.js';
 import { createMessaging, type Messaging, type MessagingRuntimeOptions } from './facade.js';
+import type { JournalTarget } from './journal.js';
 import type { Output } from './output.js';
 import type { EmbeddedSandbox, LoadSandbox } from './sandbox.js';
 import { isVendorName, VENDOR_NAMES, type VendorName } from './vendors.js';
@@ -97,7 +103,23 @@ export class Session {
   }
 
   async messaging(vendors: readonly VendorName[]): Promise<Messaging> {
+    return (await this.messagingWithTargets(vendors)).messaging;
+  }
+
+  /** The facade for `vendors`, and where each of them sends (for the bulk journal). */
+  async messagingWithTargets(
+    vendors: readonly VendorName[],
+  ): Promise<{ messaging: Messaging; targets: JournalTarget[] }> {
     const settings = await this.settingsFor(vendors);
+    const sandbox = this.options.sandbox === true;
+    const targets = [...settings].map(([vendor, connection]) => ({
+      vendor,
+      // Connections are named after their vendor (see createMessaging).
+      connection: vendor,
+      sandbox,
+      // The embedded sandbox listens on a new port every run: only "sandbox" identifies it.
+      settings: sandbox ? {} : locationOf(connection),
+    }));
     const runtime: MessagingRuntimeOptions = {
       ...(this.options.timeout !== undefined ? { timeoutMs: this.options.timeout } : {}),
       ...(this.options.retries !== undefined ? { maxRetries: this.options.retries } : {}),
@@ -105,7 +127,7 @@ export class Session {
         ? { logger: stderrLogger(this.output, this.options.logLevel) }
         : {}),
     };
-    return createMessaging(settings, runtime);
+    return { messaging: createMessaging(settings, runtime), targets };
   }
 
   async close(): Promise<void> {

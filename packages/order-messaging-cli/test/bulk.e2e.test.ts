@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '@org/provider-sandbox';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../src/exit-codes.js';
-import { loadJournal } from '../src/journal.js';
+import { journalHeaderLine, loadJournal } from '../src/journal.js';
 import {
   addSppOrders,
   assertBuilt,
@@ -240,7 +240,15 @@ describe('send-bulk (built bin) against the sandbox', () => {
     expect(delivered.code).toBe(0);
     await writeFile(
       journalPath,
-      `${JSON.stringify({ key: 'k-1', state: 'sending', line: 1, at: new Date(Date.now() - 60_000).toISOString() })}\n`,
+      journalHeaderLine([
+        {
+          vendor: 'spp',
+          connection: 'spp',
+          sandbox: false,
+          settings: { baseUrl: sandboxEnv(sandbox).SPP_BASE_URL!.replace(/\/+$/, '') },
+        },
+      ]) +
+        `${JSON.stringify({ key: 'k-1', state: 'sending', line: 1, at: new Date(Date.now() - 60_000).toISOString() })}\n`,
     );
 
     sandbox.faults.inject({

@@ -7,7 +7,16 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bulkExitCode, runBulk, type BulkSender } from '../src/bulk.js';
 import { EXIT_CODES, UsageError } from '../src/exit-codes.js';
 import type { BulkLine } from '../src/input.js';
-import { JournalWriter, loadJournal } from '../src/journal.js';
+import {
+  JournalWriter,
+  journalHeaderLine,
+  loadJournal,
+  type JournalTarget,
+} from '../src/journal.js';
+
+const TARGETS: JournalTarget[] = [
+  { vendor: 'spp', connection: 'spp', sandbox: false, settings: { baseUrl: 'https://spp.test' } },
+];
 
 let dir: string;
 let journalPath: string;
@@ -86,6 +95,7 @@ describe('runBulk', () => {
     const summary = await runBulk({
       lines: lines(20),
       journalPath,
+      targets: TARGETS,
       concurrency: 3,
       sender: fake.sender,
     });
@@ -113,7 +123,13 @@ describe('runBulk', () => {
   it('keeps the file order within one conversation', async () => {
     const fake = fakeSender({ delayMs: 2 });
     const input = lines(12, 2);
-    await runBulk({ lines: input, journalPath, concurrency: 4, sender: fake.sender });
+    await runBulk({
+      lines: input,
+      journalPath,
+      targets: TARGETS,
+      concurrency: 4,
+      sender: fake.sender,
+    });
     const forOrder0 = fake.order.filter(
       (key) => input.find((line) => line.key === key)!.orderId === 'order-0',
     );
@@ -121,6 +137,7 @@ describe('runBulk', () => {
   });
 
   it('on resume skips sent lines and reconciles lines left in "sending"', async () => {
+    await writeFile(journalPath, journalHeaderLine(TARGETS));
     const writer = await JournalWriter.open(journalPath);
     await writer.append({ key: 'key-1', state: 'sending' });
     await writer.append({ key: 'key-1', state: 'sent', messageId: 'm-key-1' });
@@ -131,6 +148,7 @@ describe('runBulk', () => {
     const summary = await runBulk({
       lines: lines(4),
       journalPath,
+      targets: TARGETS,
       concurrency: 2,
       sender: fake.sender,
     });
@@ -152,6 +170,7 @@ describe('runBulk', () => {
   });
 
   it('does not resend an interrupted line when the vendor cannot be checked, unless asked', async () => {
+    await writeFile(journalPath, journalHeaderLine(TARGETS));
     const writer = await JournalWriter.open(journalPath);
     await writer.append({ key: 'key-1', state: 'sending' });
     await writer.close();
@@ -159,6 +178,7 @@ describe('runBulk', () => {
     const summary = await runBulk({
       lines: lines(2),
       journalPath,
+      targets: TARGETS,
       concurrency: 1,
       sender: fake.sender,
     });
@@ -174,6 +194,7 @@ describe('runBulk', () => {
     const again = await runBulk({
       lines: lines(2),
       journalPath,
+      targets: TARGETS,
       concurrency: 1,
       sender: fake.sender,
       resendUnverifiable: true,
@@ -195,6 +216,7 @@ describe('runBulk', () => {
     const first = await runBulk({
       lines: lines(5),
       journalPath,
+      targets: TARGETS,
       concurrency: 2,
       sender: fake.sender,
     });
@@ -209,6 +231,7 @@ describe('runBulk', () => {
     const second = await runBulk({
       lines: lines(5),
       journalPath,
+      targets: TARGETS,
       concurrency: 2,
       sender: fake.sender,
     });
@@ -235,6 +258,7 @@ describe('runBulk', () => {
     const summary = await runBulk({
       lines: lines(50),
       journalPath,
+      targets: TARGETS,
       concurrency: 2,
       sender: fake.sender,
     });
@@ -251,6 +275,7 @@ describe('runBulk', () => {
     const summary = await runBulk({
       lines: lines(100),
       journalPath,
+      targets: TARGETS,
       concurrency: 2,
       sender: fake.sender,
       stopSignal: stop.signal,
@@ -268,10 +293,22 @@ describe('runBulk', () => {
 
   it("refuses a second run on the same journal while the first is going, and takes over a dead run's lock", async () => {
     const slow = fakeSender({ delayMs: 20 });
-    const first = runBulk({ lines: lines(10), journalPath, concurrency: 1, sender: slow.sender });
+    const first = runBulk({
+      lines: lines(10),
+      journalPath,
+      targets: TARGETS,
+      concurrency: 1,
+      sender: slow.sender,
+    });
     await new Promise((resolve) => setTimeout(resolve, 10));
     await expect(
-      runBulk({ lines: lines(10), journalPath, concurrency: 1, sender: fakeSender().sender }),
+      runBulk({
+        lines: lines(10),
+        journalPath,
+        targets: TARGETS,
+        concurrency: 1,
+        sender: fakeSender().sender,
+      }),
     ).rejects.toThrow(
       /another send-bulk run \(pid \d+\) is using the journal .*; wait for it to finish, or delete .*\.lock/,
     );
@@ -283,6 +320,7 @@ describe('runBulk', () => {
     const resumed = await runBulk({
       lines: lines(10),
       journalPath,
+      targets: TARGETS,
       concurrency: 1,
       sender: fakeSender().sender,
     });
@@ -295,9 +333,140 @@ describe('runBulk', () => {
       runBulk({
         lines: lines(1),
         journalPath: join(dir, 'no-such-dir', 'j.jsonl'),
+        targets: TARGETS,
         concurrency: 1,
         sender: fakeSender().sender,
       }),
     ).rejects.toThrow(UsageError);
+  });
+
+  it('refuses a journal made for another target, and one without a header unless adopted', async () => {
+    const first = await runBulk({
+      lines: lines(2),
+      journalPath,
+      targets: TARGETS,
+      concurrency: 1,
+      sender: fakeSender().sender,
+    });
+    expect(first.sent).toBe(2);
+    const before = await readFile(journalPath, 'utf8');
+    expect(JSON.parse(before.split('\n')[0]!)).toMatchObject({ version: 1, targets: TARGETS });
+
+    const elsewhere = fakeSender();
+    const other: JournalTarget[] = [
+      { ...TARGETS[0]!, settings: { baseUrl: 'https://other.test' } },
+    ];
+    await expect(
+      runBulk({
+        lines: lines(2),
+        journalPath,
+        targets: other,
+        concurrency: 1,
+        sender: elsewhere.sender,
+      }),
+    ).rejects.toThrow(
+      /belongs to another target \(spp: the journal was made for baseUrl=https:\/\/spp\.test, this run sends to baseUrl=https:\/\/other\.test\)/,
+    );
+    const sandboxTarget: JournalTarget[] = [{ ...TARGETS[0]!, sandbox: true, settings: {} }];
+    await expect(
+      runBulk({
+        lines: lines(2),
+        journalPath,
+        targets: sandboxTarget,
+        concurrency: 1,
+        sender: elsewhere.sender,
+      }),
+    ).rejects.toThrow(/this run sends to the embedded sandbox/);
+    const withGameboost: JournalTarget[] = [
+      ...TARGETS,
+      { vendor: 'gameboost', connection: 'gameboost', sandbox: false, settings: {} },
+    ];
+    await expect(
+      runBulk({
+        lines: lines(2),
+        journalPath,
+        targets: withGameboost,
+        concurrency: 1,
+        sender: elsewhere.sender,
+      }),
+    ).rejects.toThrow(/gameboost: the journal has no gameboost target/);
+    expect(elsewhere.calls).toEqual([]);
+    expect(await readFile(journalPath, 'utf8')).toBe(before);
+
+    // Without its header (as an older version wrote it): refused, then adopted on request.
+    const legacy = before.split('\n').slice(1).join('\n');
+    await writeFile(journalPath, legacy);
+    await expect(
+      runBulk({
+        lines: lines(2),
+        journalPath,
+        targets: TARGETS,
+        concurrency: 1,
+        sender: elsewhere.sender,
+      }),
+    ).rejects.toThrow(/does not say which target.*--journal-adopt/);
+    expect(await readFile(journalPath, 'utf8')).toBe(legacy);
+    const adopted = await runBulk({
+      lines: lines(2),
+      journalPath,
+      targets: TARGETS,
+      adoptJournal: true,
+      concurrency: 1,
+      sender: elsewhere.sender,
+    });
+    expect(adopted).toMatchObject({ sent: 0, skipped: 2 });
+    expect((await loadJournal(journalPath)).header?.targets).toEqual(TARGETS);
+  });
+
+  it('checks the key a torn line names before sending it again', async () => {
+    await writeFile(
+      journalPath,
+      journalHeaderLine(TARGETS) +
+        '{"key":"key-1","state":"sent","messageId":"m-key-1"}\n' +
+        '{"key":"key-2","state":"failed","kind":"timeout","delivery":"not_sent"}\n' +
+        '{"key":"key-2","sta\n',
+    );
+    const fake = fakeSender({ stored: new Set(['key-2']) });
+    const summary = await runBulk({
+      lines: lines(3),
+      journalPath,
+      targets: TARGETS,
+      concurrency: 1,
+      sender: fake.sender,
+    });
+    expect(summary).toMatchObject({
+      sent: 2,
+      reconciled: 1,
+      skipped: 1,
+      journalUnreadableLines: [4],
+    });
+    expect(fake.calls).toEqual([
+      { key: 'key-2', reconcileFirst: true },
+      { key: 'key-3', reconcileFirst: false },
+    ]);
+  });
+
+  it('checks every line not sent before sending when a torn line names no key', async () => {
+    await writeFile(
+      journalPath,
+      journalHeaderLine(TARGETS) +
+        '{"key":"key-1","state":"sent","messageId":"m-key-1"}\n' +
+        '{"ke\n' +
+        '{"key":"key-2","state":"failed","kind":"timeout","delivery":"not_sent"}\n',
+    );
+    const fake = fakeSender({ stored: new Set(['key-3']) });
+    const summary = await runBulk({
+      lines: lines(3),
+      journalPath,
+      targets: TARGETS,
+      concurrency: 1,
+      sender: fake.sender,
+    });
+    expect(summary).toMatchObject({ sent: 2, reconciled: 1, skipped: 1 });
+    expect(fake.calls).toEqual([
+      { key: 'key-2', reconcileFirst: true },
+      { key: 'key-3', reconcileFirst: true },
+    ]);
+    expect(fake.order).toEqual(['key-2']);
   });
 });

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { JournalWriter, loadJournal } from '../src/journal.js';
+import { JournalWriter, journalHeaderLine, loadJournal } from '../src/journal.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -86,5 +86,30 @@ describe('journal', () => {
   it('treats a missing journal as empty', async () => {
     const { latest } = await loadJournal(join(dir, 'absent.jsonl'));
     expect(latest.size).toBe(0);
+  });
+
+  it('reads the header on the first line only, and the keys of torn lines', async () => {
+    const path = join(dir, 'j.jsonl');
+    const targets = [
+      { vendor: 'spp', connection: 'spp', sandbox: false, settings: { baseUrl: 'https://x.test' } },
+    ];
+    await writeFile(
+      path,
+      journalHeaderLine(targets) +
+        '{"key":"a","state":"sent","messageId":"1"}\n' +
+        journalHeaderLine(targets) +
+        '{"key":"b\\"c","state":"sen\n',
+    );
+    const loaded = await loadJournal(path);
+    expect(loaded.header?.targets).toEqual(targets);
+    expect(loaded.hasContent).toBe(true);
+    expect(loaded.unreadableLines).toEqual([3, 4]);
+    // The misplaced header names no key: any key may be the one a torn line was about.
+    expect(loaded.tornKeys).toBeUndefined();
+
+    await writeFile(path, journalHeaderLine(targets) + '{"key":"b\\"c","state":"sen\n');
+    expect([...(await loadJournal(path)).tornKeys!]).toEqual(['b"c']);
+    await writeFile(path, journalHeaderLine(targets));
+    expect(await loadJournal(path)).toMatchObject({ hasContent: false, unreadableLines: [] });
   });
 });

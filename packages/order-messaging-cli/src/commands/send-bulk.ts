@@ -15,7 +15,14 @@ The journal (JSON lines, synced to disk) gets {key, state: "sending"} before eac
 command skips lines already sent, retries failed ones, and first checks the vendor for lines that
 were being sent when the previous run died, so nothing is sent twice. "key" is your idempotency key;
 by default it is a hash of the line's content and line number, so do not reorder a file between runs.
-Lines of the same order are sent in file order.`;
+Lines of the same order are sent in file order.
+
+The journal's first line records where it sends: per vendor, the connection and the settings that
+locate the target (base URL, instance, workspace, account, shop; never a credential), or that it is
+the embedded sandbox. A journal made for another target is refused (exit 2): pass --journal with
+another file, or delete it. --sandbox runs default to <file>.sandbox.journal.jsonl, so a try in the
+sandbox never marks lines as sent for the real target. A journal without that first line (from an
+older version) is refused too unless --journal-adopt says it was made for this target.`;
 
 /** Each line's vendor: its own, else `--vendor`; a line with neither stops the run before it starts. */
 function vendorOfLines(
@@ -162,7 +169,14 @@ export function addSendBulkCommand(program: Command, context: CommandContext): v
         'input format (default: from the extension, .csv or JSON lines)',
       ).choices(['jsonl', 'csv']),
     )
-    .option('--journal <path>', 'journal of what was sent (default: <file>.journal.jsonl)')
+    .option(
+      '--journal <path>',
+      'journal of what was sent (default: <file>.journal.jsonl; with --sandbox, <file>.sandbox.journal.jsonl)',
+    )
+    .option(
+      '--journal-adopt',
+      'use a journal that does not record its target (written by an older version) for this target',
+    )
     .option(
       '--concurrency <n>',
       'messages in flight at once (the vendor rate limits are respected whatever this is)',
@@ -194,8 +208,12 @@ export function addSendBulkCommand(program: Command, context: CommandContext): v
           detectFormat(file, options.format as string | undefined),
         );
         const vendorOf = vendorOfLines(file, lines, session.options.vendor);
-        const messaging = await session.messaging([...new Set(lines.map(vendorOf))]);
-        const journalPath = (options.journal as string | undefined) ?? `${file}.journal.jsonl`;
+        const { messaging, targets } = await session.messagingWithTargets([
+          ...new Set(lines.map(vendorOf)),
+        ]);
+        const journalPath =
+          (options.journal as string | undefined) ??
+          (session.options.sandbox ? `${file}.sandbox.journal.jsonl` : `${file}.journal.jsonl`);
         const interruption = listenForInterrupts(
           session.output,
           context.runOptions.handleSignals === true,
@@ -213,6 +231,8 @@ export function addSendBulkCommand(program: Command, context: CommandContext): v
           summary = await runBulk({
             lines,
             journalPath,
+            targets,
+            adoptJournal: options.journalAdopt === true,
             concurrency: options.concurrency as number,
             resendUnverifiable: options.resendUnverifiable === true,
             stopSignal: interruption.stop,
