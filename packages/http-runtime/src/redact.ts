@@ -59,46 +59,93 @@ export function redactHeaders(headers: Headers | Record<string, string>): Record
   return out;
 }
 
-const encodedPatterns = new Map<string, RegExp | null>();
+/** The compiled forms of one secret other than its raw text; see `secretPatterns`. */
+interface SecretPatterns {
+  /** Percent- or form-encoded (as in a URL): hex case does not matter. */
+  readonly urlEncoded: RegExp | null;
+  /** Base64 and base64url forms: case matters. */
+  readonly base64: RegExp | null;
+}
+
+const patternCache = new Map<string, SecretPatterns>();
+
+/** Secrets shorter than this (in UTF-8 bytes) are not searched for in base64 text. */
+const MIN_BASE64_SECRET_BYTES = 8;
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Longest first, so an alternation prefers the whole encoding over its stable middle part. */
+function alternation(forms: Iterable<string>, flags: string): RegExp | null {
+  const distinct = [...new Set(forms)].filter((form) => form.length > 0);
+  if (distinct.length === 0) return null;
+  distinct.sort((a, b) => b.length - a.length);
+  return new RegExp(distinct.map(escapeRegExp).join('|'), flags);
+}
 
 /**
- * The secret as it reads inside a URL when it has characters to escape (`+`, `/`, `=` of a base64
- * key): percent-encoded (`%2B`, any hex case) or form-encoded. Null when those equal the secret.
+ * The secret as it reads base64-encoded, standard or base64url, padded or not: on its own, as the
+ * password or user of a `Basic` credential (`base64(':' + secret)`, `base64(secret + ':')`), and
+ * anywhere inside a longer encoded string (`base64(user + ':' + secret)`). Inside a longer string
+ * the encoding depends on the secret's offset modulo 3, so it is encoded after 0, 1 and 2 filler
+ * bytes and only the characters whose 6 bits all come from the secret are kept (the stable middle
+ * part). Empty for secrets shorter than `MIN_BASE64_SECRET_BYTES`, which would match by chance.
  */
-function encodedPattern(secret: string): RegExp | null {
-  let pattern = encodedPatterns.get(secret);
-  if (pattern !== undefined) return pattern;
-  let forms: string[] = [];
+export function base64Forms(secret: string): string[] {
+  const bytes = new TextEncoder().encode(secret);
+  if (bytes.length < MIN_BASE64_SECRET_BYTES) return [];
+  // One character per UTF-8 byte, as `btoa` takes it.
+  const binary = Array.from(bytes, (byte) => String.fromCharCode(byte)).join('');
+  const forms: string[] = [];
+  for (const whole of [binary, `:${binary}`, `${binary}:`]) {
+    const padded = btoa(whole);
+    forms.push(padded, padded.replace(/=+$/, ''));
+  }
+  for (let offset = 0; offset < 3; offset++) {
+    // Character i carries bits [6i, 6i + 6); the secret's bits are [8 * offset, 8 * total).
+    const encoded = btoa('\0'.repeat(offset) + binary);
+    forms.push(
+      encoded.slice(Math.ceil((offset * 8) / 6), Math.floor(((offset + bytes.length) * 8) / 6)),
+    );
+  }
+  return [...forms, ...forms.map((form) => form.replace(/\+/g, '-').replace(/\//g, '_'))];
+}
+
+/** Compiled once per secret (the logger scrubs every line with fields), then cached. */
+function secretPatterns(secret: string): SecretPatterns {
+  let patterns = patternCache.get(secret);
+  if (patterns) return patterns;
+  let urlForms: string[] = [];
   try {
-    forms = [encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)];
+    urlForms = [encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)];
   } catch {
     // a lone surrogate cannot be encoded, so it cannot be in a URL either
   }
-  const distinct = [...new Set(forms)].filter((form) => form !== secret);
-  pattern =
-    distinct.length === 0
-      ? null
-      : new RegExp(
-          distinct.map((form) => form.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'),
-          'gi',
-        );
-  if (encodedPatterns.size > 1000) encodedPatterns.clear();
-  encodedPatterns.set(secret, pattern);
-  return pattern;
+  patterns = {
+    urlEncoded: alternation(
+      urlForms.filter((form) => form !== secret),
+      'gi',
+    ),
+    base64: alternation(base64Forms(secret), 'g'),
+  };
+  if (patternCache.size > 1000) patternCache.clear();
+  patternCache.set(secret, patterns);
+  return patterns;
 }
 
 /**
  * Removes every occurrence of the given secrets from a string, whatever field
  * or message it ended up in (a vendor may echo a token back in an error body,
- * or echo the request URL that carried it in its query string, percent-encoded).
+ * or echo the request URL that carried it in its query string, percent-encoded,
+ * or the `Basic` credential that carried it, base64-encoded).
  */
 export function scrubSecrets(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const secret of secrets) {
     if (secret.length < 4) continue;
     out = out.split(secret).join(REDACTED);
-    const encoded = encodedPattern(secret);
-    if (encoded) out = out.replace(encoded, REDACTED);
+    const { urlEncoded, base64 } = secretPatterns(secret);
+    if (urlEncoded) out = out.replace(urlEncoded, REDACTED);
+    if (base64) out = out.replace(base64, REDACTED);
   }
   return out;
 }

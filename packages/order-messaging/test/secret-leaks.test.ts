@@ -51,9 +51,38 @@ beforeAll(async () => {
 afterAll(() => sb?.close());
 beforeEach(() => sb.reset());
 
-/** Every form in which a token can show up in text: raw, percent-encoded (query strings), JSON-escaped. */
+const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+const b64url = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
+
+/** The token base64-encoded as a vendor may echo it: alone, or inside a `Basic` credential. */
+function base64LeakForms(token: string): string[] {
+  const plain = [token, `:${token}`, `${token}:`, `merchant:${token}`, `ab:${token}`];
+  return plain.flatMap((text) => [b64(text), b64(text).replace(/=+$/, ''), b64url(text)]);
+}
+
+/**
+ * Every form in which a token can show up in text: raw, percent-encoded (query strings),
+ * JSON-escaped, base64 and base64url (`Basic` credentials).
+ */
 function leakForms(token: string): string[] {
-  return [...new Set([token, encodeURIComponent(token), JSON.stringify(token).slice(1, -1)])];
+  return [
+    ...new Set([
+      token,
+      encodeURIComponent(token),
+      JSON.stringify(token).slice(1, -1),
+      ...base64LeakForms(token),
+    ]),
+  ];
+}
+
+/** Whether a base64 run in the text decodes, at any of its alignments, to text holding the token. */
+function leaksBase64(text: string, token: string): boolean {
+  for (const [run] of text.matchAll(/[A-Za-z0-9+/_-]{8,}/g)) {
+    for (let start = 0; start < 4; start++) {
+      if (Buffer.from(run.slice(start), 'base64').toString('utf8').includes(token)) return true;
+    }
+  }
+  return false;
 }
 
 function capturingLogger() {
@@ -88,6 +117,9 @@ function expectNoLeak(views: Record<string, string>, tokens: readonly string[]):
       for (const form of leakForms(token)) {
         expect(text.includes(form), `${where} contains the credential (${form})`).toBe(false);
       }
+      expect(leaksBase64(text, token), `${where} contains the credential base64-encoded`).toBe(
+        false,
+      );
     }
   }
 }
@@ -110,6 +142,21 @@ function echoBody(vendor: Vendor, token: string, withUrl = true) {
       headers: { Authorization: token, 'X-Forwarded-Authorization': `Bearer ${token}` },
     },
     request_id: 'req-echo-1',
+  };
+}
+
+/** A 401 body echoing the `Basic` credential (and its parts) that the vendor says it received. */
+function basicEcho(token: string) {
+  const basic = b64(`merchant:${token}`);
+  return {
+    message: `Invalid credentials: Authorization: Basic ${basic}`,
+    status: 'error',
+    errors: {
+      authorization: [`Basic ${b64(`:${token}`)}`, `Basic ${b64url(`${token}:`)}`],
+      token: [b64(token), b64url(token).replace(/=+$/, '')],
+    },
+    detail: { received: `Basic ${basic}`, 'X-Echo': [`Basic ${b64(`ab:${token}`)}`] },
+    request_id: 'req-echo-basic',
   };
 }
 
@@ -261,6 +308,24 @@ const CASES: readonly LeakCase[] = [
     kind: 'invalid_order_state',
     credentials: 'fake',
     arrange: (vendor, token) => onSend({ status: 409, body: echoBody(vendor, token) })(vendor),
+    run: send(),
+  },
+  {
+    name: 'authentication: 401 echoing the credential base64-encoded (Basic)',
+    kind: 'authentication',
+    credentials: 'fake',
+    arrange: (vendor, token) => onSend({ status: 401, body: basicEcho(token) })(vendor),
+    run: send(),
+  },
+  {
+    name: 'vendor_server: 500 text body echoing the Basic credential',
+    kind: 'vendor_server',
+    credentials: 'fake',
+    arrange: (vendor, token) =>
+      onSend({
+        status: 500,
+        body: `upstream refused Authorization: Basic ${b64(`merchant:${token}`)} (${b64url(token)})`,
+      })(vendor),
     run: send(),
   },
   {
