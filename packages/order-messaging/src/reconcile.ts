@@ -7,6 +7,7 @@
  * cannot tell → a typed error with `delivery: 'unknown'`.
  */
 import { abortableSleep, type Logger } from '@org/http-runtime';
+import { decodeHTML, DecodingMode } from 'entities/decode';
 import type { AdapterContext, AnyAdapter, SentProbe } from './adapter.js';
 import { makeError } from './error-mapping.js';
 import { OrderMessagingError, type Delivery } from './errors.js';
@@ -27,31 +28,39 @@ export const DEFAULT_RECONCILE: Required<ReconcileSettings> = {
   clockSkewMs: 120_000,
 };
 
-const ENTITIES: Record<string, string> = {
-  amp: '&',
-  lt: '<',
-  gt: '>',
-  quot: '"',
-  '#39': "'",
-  apos: "'",
-  nbsp: ' ',
-};
+/** Tags a browser shows as a line break: `<br>`, the end of a paragraph or block, a list item. */
+const LINE_BREAK_TAGS = /<br\s*\/?>|<\/(?:p|div)\s*>|<li(?:\s[^>]*)?>/gi;
+/** Any other tag (a letter after `<` or `</`) and comments: not displayed. */
+const OTHER_TAGS = /<!--[\s\S]*?-->|<\/?[a-z][^>]*>/gi;
+/**
+ * A vendor may escape a message more than once (its own escaping on top of a framework's); each
+ * round undoes one. Bounded so a hostile `&amp;amp;amp;…` costs linear time; a text nested deeper
+ * is compared as it is after that many rounds.
+ */
+const MAX_DECODE_ROUNDS = 8;
 
 /**
- * Vendors may store a message as HTML (SPP) or reflow its whitespace; compare what a
- * reader sees, not bytes.
+ * What a reader sees, so a stored copy is recognised whatever the vendor did to it: HTML-escaped
+ * (named, decimal or hex entities, `It&#039;s`, `&eacute;`), wrapped in markup (`<p>…</p>`,
+ * `<br>` for newlines), Unicode-normalised (NFC/NFD) or with its whitespace reflowed. Markup is
+ * reduced to its displayed text and entities are decoded (strictly: `;`-terminated, as escaping
+ * produces), repeated until nothing changes, so text escaped once or twice compares equal to the
+ * text sent. Then NFC (not NFKC: `ﬁ` and `fi`, `²` and `2` display differently) and whitespace
+ * (newlines included) folded to single spaces, trimmed.
  */
 export function comparableText(text: string): string {
-  return (
-    text
-      // A lone surrogate cannot travel as UTF-8: form bodies and most servers store U+FFFD instead.
-      .replace(/\p{Cs}/gu, '\uFFFD')
-      .replace(/<br\s*\/?>/gi, '\n')
-      .replace(/<\/?[a-z][^>]*>/gi, '')
-      .replace(/&(amp|lt|gt|quot|#39|apos|nbsp);/g, (_, name: string) => ENTITIES[name] ?? '')
-      .replace(/\s+/g, ' ')
-      .trim()
-  );
+  // A lone surrogate cannot travel as UTF-8: form bodies and most servers store U+FFFD instead.
+  let current = text.replace(/\p{Cs}/gu, '\uFFFD');
+  for (let round = 0; round < MAX_DECODE_ROUNDS; round++) {
+    // NFC first each round: a few characters normalise to markup (U+037E to `;`, U+212A to `K`).
+    const normalized = current.normalize('NFC');
+    current = decodeHTML(
+      normalized.replace(LINE_BREAK_TAGS, '\n').replace(OTHER_TAGS, ''),
+      DecodingMode.Strict,
+    );
+    if (current === normalized) break;
+  }
+  return current.normalize('NFC').replace(/\s+/g, ' ').trim();
 }
 
 /** Whether `message` can be the one `probe` describes: same text, our side, not older than the send. */

@@ -52,11 +52,10 @@ function facade(options: Options = {}) {
       }),
       spp: spp({ baseUrl: v.spp.baseUrl, token: v.spp.token }),
       omnidesk: omnidesk({ baseUrl: v.omnidesk.baseUrl, apiKey: v.omnidesk.apiKey }),
-      gameboost: gameboost({
-        baseUrl: v.gameboost.baseUrl,
-        token: v.gameboost.token,
+      gameboost: {
+        adapter: gameboost({ baseUrl: v.gameboost.baseUrl, token: v.gameboost.token }),
         ...(options.gameboostLimits === 'declared' ? {} : { rateLimits: WIDE_CHAT }),
-      }),
+      },
     },
     retry: options.retry ?? false,
     ...(options.fetch ? { fetch: options.fetch } : {}),
