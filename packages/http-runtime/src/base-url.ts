@@ -3,7 +3,8 @@ export class ConfigurationError extends Error {
 }
 
 /**
- * What fetch refuses in a header value (CR, LF, NUL, or a character outside Latin-1), found
+ * What fetch refuses in a header value (a control character other than tab, or a character outside
+ * Latin-1), found
  * when the client is created rather than at the first request: the error names the option,
  * never its value (fetch's own TypeError quotes the value, a credential included).
  */
@@ -11,9 +12,10 @@ export function assertHeaderValue(option: string, value: unknown): void {
   if (typeof value !== 'string') {
     throw new ConfigurationError(`${option} must be a string`);
   }
-  if (/[\r\n\0]|[^\x00-\xff]/.test(value)) {
+  // HTTP field values allow tab, visible ASCII and obs-text; undici refuses the rest at send time.
+  if (!/^[\t\x20-\x7e\x80-\xff]*$/.test(value)) {
     throw new ConfigurationError(
-      `${option} contains CR, LF, NUL or a character outside Latin-1, which a request cannot carry`,
+      `${option} contains a control character or a character outside Latin-1, which a request cannot carry`,
     );
   }
 }

@@ -23,6 +23,7 @@ const BAD_VALUES = {
   LF: 'sek\nret-value',
   CRLF: 'sek\r\nX-Injected: ret-value',
   NUL: 'sek\0ret-value',
+  'other control character': 'sek\x01ret-value',
   'non-Latin-1': 'sekret-välue-ключ',
 };
 

@@ -91,8 +91,8 @@ export function connectionSettingsFor(vendor: string, options: OptionValues): Co
       problems.map((problem) => describeProblem(vendor, problem, values)).join('; '),
     );
   }
-  // A credential travels in a header: one with a control character could never be sent (and
-  // would surface later as a network error). Name the setting, never its value.
+  // The runtime refuses the same values at construction (ConfigurationError naming the option);
+  // checked here too so that the message names the flag and environment variable to fix.
   const malformed = descriptor.settings.filter(
     (setting) =>
       setting.secret &&
