@@ -7,17 +7,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '@org/provider-sandbox';
-import {
-  createOrderMessaging,
-  OrderMessagingError,
-  TimeoutError,
-  type CallSettings,
-} from '@org/order-messaging';
-import {
-  adapterFromSettings,
-  VENDORS,
-  type AnyVendorDescriptor,
-} from '@org/order-messaging/vendors';
+import { createOrderMessaging, OrderMessagingError, TimeoutError } from '@org/order-messaging';
+import { adapterFromSettings, type AnyVendorDescriptor } from '@org/order-messaging/vendors';
+import { DESCRIPTORS, offered, operationsOn, settingsAt } from './support/operation-table.js';
 
 let sb: Sandbox;
 let hold: Server;
@@ -65,14 +57,8 @@ beforeEach(() => {
   holdWritesOnly = false;
 });
 
-const DESCRIPTORS = VENDORS as readonly AnyVendorDescriptor[];
-
 function messagingFor(descriptor: AnyVendorDescriptor) {
-  const access = (sb.vendors as Record<string, { baseUrl: string }>)[descriptor.name]!;
-  const values = descriptor.sandbox.settings({
-    ...access,
-    baseUrl: access.baseUrl.replace(sb.url, holdOrigin),
-  });
+  const values = settingsAt(sb, descriptor, holdOrigin);
   return createOrderMessaging({
     connections: { [descriptor.name]: adapterFromSettings(descriptor, values) },
     retry: false,
@@ -81,39 +67,7 @@ function messagingFor(descriptor: AnyVendorDescriptor) {
   });
 }
 
-function orderOf(descriptor: AnyVendorDescriptor): string {
-  return descriptor.sandbox.exampleOrder((sb.seed as Record<string, unknown>)[descriptor.name]);
-}
-
-type Operation = (
-  messaging: ReturnType<typeof messagingFor>,
-  descriptor: AnyVendorDescriptor,
-  settings: CallSettings,
-) => Promise<unknown>;
-
-const OPERATIONS: Record<string, Operation> = {
-  send: (m, d, s) => m.send(d.name, { orderId: orderOf(d), text: 'Hello from the test' }, s),
-  list: async (m, d, s) => {
-    for await (const message of m.list(d.name, { orderId: orderOf(d) }, s)) return message;
-    return undefined;
-  },
-  listAll: (m, d, s) => m.listAll(d.name, { orderId: orderOf(d) }, s),
-  findSent: (m, d, s) =>
-    m.findSent(
-      d.name,
-      { orderId: orderOf(d), text: 'Hello from the test' },
-      { ...s, since: new Date() },
-    ),
-  downloadAttachment: (m, d, s) => m.downloadAttachment(d.name, 'attachment-1', s),
-};
-
-function offered(descriptor: AnyVendorDescriptor, operation: string): boolean {
-  const capabilities = descriptor.capabilities;
-  if (operation === 'send') return capabilities.send;
-  if (operation === 'downloadAttachment') return capabilities.attachmentDownload === true;
-  if (operation === 'findSent') return capabilities.reconcile === 'by-listing';
-  return capabilities.list;
-}
+const OPERATIONS = operationsOn(() => sb);
 
 const REASONS: Record<string, () => unknown> = {
   undefined: () => undefined,

@@ -7,12 +7,9 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '@org/provider-sandbox';
-import { createOrderMessaging, type CallSettings } from '@org/order-messaging';
-import {
-  adapterFromSettings,
-  VENDORS,
-  type AnyVendorDescriptor,
-} from '@org/order-messaging/vendors';
+import { createOrderMessaging } from '@org/order-messaging';
+import { adapterFromSettings, type AnyVendorDescriptor } from '@org/order-messaging/vendors';
+import { DESCRIPTORS, offered, operationsOn, settingsAt } from './support/operation-table.js';
 
 interface HeldRequest {
   readonly method: string;
@@ -48,14 +45,8 @@ beforeEach(() => {
   held.length = 0;
 });
 
-const DESCRIPTORS = VENDORS as readonly AnyVendorDescriptor[];
-
 function messagingFor(descriptor: AnyVendorDescriptor) {
-  const access = (sb.vendors as Record<string, { baseUrl: string }>)[descriptor.name]!;
-  const values = descriptor.sandbox.settings({
-    ...access,
-    baseUrl: access.baseUrl.replace(sb.url, holdOrigin),
-  });
+  const values = settingsAt(sb, descriptor, holdOrigin);
   return createOrderMessaging({
     connections: { [descriptor.name]: adapterFromSettings(descriptor, values) },
     retry: false,
@@ -63,43 +54,7 @@ function messagingFor(descriptor: AnyVendorDescriptor) {
   });
 }
 
-type Operation = (
-  messaging: ReturnType<typeof messagingFor>,
-  descriptor: AnyVendorDescriptor,
-  settings: CallSettings,
-) => Promise<unknown>;
-
-function orderOf(descriptor: AnyVendorDescriptor): string {
-  return descriptor.sandbox.exampleOrder((sb.seed as Record<string, unknown>)[descriptor.name]);
-}
-
-const OPERATIONS: Record<string, Operation> = {
-  send: (m, d, s) => m.send(d.name, { orderId: orderOf(d), text: 'Hello from the test' }, s),
-  list: async (m, d, s) => {
-    for await (const message of m.list(d.name, { orderId: orderOf(d) }, s)) return message;
-    return undefined;
-  },
-  listAll: (m, d, s) => m.listAll(d.name, { orderId: orderOf(d) }, s),
-  findSent: (m, d, s) =>
-    m.findSent(
-      d.name,
-      { orderId: orderOf(d), text: 'Hello from the test' },
-      {
-        ...s,
-        since: new Date(),
-      },
-    ),
-  downloadAttachment: (m, d, s) => m.downloadAttachment(d.name, 'attachment-1', s),
-};
-
-/** Operations the vendor offers; the others fail before the network whatever the settings. */
-function offered(descriptor: AnyVendorDescriptor, operation: string): boolean {
-  const capabilities = descriptor.capabilities;
-  if (operation === 'send') return capabilities.send;
-  if (operation === 'downloadAttachment') return capabilities.attachmentDownload === true;
-  if (operation === 'findSent') return capabilities.reconcile === 'by-listing';
-  return capabilities.list;
-}
+const OPERATIONS = operationsOn(() => sb);
 
 const TABLE = DESCRIPTORS.flatMap((descriptor) =>
   Object.keys(OPERATIONS)
