@@ -8,7 +8,7 @@ export interface RetryOptions {
   readonly jitter: boolean;
   /**
    * The longest server-requested wait (`Retry-After`, reset headers) the runtime sleeps through.
-   * A longer request returns the 429/503 to the caller instead, who can read the wait with
+   * A longer request returns the 429 (or, for a read, 503) to the caller instead, who can read the wait with
    * `retryAfterMsOf(response)`.
    */
   readonly maxRetryAfterMs: number;
@@ -28,11 +28,12 @@ export const IDEMPOTENT_RETRY_STATUSES: ReadonlySet<number> = new Set([
 ]);
 
 /**
- * Statuses that say the server did not act on the request (timed out reading it, throttled it,
- * or refused it while unavailable), so even a message post can be sent again. A 500, 502 or 504
- * may come after the message was stored: the caller has to reconcile, never blindly resend.
+ * Statuses that prove the server did not act on the request, so even a message post can be sent
+ * again: it timed out before reading the whole request (408) or throttled it (429). A 500, 502, 503 or 504 may come after the message was stored (a 503 is
+ * also what some gateways answer when the backend was too slow, after it ran): the caller has to
+ * reconcile, never blindly resend.
  */
-export const NON_IDEMPOTENT_RETRY_STATUSES: ReadonlySet<number> = new Set([408, 429, 503]);
+export const NON_IDEMPOTENT_RETRY_STATUSES: ReadonlySet<number> = new Set([408, 429]);
 
 /** RFC 9110 idempotent methods. POST and PATCH are not: posting a message twice sends it twice. */
 export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set([

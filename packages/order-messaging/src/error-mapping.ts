@@ -91,13 +91,22 @@ export function kindForStatus(status: number): ErrorKind {
 const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 425, 429, 500, 502, 503, 504]);
 
 /**
- * Statuses that can arrive after a message was stored: a gateway lost the vendor's answer
- * (502, 504) or the vendor failed half-way (500). 503 and 429 mean the vendor did not act.
+ * Server errors that prove nothing was done: the method is not implemented (501) or the HTTP
+ * version is refused (505). Any other 5xx can arrive after a message was stored: a gateway lost
+ * the vendor's answer (502, 504, and the 503 some gateways give a backend that was too slow) or
+ * the vendor failed half-way (500).
  */
-const AMBIGUOUS_WRITE_STATUSES: ReadonlySet<number> = new Set([500, 502, 504]);
+const NOTHING_DONE_SERVER_STATUSES: ReadonlySet<number> = new Set([501, 505]);
 
+/**
+ * What a post's error answer says about the message: `unknown` unless the answer proves the vendor
+ * did not apply it (a 4xx refusal, 429 throttling, 501/505); a read never delivers anything.
+ */
 export function deliveryForStatus(status: number, write: boolean): Delivery {
-  return write && AMBIGUOUS_WRITE_STATUSES.has(status) ? 'unknown' : 'rejected';
+  if (!write) return 'rejected';
+  if (status >= 500 && !NOTHING_DONE_SERVER_STATUSES.has(status)) return 'unknown';
+  if (status >= 300 && status < 400) return 'unknown';
+  return 'rejected';
 }
 
 /** The vendor's own wording, from the error envelopes these APIs use (`message`, `error`, `errors`). */

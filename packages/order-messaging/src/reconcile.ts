@@ -1,10 +1,11 @@
 /**
- * Duplicate-safe sends. When a send's outcome is ambiguous (timeout after the
- * request was written, connection reset, 500/502/504), the message may or may
- * not be stored. Resending blindly risks a duplicate the customer sees twice;
- * giving up risks a lost message. So before any resend the order is listed:
- * found → that is the result; clearly absent → one more attempt (bounded);
- * cannot tell → a typed error with `delivery: 'unknown'`.
+ * Duplicate-safe sends. When a send's outcome is ambiguous (timeout after the request was
+ * written, connection reset, a 5xx, a 2xx that does not say what was stored), the message may or
+ * may not be stored. Resending blindly risks a duplicate the customer sees twice, so the order is
+ * listed: found → that is the result (`reconciled: true`). Not found is not proof: a vendor may
+ * store the post later than we look, so the error keeps `delivery: 'unknown'`; a resend after an
+ * absent result happens only when the caller opted in (`maxResends`) and the failure was one
+ * after which the same request may succeed (never after a 2xx: the vendor took the post).
  */
 import { abortableSleep, type Logger } from '@org/http-runtime';
 import { decodeHTML, DecodingMode } from 'entities/decode';
@@ -14,7 +15,13 @@ import { OrderMessagingError, type Delivery } from './errors.js';
 import type { OrderMessage, SendRequest } from './model.js';
 
 export interface ReconcileSettings {
-  /** Resends allowed after the order was listed and the message was clearly absent. Default 1. */
+  /**
+   * Resends allowed after the order was listed and the message was absent. Default 0: the error
+   * comes back with `delivery: 'unknown'` and you decide (`findSent` later tells whether it
+   * arrived). Opting in risks a duplicate: a vendor that stores the first post later than the
+   * attempt's timeout plus `settleDelayMs` (a 504 from a gateway in front of a slow backend)
+   * gets the message twice. Every failure after a resend is still `delivery: 'unknown'`.
+   */
   maxResends?: number;
   /** Wait before listing, so a vendor still processing the lost request has stored it. Default 1000. */
   settleDelayMs?: number;
@@ -23,7 +30,7 @@ export interface ReconcileSettings {
 }
 
 export const DEFAULT_RECONCILE: Required<ReconcileSettings> = {
-  maxResends: 1,
+  maxResends: 0,
   settleDelayMs: 1000,
   clockSkewMs: 120_000,
 };
@@ -126,6 +133,16 @@ export interface ReconciledSend<Raw> {
   reconciled: boolean;
 }
 
+/** A failure after an ambiguous post: whatever it says, that post may still be stored. */
+function afterAmbiguousPost(error: unknown): unknown {
+  if (!(error instanceof OrderMessagingError) || error.delivery === 'unknown') return error;
+  return withDelivery(
+    error,
+    'unknown',
+    'an earlier attempt of this send may have been stored; look at the order before sending again',
+  );
+}
+
 export async function sendWithReconciliation<Raw>(
   adapter: AnyAdapter,
   request: SendRequest,
@@ -145,8 +162,11 @@ export async function sendWithReconciliation<Raw>(
     try {
       return { message: await adapter.send(request, ctx), reconciled: false };
     } catch (error) {
-      if (!(error instanceof OrderMessagingError) || error.delivery !== 'unknown') throw error;
-      // The caller gave up: no listing, no resend, and never a `not_sent` from a check.
+      if (!(error instanceof OrderMessagingError) || error.delivery !== 'unknown') {
+        // Once a post may have been stored, no later answer can say this send was not delivered.
+        throw resends > 0 ? afterAmbiguousPost(error) : error;
+      }
+      // The caller gave up: no listing, no resend.
       if (ctx.signal?.aborted) throw error;
       ambiguous = error;
     }
@@ -187,15 +207,19 @@ export async function sendWithReconciliation<Raw>(
       });
       return { message: found, reconciled: true };
     }
-    if (resends >= settings.maxResends) {
-      logger.warn('message absent after the last allowed attempt', fields);
+    // Absent is not proof: the vendor may store it later. Never `not_sent` from a listing.
+    if (resends >= settings.maxResends || !ambiguous.retryable) {
+      logger.warn('message not on the order; delivery unknown', fields);
       throw withDelivery(
         ambiguous,
-        'not_sent',
-        `the message is not on the order after ${resends + 1} attempt(s)`,
+        'unknown',
+        `the message is not on the order after ${resends + 1} attempt(s), but the vendor may still store it; look at the order (findSent) before sending again`,
       );
     }
     resends += 1;
-    logger.info('message absent from the order; sending again', { ...fields, resend: resends });
+    logger.info('message absent from the order; sending again (reconcile.maxResends)', {
+      ...fields,
+      resend: resends,
+    });
   }
 }

@@ -15,6 +15,7 @@ import {
   type ErrorKind,
 } from '@org/order-messaging';
 import { ORDER, recordedFacade, sendRequestFor, sendScript, type Vendor } from './helpers.js';
+import { deliveryForStatus } from '../src/error-mapping.js';
 
 type ErrorClass = abstract new (...args: never[]) => OrderMessagingError;
 
@@ -99,17 +100,6 @@ const CASES: Case[] = [
     delivery: 'rejected',
     retryAfterMs: 7000,
     text: 'Too Many Requests',
-  },
-  {
-    name: 'mirakl 503',
-    vendor: 'mirakl',
-    status: 503,
-    body: { message: 'Service Unavailable', status: 503 },
-    kind: 'vendor_server',
-    cls: VendorServerError,
-    retryable: true,
-    delivery: 'rejected',
-    text: 'Service Unavailable',
   },
   // SPP: Laravel `{message, errors?}`, request id in X-Api-Identifier
   {
@@ -355,6 +345,8 @@ const CASES: Case[] = [
 const AMBIGUOUS: { vendor: Vendor; status: number; body: unknown }[] = [
   { vendor: 'mirakl', status: 500, body: { message: 'Internal Server Error', status: 500 } },
   { vendor: 'spp', status: 502, body: '<html><body><h1>502 Bad Gateway</h1></body></html>' },
+  // Some gateways answer 503 when the backend was too slow, after it ran.
+  { vendor: 'spp', status: 503, body: { message: 'Service Unavailable' } },
   { vendor: 'omnidesk', status: 504, body: { status: 'error', message: 'Gateway Timeout' } },
   {
     vendor: 'gameboost',
@@ -422,21 +414,38 @@ describe('vendor error bodies → typed errors (send)', () => {
   );
 
   it.each(AMBIGUOUS.map((c) => [`${c.vendor} ${c.status}`, c] as const))(
-    '%s after the reads succeeded: reconciled by listing, found nothing, sent once more',
+    '%s after the reads succeeded: listed, not found, delivery unknown and no resend by default',
     async (_name, c) => {
-      let posts = 0;
-      const script = sendScript(c.vendor, () => {
-        posts += 1;
-        return posts === 1 ? answer(c.status, c.body) : answer(500, { message: 'still failing' });
-      });
+      const script = sendScript(c.vendor, () => answer(c.status, c.body));
       const { messaging, recorder } = recordedFacade(script);
       const error = (await messaging
         .send(c.vendor, sendRequestFor(c.vendor))
         .catch((e: unknown) => e)) as OrderMessagingError;
-      // Absent after each ambiguous attempt, and the resend budget (1) is spent: not on the order.
+      // Absent from a listing is no proof: the vendor may still store it.
       expect(error).toBeInstanceOf(VendorServerError);
-      expect(error.delivery).toBe('not_sent');
-      expect(error.message).toMatch(/not on the order after 2 attempt/);
+      expect(error.delivery).toBe('unknown');
+      expect(error.message).toMatch(
+        /not on the order after 1 attempt\(s\), but the vendor may still store it/,
+      );
+      expect(recorder.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+    },
+  );
+
+  it.each(AMBIGUOUS.map((c) => [`${c.vendor} ${c.status}`, c] as const))(
+    '%s with maxResends 1: listed, not found, sent once more; the second failure is still unknown',
+    async (_name, c) => {
+      let posts = 0;
+      const script = sendScript(c.vendor, () => {
+        posts += 1;
+        return posts === 1 ? answer(c.status, c.body) : answer(422, { message: 'refused' });
+      });
+      const { messaging, recorder } = recordedFacade(script, { reconcile: { maxResends: 1 } });
+      const error = (await messaging
+        .send(c.vendor, sendRequestFor(c.vendor))
+        .catch((e: unknown) => e)) as OrderMessagingError;
+      // The resend was refused, but the first post may still be stored: never `rejected`.
+      expect(error.delivery).toBe('unknown');
+      expect(error.message).toMatch(/an earlier attempt of this send may have been stored/);
       expect(recorder.requests.filter((r) => r.method === 'POST')).toHaveLength(2);
     },
   );
@@ -564,5 +573,28 @@ describe('transport failures → typed errors', () => {
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error.delivery).toBe('not_sent');
     expect(recorder.requests).toHaveLength(0);
+  });
+});
+
+describe('deliveryForStatus: rejected only when the answer proves nothing was applied', () => {
+  it.each([
+    [400, 'rejected'],
+    [404, 'rejected'],
+    [409, 'rejected'],
+    [422, 'rejected'],
+    [429, 'rejected'],
+    [501, 'rejected'],
+    [505, 'rejected'],
+    [303, 'unknown'],
+    [307, 'unknown'],
+    [500, 'unknown'],
+    [502, 'unknown'],
+    [503, 'unknown'],
+    [504, 'unknown'],
+    [520, 'unknown'],
+  ] as const)('a post answered %i is %s', (status, delivery) => {
+    expect(deliveryForStatus(status, true)).toBe(delivery);
+    // A read stores nothing, whatever its answer.
+    expect(deliveryForStatus(status, false)).toBe('rejected');
   });
 });

@@ -62,11 +62,28 @@ describe('fault matrix: totals', () => {
     expect(matrixHolds(matrix)).toBe(true);
   });
 
-  it("says delivery 'unknown' only where its own check failed", () => {
-    const unknown = matrix.cells.filter((c) => c.delivery === 'unknown');
-    expect(new Set(unknown.map((c) => c.fault))).toEqual(new Set(['drop-after-apply-check-fails']));
-    expect(unknown).toHaveLength(COLUMNS.length);
-    expect(matrix.totals.unknown).toBe(COLUMNS.length);
+  it("never says 'not_sent' once a post reached the vendor, nor 'rejected' unless its answer proved it", () => {
+    const told = matrix.cells.filter((c) => c.delivery === 'not_sent' && c.posts > 0);
+    expect(told.map(describeCell)).toEqual([]);
+    // Refusals that prove nothing was applied: throttling, and a timeout reading the request.
+    const rejected = matrix.cells.filter((c) => c.delivery === 'rejected');
+    expect(new Set(rejected.map((c) => c.fault))).toEqual(
+      new Set(['429-too-long', '408-every-attempt']),
+    );
+  });
+
+  it("says 'unknown' exactly where the message is not stored or its check failed, never for a stored one it found", () => {
+    for (const cell of matrix.cells.filter((c) => c.delivery === 'unknown')) {
+      expect(cell.result, describeCell(cell)).toBeUndefined();
+      expect(cell.posts, describeCell(cell)).toBeGreaterThan(0);
+    }
+    const unknownFaults = new Set(
+      matrix.cells.filter((c) => c.delivery === 'unknown').map((c) => c.fault),
+    );
+    expect(unknownFaults).toContain('drop-after-apply-check-fails');
+    expect(matrix.totals.unknown).toBe(
+      matrix.cells.filter((c) => c.expected.delivery === 'unknown').length,
+    );
   });
 
   it('sent nothing the sandbox refused as invalid, and the sandbox kept to the specs', () => {
@@ -154,7 +171,7 @@ describe('fault matrix: details of the failures', () => {
     }
   });
 
-  it('not_sent after the resend budget says how many attempts were checked', () => {
+  it('an absent message after the resend budget says how many attempts were checked, and that it may still arrive', () => {
     for (const id of [
       '500-every-attempt',
       'drop-before-apply-every-attempt',
@@ -162,7 +179,7 @@ describe('fault matrix: details of the failures', () => {
     ]) {
       for (const cell of cellsOf(id)) {
         expect((cell.error as Error).message, describeCell(cell)).toContain(
-          'the message is not on the order after 2 attempt(s)',
+          'the message is not on the order after 2 attempt(s), but the vendor may still store it',
         );
       }
     }

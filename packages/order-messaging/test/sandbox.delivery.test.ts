@@ -39,6 +39,8 @@ interface Options {
   retry?: false | { maxRetries: number; initialDelayMs: number; maxDelayMs: number };
   timeoutMs?: number;
   settleDelayMs?: number;
+  /** Resends after a listing showed the message absent (opt-in; default 0). */
+  maxResends?: number;
   gameboostLimits?: 'declared' | 'wide';
 }
 
@@ -60,7 +62,7 @@ function facade(options: Options = {}) {
     retry: options.retry ?? false,
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
-    reconcile: { settleDelayMs: options.settleDelayMs ?? 0 },
+    reconcile: { settleDelayMs: options.settleDelayMs ?? 0, maxResends: options.maxResends ?? 0 },
   });
 }
 
@@ -104,17 +106,31 @@ describe.each(VENDORS)('%s', (vendor) => {
     expect(posts(vendor)).toHaveLength(1);
   });
 
-  it('request lost before it was stored (drop before-apply): absent from the listing, sent once more', async () => {
+  it('request lost before it was stored (drop before-apply): absent from the listing, still delivery unknown, not resent', async () => {
+    sb.faults.inject({ vendor, operationId: SEND_OPERATION[vendor], drop: 'before-apply' });
+    const text = `before-apply default ${vendor} ${Date.now()}`;
+    const error = (await facade()
+      .send(vendor, request(vendor, text))
+      .catch((e: unknown) => e)) as OrderMessagingError;
+    expect(error).toBeInstanceOf(OrderMessagingError);
+    expect(error.kind).toBe('network');
+    // Bytes left and the listing is no proof: never `not_sent`.
+    expect(error.delivery).toBe('unknown');
+    expect(stored(vendor, text)).toHaveLength(0);
+    expect(posts(vendor)).toHaveLength(1);
+  });
+
+  it('with maxResends 1 (opt-in): absent from the listing, sent once more', async () => {
     sb.faults.inject({ vendor, operationId: SEND_OPERATION[vendor], drop: 'before-apply' });
     const text = `before-apply ${vendor} ${Date.now()}`;
-    const result = await facade().send(vendor, request(vendor, text));
+    const result = await facade({ maxResends: 1 }).send(vendor, request(vendor, text));
     expect(result.reconciled).toBe(false);
     expect(result.attempts).toBe(2);
     expect(stored(vendor, text)).toHaveLength(1);
     expect(result.message.id).toBe(stored(vendor, text)[0]!.id);
   });
 
-  it('lost twice: the resend budget is spent and the error says not_sent; nothing stored', async () => {
+  it('lost twice with maxResends 1: the budget is spent, delivery stays unknown; nothing stored', async () => {
     sb.faults.inject({
       vendor,
       operationId: SEND_OPERATION[vendor],
@@ -122,12 +138,13 @@ describe.each(VENDORS)('%s', (vendor) => {
       times: 2,
     });
     const text = `lost twice ${vendor}`;
-    const error = (await facade()
+    const error = (await facade({ maxResends: 1 })
       .send(vendor, request(vendor, text))
       .catch((e: unknown) => e)) as OrderMessagingError;
     expect(error).toBeInstanceOf(OrderMessagingError);
     expect(error.kind).toBe('network');
-    expect(error.delivery).toBe('not_sent');
+    expect(error.delivery).toBe('unknown');
+    expect(error.message).toContain('not on the order after 2 attempt(s)');
     expect(stored(vendor, text)).toHaveLength(0);
     expect(posts(vendor)).toHaveLength(2);
   });
@@ -140,8 +157,8 @@ describe.each(VENDORS)('%s', (vendor) => {
       bodyKind: 'html',
     });
     const text = `bad gateway ${vendor}`;
-    const result = await facade().send(vendor, request(vendor, text));
-    // The fault answered without applying: the listing shows nothing, so one resend.
+    const result = await facade({ maxResends: 1 }).send(vendor, request(vendor, text));
+    // The fault answered without applying: the listing shows nothing, so one resend (opted in).
     expect(result).toMatchObject({ reconciled: false, attempts: 2 });
     expect(stored(vendor, text)).toHaveLength(1);
   });
@@ -174,8 +191,8 @@ describe.each(VENDORS)('%s', (vendor) => {
     expect(posts(vendor)).toHaveLength(1);
   });
 
-  it('503 and 429 say the vendor did not act: the runtime resends the post without reconciling', async () => {
-    sb.faults.inject({ vendor, operationId: SEND_OPERATION[vendor], status: 503 });
+  it('408 and 429 say the vendor did not act: the runtime resends the post without reconciling', async () => {
+    sb.faults.inject({ vendor, operationId: SEND_OPERATION[vendor], status: 408 });
     sb.faults.inject({ vendor, operationId: SEND_OPERATION[vendor], status: 429, retryAfter: 0 });
     const text = `throttled ${vendor}`;
     const result = await facade({
@@ -199,6 +216,22 @@ describe('reconciliation details', () => {
     expect(posts('spp')).toHaveLength(1);
   });
 
+  it('a vendor that stores the post after the check: delivery unknown, never not_sent (maxResends 0)', async () => {
+    sb.faults.inject({ vendor: 'spp', operationId: 'createOrderMessage', latencyMs: 400 });
+    const text = 'stored after the check';
+    const error = (await facade({ timeoutMs: 100, settleDelayMs: 0, maxResends: 0 })
+      .send('spp', request('spp', text))
+      .catch((e: unknown) => e)) as OrderMessagingError;
+    expect(error).toBeInstanceOf(OrderMessagingError);
+    expect(error.kind).toBe('timeout');
+    expect(error.delivery).toBe('unknown');
+    expect(stored('spp', text)).toHaveLength(0);
+    // The slow vendor stores it later: a caller told `not_sent` would have sent it twice.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(stored('spp', text)).toHaveLength(1);
+    expect(posts('spp')).toHaveLength(1);
+  });
+
   it('mirakl: a lost answer to OR43 (new thread) is found in the thread it created', async () => {
     const orderId = sb.seed.mirakl.orderWithoutThread;
     sb.faults.inject({ vendor: 'mirakl', operationId: 'createOrderThread', drop: 'after-apply' });
@@ -213,7 +246,7 @@ describe('reconciliation details', () => {
     // The seeded message is from 2024; the same words sent now must not match it.
     sb.faults.inject({ vendor: 'spp', operationId: 'createOrderMessage', drop: 'before-apply' });
     const text = 'Hello, when will the audit be ready?';
-    const result = await facade().send('spp', request('spp', text));
+    const result = await facade({ maxResends: 1 }).send('spp', request('spp', text));
     expect(result.reconciled).toBe(false);
     expect(stored('spp', text)).toHaveLength(2);
   });

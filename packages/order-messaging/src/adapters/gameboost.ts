@@ -287,8 +287,11 @@ async function send(
     () => postMessage(kindOf(request), request.orderId, body, ctx),
     { write: true },
   );
-  if (!isRecord(data?.data))
-    throw ctx.unexpected(operation, 'no message `data` in the answer', data, { write: true });
+  // A message without its id is no success: nothing could find, quote or reconcile it later.
+  if (!isRecord(data?.data) || stringId(data.data.id) === undefined)
+    throw ctx.unexpected(operation, 'no message `data` with an `id` in the answer', data, {
+      write: true,
+    });
   // We wrote it, so the author is the seller side unless GameBoost says otherwise.
   return normalize(data.data, request, undefined, ctx);
 }

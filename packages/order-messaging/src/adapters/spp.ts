@@ -21,6 +21,7 @@ import {
   integerSetting,
   isoDate,
   MAX_PAGES,
+  stringId,
   stringSetting,
   type AdapterContext,
   type Capabilities,
@@ -183,7 +184,7 @@ async function send(
           }),
     { write: true },
   );
-  if (!data || data.id === undefined) {
+  if (!data || stringId(data.id) === undefined) {
     throw ctx.unexpected('create order message', 'no message in the answer', data, {
       write: true,
     });

@@ -62,6 +62,13 @@ export function byVendor<T>(
 /** A responder for unit tests of a send: the vendor's reads, then `onPost` for the write. */
 export function sendResponder(name: string, onPost: Responder): Responder {
   const { sendReads } = testVendor(name).data;
-  return (request) =>
-    request.method === 'GET' ? sendReads(request, new URL(request.url).pathname) : onPost(request);
+  const posted: Request[] = [];
+  return async (request) => {
+    if (request.method === 'GET') return sendReads(request, new URL(request.url).pathname, posted);
+    const copy = request.clone();
+    const response = await onPost(request);
+    // Only a post the fake vendor accepted shows up in its read-backs.
+    if (response.ok) posted.push(copy);
+    return response;
+  };
 }

@@ -32,8 +32,15 @@ export interface VendorTestData {
   readonly settings: SettingValues;
   /** An order id that reaches the vendor's send endpoint directly. */
   readonly order: string;
-  /** Answers the GETs a send makes before its POST (lookups, read-backs), in unit tests. */
-  readonly sendReads: (request: Request, path: string) => Response | Promise<Response>;
+  /**
+   * Answers the GETs a send makes around its POST (lookups, read-backs), in unit tests. `posted`
+   * holds the POSTs answered 2xx so far, for a read-back that must show them.
+   */
+  readonly sendReads: (
+    request: Request,
+    path: string,
+    posted: readonly Request[],
+  ) => Response | Promise<Response>;
   readonly faultMatrix: {
     readonly sendPaths: readonly SendPath[];
     /** Sandbox rate limits to raise so that the matrix's many sends are not throttled. */

@@ -5,7 +5,7 @@
  * only `{type: 'result'}`, so the ticket is read before and after the post and the new timeline
  * entry is the sent message.
  */
-import type { OmnideskTicket, OmnideskTimelineEntry } from '@org/omnidesk-client';
+import type { OmnideskTicket } from '@org/omnidesk-client';
 import {
   comparableText,
   isRecord,
@@ -124,36 +124,6 @@ async function readBack(
   }
 }
 
-/** Sent (the vendor said so) but not readable: described from the request; the id is unknown. */
-function describeSent(
-  config: OmnideskConfig,
-  request: SendRequest<OmnideskVendorOptions>,
-  result: unknown,
-  ctx: Ctx,
-): OmnideskOrderMessage {
-  const raw: OmnideskTimelineEntry = {
-    type: request.internal ? 'note' : 'message',
-    ticket_id: Number(request.orderId),
-    content: request.text,
-    ...(isRecord(result) ? { result } : {}),
-  };
-  return {
-    id: '',
-    orderId: request.orderId,
-    text: request.text,
-    author: {
-      kind: 'staff',
-      ...(config.options.userId === undefined ? {} : { id: String(config.options.userId) }),
-    },
-    sentAt: new Date(),
-    attachments: [],
-    internal: request.internal === true,
-    vendor: 'omnidesk',
-    connection: ctx.connection,
-    raw,
-  };
-}
-
 export async function send(
   config: OmnideskConfig,
   request: SendRequest<OmnideskVendorOptions>,
@@ -161,7 +131,19 @@ export async function send(
 ): Promise<OmnideskOrderMessage> {
   await rememberTimeline(request, ctx);
   const result = await postMessage(config, request, ctx);
-  return (await readBack(config, request, ctx)) ?? describeSent(config, request, result, ctx);
+  const stored = await readBack(config, request, ctx);
+  // `{type: 'result'}` carries no id: without the ticket showing the entry there is no message to
+  // return, and a message with an empty id is no success. Not resent (a 2xx); the facade lists the
+  // ticket after its settle delay and returns the entry if it appears.
+  if (!stored) {
+    throw ctx.unexpected(
+      'create message',
+      'Omnidesk acknowledged the post but the ticket does not show it',
+      result,
+      { write: true },
+    );
+  }
+  return stored;
 }
 
 export async function findSent(

@@ -2,7 +2,14 @@
  * The rows of the fault matrix: every transport and server fault the provider sandbox can
  * script on a send, with the outcome the delivery guarantees promise and why.
  */
-import { RECONCILED, RETRY, SENT_AGAIN, SLOW_VENDOR, type FaultCase } from './model.js';
+import {
+  absentUnknown,
+  RECONCILED,
+  RETRY,
+  SENT_AGAIN,
+  SLOW_VENDOR,
+  type FaultCase,
+} from './model.js';
 
 /** An HTTP date at least `ms` ahead, on a whole second (HTTP dates have no fractions). */
 function httpDateIn(ms: number): Date {
@@ -27,46 +34,62 @@ export const FAULTS: readonly FaultCase[] = [
     minElapsedMs: 900,
   },
   {
+    id: '408',
+    label: '408 (the vendor timed out reading the request)',
+    why: 'the vendor did not act: the runtime posts again after a backoff',
+    expected: SENT_AGAIN,
+    arrange: (a) => a.inject({ status: 408 }),
+  },
+  {
     id: '500',
     label: '500 (vendor JSON error)',
-    why: 'may have been stored: the order is listed first; absent, so one more post',
+    why: 'may have been stored: the order is listed; absent is no proof, so delivery unknown and no resend (the default)',
+    expected: absentUnknown('vendor_server'),
+    arrange: (a) => a.inject({ status: 500 }),
+  },
+  {
+    id: '500-resend-opted-in',
+    label: '500, with `reconcile.maxResends: 1`',
+    why: 'opted in: listed, absent, posted once more',
     expected: SENT_AGAIN,
     arrange: (a) => a.inject({ status: 500 }),
+    maxResends: 1,
   },
   {
     id: '502-html',
     label: '502 with an HTML proxy page',
-    why: 'the gateway may have lost the answer: listed, absent, posted once more',
-    expected: SENT_AGAIN,
+    why: 'the gateway may have lost the answer: listed, absent, delivery unknown',
+    expected: absentUnknown('vendor_server'),
     arrange: (a) => a.inject({ status: 502, bodyKind: 'html' }),
   },
   {
     id: '503',
     label: '503',
-    why: 'the vendor did not act: the runtime posts again after a backoff',
-    expected: SENT_AGAIN,
+    why: 'no proof the vendor did not act (gateways answer 503 for a backend that ran too long): listed, absent, delivery unknown',
+    expected: absentUnknown('vendor_server'),
     arrange: (a) => a.inject({ status: 503 }),
   },
   {
     id: '504',
     label: '504',
-    why: 'the gateway timed out, the vendor may have stored it: listed, absent, posted once more',
-    expected: SENT_AGAIN,
+    why: 'the gateway timed out, the vendor may have stored it: listed, absent, delivery unknown',
+    expected: absentUnknown('vendor_server'),
     arrange: (a) => a.inject({ status: 504 }),
   },
   {
     id: '500-malformed-json',
     label: '500 with malformed JSON',
     why: 'as a 500; the unreadable body is kept as text',
-    expected: SENT_AGAIN,
+    expected: absentUnknown('vendor_server'),
     arrange: (a) => a.inject({ status: 500, bodyKind: 'malformed-json' }),
   },
   {
     id: '200-malformed-json-not-stored',
-    label: '200 with malformed JSON, nothing stored',
-    why: 'a 2xx that cannot be read is ambiguous: listed first, absent, posted once more',
-    expected: SENT_AGAIN,
+    label: '200 with malformed JSON, nothing stored, `maxResends: 1`',
+    why: 'a 2xx says the vendor took the post: listed, absent, never posted again even when resends are on',
+    expected: absentUnknown('vendor_server'),
     arrange: (a) => a.inject({ status: 200, bodyKind: 'malformed-json' }),
+    maxResends: 1,
   },
   {
     id: '2xx-malformed-json-stored',
@@ -102,9 +125,17 @@ export const FAULTS: readonly FaultCase[] = [
   {
     id: 'drop-before-apply',
     label: 'connection dropped before the write',
-    why: 'reset after sending: listed, absent, posted once more',
+    why: 'reset after sending: listed, absent, delivery unknown (bytes left)',
+    expected: absentUnknown('network'),
+    arrange: (a) => a.inject({ drop: 'before-apply' }),
+  },
+  {
+    id: 'drop-before-apply-resend-opted-in',
+    label: 'connection dropped before the write, `maxResends: 1`',
+    why: 'opted in: listed, absent, posted once more',
     expected: SENT_AGAIN,
     arrange: (a) => a.inject({ drop: 'before-apply' }),
+    maxResends: 1,
   },
   {
     id: 'drop-after-apply',
@@ -121,36 +152,39 @@ export const FAULTS: readonly FaultCase[] = [
     arrange: (a) => a.inject({ status: 429, retryAfter: 3600 }),
   },
   {
-    id: '503-every-attempt',
-    label: '503 on every attempt',
-    why: 'retries spent; the vendor never acted',
+    id: '408-every-attempt',
+    label: '408 on every attempt',
+    why: 'retries spent; each answer proved the vendor did not act',
     expected: {
-      outcome: 'vendor_server',
+      outcome: 'timeout',
       delivery: 'rejected',
       stored: 0,
       posts: RETRY.maxRetries + 1,
     },
-    arrange: (a) => a.inject({ status: 503, times: Number.POSITIVE_INFINITY }),
+    arrange: (a) => a.inject({ status: 408, times: Number.POSITIVE_INFINITY }),
   },
   {
     id: '500-every-attempt',
-    label: '500 on every attempt',
-    why: 'listed after each 500, absent both times: the resend budget is spent',
-    expected: { outcome: 'vendor_server', delivery: 'not_sent', stored: 0, posts: 2 },
+    label: '500 on every attempt, `maxResends: 1`',
+    why: 'listed after each 500, absent both times: the resend budget is spent, delivery unknown',
+    expected: absentUnknown('vendor_server', 2),
     arrange: (a) => a.inject({ status: 500, times: Number.POSITIVE_INFINITY }),
+    maxResends: 1,
   },
   {
     id: 'drop-before-apply-every-attempt',
-    label: 'connection dropped before the write, every attempt',
-    why: 'listed after each drop, absent both times',
-    expected: { outcome: 'network', delivery: 'not_sent', stored: 0, posts: 2 },
+    label: 'connection dropped before the write, every attempt, `maxResends: 1`',
+    why: 'listed after each drop, absent both times: delivery unknown',
+    expected: absentUnknown('network', 2),
     arrange: (a) => a.inject({ drop: 'before-apply', times: Number.POSITIVE_INFINITY }),
+    maxResends: 1,
   },
   {
     id: 'latency-never-applied',
-    label: 'latency past the timeout, never applied, every attempt',
-    why: 'timed out twice, absent from the listing twice',
-    expected: { outcome: 'timeout', delivery: 'not_sent', stored: 0, posts: 2 },
+    label: 'latency past the timeout, never applied, every attempt, `maxResends: 1`',
+    why: 'timed out twice, absent from the listing twice: delivery unknown',
+    expected: absentUnknown('timeout', 2),
+    maxResends: 1,
     arrange: (a) =>
       a.inject({
         latencyMs: SLOW_VENDOR.latencyMs,

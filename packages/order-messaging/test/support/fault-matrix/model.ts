@@ -61,6 +61,8 @@ export interface FaultCase {
   readonly call?: CallSettings;
   /** Reconciliation settle delay for this case (default `SETTLE_DELAY_MS`). */
   readonly settleDelayMs?: number;
+  /** Resends after the listing showed the message absent; the library default (0) unless set. */
+  readonly maxResends?: number;
   /** Wait after the call before counting stored copies, so a late write by a slow vendor is seen. */
   readonly lingerMs?: number;
   /** The call must take at least this long (a server-requested wait was honoured). */
@@ -84,8 +86,15 @@ export const TIMEOUT_MS = 5_000;
 /** Latency past the attempt timeout: the vendor applies the post after the client gave up. */
 export const SLOW_VENDOR = { latencyMs: 400, timeoutMs: 120, settleDelayMs: 450 } as const;
 
-/** Sent by a second post: after a runtime retry (429, 503) or after the listing showed it absent. */
+/** Sent by a second post: after a runtime retry (408, 429) or, opted in, after the listing showed it absent. */
 export const SENT_AGAIN: Expected = { outcome: 'sent', delivery: 'delivered', stored: 1, posts: 2 };
+/**
+ * Bytes left, the listing does not show the message, no resend (the default): the vendor may still
+ * store it, so the caller is told `unknown`, never `not_sent`.
+ */
+export function absentUnknown(outcome: Outcome, posts = 1): Expected {
+  return { outcome, delivery: 'unknown', stored: 0, posts };
+}
 export const RECONCILED: Expected = {
   outcome: 'reconciled',
   delivery: 'delivered',

@@ -177,7 +177,10 @@ export async function runCell(sb: Sandbox, fault: FaultCase, column: Column): Pr
     retry: RETRY,
     timeoutMs: TIMEOUT_MS,
     fetch: staging.fetch,
-    reconcile: { settleDelayMs: fault.settleDelayMs ?? SETTLE_DELAY_MS },
+    reconcile: {
+      settleDelayMs: fault.settleDelayMs ?? SETTLE_DELAY_MS,
+      ...(fault.maxResends === undefined ? {} : { maxResends: fault.maxResends }),
+    },
   });
   const text = `Fault matrix ${fault.id} / ${column.id} #${++sequence}`;
   const started = Date.now();

@@ -11,12 +11,23 @@ export default defineVendorTestData({
     apiKey: 'od_live_0f1e2d3c4b5a69788796a5b4c3d2e1f0',
   },
   order: TICKET,
-  // The ticket, read before the POST and after it.
-  sendReads: () =>
-    jsonResponse(200, {
+  // The ticket, read before the POST and after it: Omnidesk answers a post with no id, so the
+  // read-back must show each posted message as a new timeline entry.
+  sendReads: async (_request, _path, posted) => {
+    const timeline = await Promise.all(
+      posted.map(async (post, index) => ({
+        id: 9000 + index,
+        type: 'message',
+        content: String((await post.clone().formData()).get('message')),
+        staff_id: 7,
+        created_at: '2026-01-01 00:00:00',
+      })),
+    );
+    return jsonResponse(200, {
       type: 'item',
-      item: { id: Number(TICKET), customer_id: 501, timeline: [] },
-    }),
+      item: { id: Number(TICKET), customer_id: 501, timeline },
+    });
+  },
   faultMatrix: {
     sendPaths: [
       {
