@@ -93,9 +93,12 @@ async function stream(res: ServerResponse, bytes: number): Promise<void> {
   for (let sent = 0; sent < bytes && !res.destroyed; sent += chunk.length) {
     const part = bytes - sent < chunk.length ? chunk.subarray(0, bytes - sent) : chunk;
     if (!res.write(part)) {
-      await new Promise((resolve) => {
-        res.once('drain', resolve);
-        res.once('close', resolve);
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          res.off('drain', done).off('close', done);
+          resolve();
+        };
+        res.on('drain', done).on('close', done);
       });
     }
   }
