@@ -1,7 +1,11 @@
-/** One attempt of a resilient fetch: the request sent once, under its own timeout. */
+/**
+ * One attempt of a resilient fetch: the request sent once, under its own timeout, which runs
+ * until the response body has been read (or cancelled), as does the size limit of that body.
+ */
 import type { Call, FetchFunction, Shared } from './fetch-call.js';
 import type { ResolvedPolicy } from './fetch-policy.js';
 import { classifyTransportFailure, TransportError, type TransportPhase } from './network-error.js';
+import { guardResponseBody, ResponseTooLargeError, type GuardedResponse } from './response-body.js';
 import { forwardAbort, timeoutReason } from './timeout.js';
 
 export type AttemptOutcome =
@@ -42,7 +46,13 @@ function transportError(
   shared: Shared,
   phase: TransportPhase,
   attempt: number,
-  extra: { code?: string | undefined; timeoutMs?: number; cause?: unknown },
+  extra: {
+    code?: string | undefined;
+    timeoutMs?: number;
+    responseStatus?: number;
+    requestSent?: boolean;
+    cause?: unknown;
+  },
 ): TransportError {
   return new TransportError({
     phase,
@@ -61,44 +71,78 @@ function transportError(
  * abort by a signal other than the caller's. Throws the caller's reason when the caller gave up,
  * and anything else untouched.
  */
+interface AttemptState {
+  readonly timedOut: boolean;
+  readonly timeoutMs: number;
+  /** Set once headers arrived: failures from then on are of that response's body. */
+  readonly responseStatus?: number;
+}
+
 function failureOf(
   error: unknown,
-  timeout: { readonly timedOut: boolean; readonly timeoutMs: number },
+  state: AttemptState,
   call: Call,
   attempt: number,
   shared: Shared,
-): AttemptOutcome {
+): Extract<AttemptOutcome, { kind: 'failure' }> {
   if (call.callerSignal.aborted) throw call.callerSignal.reason;
-  if (timeout.timedOut || isNamedError(error, 'TimeoutError')) {
-    const { timeoutMs } = timeout;
-    return {
-      kind: 'failure',
-      error: transportError(call, shared, 'timeout', attempt, { timeoutMs, cause: error }),
-      transient: false,
-    };
+  const { responseStatus } = state;
+  const fail = (phase: TransportPhase, extra: { code?: string | undefined; timeoutMs?: number }) =>
+    transportError(call, shared, phase, attempt, {
+      ...extra,
+      ...(responseStatus === undefined ? {} : { responseStatus }),
+      cause: error,
+    });
+  if (state.timedOut || isNamedError(error, 'TimeoutError')) {
+    const { timeoutMs } = state;
+    return { kind: 'failure', error: fail('timeout', { timeoutMs }), transient: false };
   }
   const failure = classifyTransportFailure(error);
   if (failure) {
-    const { phase, code } = failure;
-    return {
-      kind: 'failure',
-      error: transportError(call, shared, phase, attempt, { code, cause: error }),
-      transient: failure.transient,
-    };
+    // Once the response started, the connection had been up: nothing is "not connected".
+    const phase = responseStatus === undefined ? failure.phase : 'sent';
+    const transient = responseStatus === undefined && failure.transient;
+    return { kind: 'failure', error: fail(phase, { code: failure.code }), transient };
   }
   if (isNamedError(error, 'AbortError')) {
-    return {
-      kind: 'failure',
-      error: transportError(call, shared, 'aborted', attempt, { cause: error }),
-      transient: false,
-    };
+    return { kind: 'failure', error: fail('aborted', {}), transient: false };
   }
   throw error;
 }
 
+/** What a failed body read stands for: a typed failure, or the caller's reason (or a bug) as is. */
+function bodyFailureOf(
+  error: unknown,
+  state: AttemptState,
+  call: Call,
+  attempt: number,
+  shared: Shared,
+): unknown {
+  try {
+    return failureOf(error, state, call, attempt, shared).error;
+  } catch (thrown) {
+    return thrown;
+  }
+}
+
+/** The deadline passed before this attempt could go: fails it without sending anything. */
+function deadlinePassed(call: Call, attempt: number, shared: Shared): AttemptOutcome {
+  return {
+    kind: 'failure',
+    error: transportError(call, shared, 'timeout', attempt - 1, { requestSent: false }),
+    transient: false,
+  };
+}
+
+/** Lets the process exit while a timer only guards a body nobody may ever read. */
+function unref(timer: ReturnType<typeof setTimeout>): void {
+  (timer as { unref?: () => void }).unref?.();
+}
+
 /**
- * Sends the request once (`attempt` counts from 1), until its headers arrive or the attempt's
- * timeout (the policy's, cut to the call's deadline) fires.
+ * Sends the request once (`attempt` counts from 1). The attempt's timeout (the policy's, cut to
+ * the call's deadline) runs until the returned response's body has been read, failed or been
+ * cancelled, and that body fails past `maxResponseBytes`.
  */
 export async function attemptOnce(
   call: Call,
@@ -107,30 +151,62 @@ export async function attemptOnce(
   shared: Shared,
 ): Promise<AttemptOutcome> {
   const { now } = shared;
-  const timeoutMs = Math.max(1, Math.min(policy.timeoutMs, call.deadline - now()));
+  const timeLeftMs = call.deadline - now();
+  if (timeLeftMs <= 0) return deadlinePassed(call, attempt, shared);
+  const timeoutMs = Math.max(1, Math.min(policy.timeoutMs, timeLeftMs));
   const controller = new AbortController();
-  // The call's own signals keep aborting the response body after headers arrive; they live
-  // no longer than the request, so their listeners need no removal. Other caller signals
-  // (a connection's, living as long as it) are unlinked when the attempt ends.
+  // The call's own signals live no longer than the request, so their listeners need no
+  // removal. Other caller signals (a connection's, living as long as it) are unlinked when the
+  // attempt ends, which is when its response body does.
   const callerForward = call.callerIsOwn
     ? undefined
     : forwardAbort([call.callerSignal], controller);
   forwardAbort(call.ownSignals, controller);
-  let timedOut = false;
+  const state: { timedOut: boolean; timeoutMs: number; responseStatus?: number } = {
+    timedOut: false,
+    timeoutMs,
+  };
+  let body: GuardedResponse | undefined;
+  const end = () => {
+    clearTimeout(timer);
+    callerForward?.unlink();
+  };
   const timer = setTimeout(() => {
-    timedOut = true;
+    state.timedOut = true;
     controller.abort(timeoutReason(timeoutMs));
+    // Also ends the body when the underlying fetch ignores the signal once headers arrived.
+    body?.fail(bodyFailureOf(timeoutReason(timeoutMs), state, call, attempt, shared));
+    callerForward?.unlink();
   }, timeoutMs);
   const startedAt = now();
+  let response: Response;
   try {
     const underlying = shared.fetch ?? globalThis.fetch;
     policy.onAttempt?.(call.request, attempt);
-    const response = await fetchOnce(underlying, call, attempt, controller.signal);
-    return { kind: 'response', response, durationMs: now() - startedAt };
+    response = await fetchOnce(underlying, call, attempt, controller.signal);
   } catch (error) {
-    return failureOf(error, { timedOut, timeoutMs }, call, attempt, shared);
-  } finally {
-    clearTimeout(timer);
-    callerForward?.unlink();
+    end();
+    return failureOf(error, state, call, attempt, shared);
   }
+  state.responseStatus = response.status;
+  const maxBytes = policy.maxResponseBytes;
+  body = guardResponseBody(response, {
+    maxBytes,
+    tooLarge: (received) =>
+      new ResponseTooLargeError({
+        method: call.method,
+        url: call.request.url,
+        status: response.status,
+        limit: maxBytes,
+        received,
+        vendor: shared.vendor,
+        connection: shared.connection,
+        secrets: shared.secrets,
+      }),
+    readFailure: (error) => bodyFailureOf(error, state, call, attempt, shared),
+    onSettled: end,
+  });
+  if (body === undefined) end();
+  else unref(timer);
+  return { kind: 'response', response: body?.response ?? response, durationMs: now() - startedAt };
 }

@@ -40,7 +40,10 @@ export interface Call {
   readonly method: string;
   readonly idempotent: boolean;
   readonly maxAttempts: number;
-  /** When the call's `totalTimeoutMs` runs out, on `Shared.now`'s clock; infinite without one. */
+  /**
+   * When the call's `totalTimeoutMs` or the policy's `deadline` runs out, whichever is first, on
+   * `Shared.now`'s clock; infinite without either.
+   */
   readonly deadline: number;
   /**
    * The value the body was built from, when it can be sent again as is: then no attempt copies
@@ -133,10 +136,12 @@ export function openCall(
   const method = request.method.toUpperCase();
   const idempotent = policy.isIdempotent(request);
   const maxAttempts = policy.retry ? policy.retry.maxRetries + 1 : 1;
-  const deadline =
+  const deadline = Math.min(
+    policy.deadline ?? Number.POSITIVE_INFINITY,
     policy.totalTimeoutMs === undefined
       ? Number.POSITIVE_INFINITY
-      : shared.now() + policy.totalTimeoutMs;
+      : shared.now() + policy.totalTimeoutMs,
+  );
   const replayableBody = request.body === null ? undefined : replayableBodyOf(request);
   const caller = callerSignalOf([...policy.signals, initSignal, request.signal]);
   const ownSignals = [initSignal, request.signal];

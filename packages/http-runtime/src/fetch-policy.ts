@@ -9,10 +9,24 @@ import { isIdempotentRequest, resolveRetryOptions, type RetryOptions } from './r
 export interface ResilientFetchPolicy {
   /** Retry settings merged over the current ones; `false` sends every request once. */
   readonly retry?: Partial<RetryOptions> | false;
-  /** Limit for one attempt, until the response headers arrive. Default 30 000. */
+  /** Limit for one attempt, from sending until the last byte of the response body. Default 30 000. */
   readonly timeoutMs?: number;
-  /** Limit for the whole call: attempts, backoff sleeps and rate-limit waits. Default: none. */
+  /**
+   * Limit for the whole call: attempts, response bodies, backoff sleeps and rate-limit waits.
+   * Default: none.
+   */
   readonly totalTimeoutMs?: number | undefined;
+  /**
+   * An absolute deadline (on the fetch's clock, `Date.now()` by default) for every call of this
+   * fetch: how calls made for one larger operation share a single time budget. A call stops at
+   * the earlier of this and its own `totalTimeoutMs`. Default: none.
+   */
+  readonly deadline?: number | undefined;
+  /**
+   * Most bytes of one response body read (after decompression) before the body fails with
+   * `ResponseTooLargeError` and the connection is closed. Default 16 MiB; `Infinity` for none.
+   */
+  readonly maxResponseBytes?: number;
   /**
    * Whether repeating the request is harmless. Default: GET, HEAD, OPTIONS, PUT and DELETE are;
    * POST and PATCH are not. Pass `true` for a POST that carries an idempotency key.
@@ -31,12 +45,20 @@ export interface ResilientFetchPolicy {
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_RATE_LIMIT_WAIT_MS = 60_000;
+/**
+ * The largest documented answers are Mirakl threads of up to 1,000 messages; at GameBoost's
+ * documented 10,000-character maximum per message, JSON-escaped with its metadata, such a page
+ * stays around 10-15 MB. 16 MiB holds it and keeps a hostile body far from memory trouble.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 /** A policy with every default filled in and every inherited setting merged. */
 export interface ResolvedPolicy {
   readonly retry: RetryOptions | false;
   readonly timeoutMs: number;
   readonly totalTimeoutMs: number | undefined;
+  readonly deadline: number | undefined;
+  readonly maxResponseBytes: number;
   readonly isIdempotent: (request: Request) => boolean;
   readonly signals: readonly AbortSignal[];
   readonly maxRateLimitWaitMs: number;
@@ -63,6 +85,14 @@ export function resolvePolicy(
 ): ResolvedPolicy {
   positive('timeoutMs', policy.timeoutMs);
   positive('totalTimeoutMs', policy.totalTimeoutMs);
+  if (policy.maxResponseBytes !== undefined && !(policy.maxResponseBytes > 0)) {
+    throw new ConfigurationError(
+      `maxResponseBytes must be a positive number of bytes (got ${policy.maxResponseBytes})`,
+    );
+  }
+  if (policy.deadline !== undefined && Number.isNaN(policy.deadline)) {
+    throw new ConfigurationError('deadline must be a time, not NaN');
+  }
   if (policy.maxRateLimitWaitMs !== undefined && !(policy.maxRateLimitWaitMs >= 0)) {
     throw new ConfigurationError(
       `maxRateLimitWaitMs must be >= 0 (got ${policy.maxRateLimitWaitMs})`,
@@ -77,6 +107,9 @@ export function resolvePolicy(
         : resolveRetryOptions(policy.retry, baseRetry),
     timeoutMs: policy.timeoutMs ?? base?.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     totalTimeoutMs: 'totalTimeoutMs' in policy ? policy.totalTimeoutMs : base?.totalTimeoutMs,
+    deadline: 'deadline' in policy ? policy.deadline : base?.deadline,
+    maxResponseBytes:
+      policy.maxResponseBytes ?? base?.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     isIdempotent:
       typeof idempotent === 'boolean'
         ? () => idempotent

@@ -34,6 +34,7 @@ export {
   type TransportPhase,
 } from './network-error.js';
 export { rateLimitRules } from './rate-limit-rules.js';
+export { ResponseTooLargeError, type ResponseTooLargeErrorInit } from './response-body.js';
 export {
   createRateLimiter,
   LocalRateLimitError,
@@ -47,6 +48,7 @@ export {
   type RateLimitWait,
   type SlidingWindowRateLimiter,
 } from './rate-limit.js';
+export { DEFAULT_MAX_RESPONSE_BYTES } from './fetch-policy.js';
 export {
   attemptsOf,
   createResilientFetch,

@@ -3,8 +3,10 @@ import { describeUrl, scrubSecrets, stripUrlQueries } from './redact.js';
 /**
  * Where a request failed on the wire:
  * - `connect`: no connection was made (refused, DNS, connect timeout, TLS rejected); nothing was sent.
- * - `sent`: the connection broke after the request started going out (reset, closed, bad response).
- * - `timeout`: no response within the attempt timeout or the overall deadline.
+ * - `sent`: the connection broke after the request started going out (reset, closed, bad response),
+ *   or while the response body was arriving (`responseStatus` set).
+ * - `timeout`: no complete response (headers and body) within the attempt timeout or the overall
+ *   deadline; or the deadline had passed before the request could go (`mayHaveBeenDelivered` false).
  * - `aborted`: the attempt was aborted by a signal that was neither the caller's nor a timeout.
  */
 export type TransportPhase = 'connect' | 'sent' | 'timeout' | 'aborted';
@@ -135,6 +137,10 @@ export interface TransportErrorInit {
   readonly code?: string | undefined;
   readonly attempts: number;
   readonly timeoutMs?: number | undefined;
+  /** The status of a response whose body failed: the server answered, so the request arrived. */
+  readonly responseStatus?: number | undefined;
+  /** False when the call's deadline passed before this attempt could send anything. */
+  readonly requestSent?: boolean;
   readonly vendor?: string | undefined;
   readonly connection?: string | undefined;
   readonly cause?: unknown;
@@ -144,6 +150,14 @@ export interface TransportErrorInit {
 
 function explain(init: TransportErrorInit): string {
   const code = init.code ? ` (${init.code})` : '';
+  if (init.requestSent === false)
+    return 'the deadline passed before the request was sent; it was not sent';
+  if (init.responseStatus !== undefined) {
+    const response = `the response (HTTP ${init.responseStatus})`;
+    return init.phase === 'timeout'
+      ? `${response} did not arrive in full within ${init.timeoutMs ?? '?'} ms; the request was delivered`
+      : `${response} broke off${code}; the request was delivered`;
+  }
   switch (init.phase) {
     case 'connect':
       return `could not connect${code}; the request was not sent`;
@@ -171,6 +185,8 @@ export class TransportError extends Error {
   readonly url: string;
   /** Attempts made, this one included. */
   readonly attempts: number;
+  /** Set when the failure came while reading the body of a response with this status. */
+  readonly responseStatus: number | undefined;
   readonly vendor: string | undefined;
   readonly connection: string | undefined;
 
@@ -184,11 +200,12 @@ export class TransportError extends Error {
     );
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
     this.phase = init.phase;
-    this.mayHaveBeenDelivered = init.phase !== 'connect';
+    this.mayHaveBeenDelivered = init.phase !== 'connect' && init.requestSent !== false;
     this.code = init.code;
     this.method = init.method;
     this.url = url;
     this.attempts = init.attempts;
+    this.responseStatus = init.responseStatus;
     this.vendor = init.vendor;
     this.connection = init.connection;
     secretsOf.set(this, secrets);
@@ -204,6 +221,7 @@ export class TransportError extends Error {
       method: this.method,
       url: this.url,
       attempts: this.attempts,
+      responseStatus: this.responseStatus,
       vendor: this.vendor,
       connection: this.connection,
     };

@@ -32,10 +32,18 @@ export type RetrySettings =
  */
 export interface RuntimeSettings {
   retry?: RetrySettings;
-  /** Per-attempt timeout (default 30 s). */
+  /** Per-attempt timeout, until the response body has been read (default 30 s). */
   timeoutMs?: number;
-  /** Deadline for a whole call, retries and rate-limit waits included (default 120 s). */
+  /**
+   * Deadline for a whole facade call: every request and response body, retries, rate-limit
+   * waits and a send's reconciliation (settle delay, listing, resend) included (default 120 s).
+   */
   totalTimeoutMs?: number;
+  /**
+   * Most bytes of one response body read (decompressed) before the call fails (default 16 MiB,
+   * above the largest documented answer). Attachment downloads read up to their `maxBytes`.
+   */
+  maxResponseBytes?: number;
   logger?: Logger;
   /** Replaces `globalThis.fetch` (tests, proxies). */
   fetch?: FetchFunction;
@@ -121,6 +129,11 @@ export interface AdapterContext<Client> {
   readonly logger: Logger;
   /** The caller's signal, for waits of the adapter's own (requests already carry it). */
   readonly signal: AbortSignal | undefined;
+  /**
+   * When the facade call's `totalTimeoutMs` runs out (`Date.now()` clock): requests already stop
+   * there; waits of the adapter's own should too. Undefined: no deadline.
+   */
+  readonly deadline?: number;
   /**
    * Runs one client call and returns its data, or throws the mapped `OrderMessagingError`
    * (HTTP errors through the shared status mapping and the adapter's `mapError`, transport

@@ -72,8 +72,12 @@ export function createCallContext(
 ): AdapterContext<unknown> {
   const { adapter, scope } = connection;
   const signal = settings?.signal;
+  // One deadline for the whole facade call: its requests, their bodies and retries, and a
+  // send's reconciliation all draw on the same `totalTimeoutMs`, not a fresh one each.
+  const deadline = Date.now() + (settings?.totalTimeoutMs ?? connection.totalTimeoutMs);
   const fetch = connection.fetch.withPolicy({
     ...policyOf(settings),
+    deadline,
     ...(signal ? { signal } : {}),
     onAttempt(request) {
       record.attempts += 1;
@@ -101,6 +105,7 @@ export function createCallContext(
     vendor: adapter.vendor,
     logger: connection.logger,
     signal,
+    deadline,
     sendState: new Map(),
     async call<T>(
       operation: string,

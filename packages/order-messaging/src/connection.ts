@@ -39,6 +39,7 @@ export interface CallSettings {
   signal?: AbortSignal;
   timeoutMs?: number;
   totalTimeoutMs?: number;
+  maxResponseBytes?: number;
   retry?: RuntimeSettings['retry'];
 }
 
@@ -52,6 +53,8 @@ export interface Connection {
   readonly scope: ErrorScope;
   /** The connection's fetch; a call narrows it with `withPolicy`. */
   readonly fetch: ResilientFetch;
+  /** The connection's `totalTimeoutMs`: a call's deadline unless the call sets its own. */
+  readonly totalTimeoutMs: number;
 }
 
 /**
@@ -84,6 +87,9 @@ export function policyOf(
     ...(settings.retry === undefined ? {} : { retry: settings.retry }),
     ...(settings.timeoutMs === undefined ? {} : { timeoutMs: settings.timeoutMs }),
     ...(settings.totalTimeoutMs === undefined ? {} : { totalTimeoutMs: settings.totalTimeoutMs }),
+    ...(settings.maxResponseBytes === undefined
+      ? {}
+      : { maxResponseBytes: settings.maxResponseBytes }),
   };
 }
 
@@ -146,5 +152,6 @@ export function openConnection(name: string, entry: unknown, shared: RuntimeSett
     logger: scrubbingLogger(logger ?? silentLogger, secrets),
     scope: { vendor: adapter.vendor, connection: name, secrets },
     fetch,
+    totalTimeoutMs: own.totalTimeoutMs ?? shared.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS,
   };
 }

@@ -2,6 +2,7 @@
  * Attachment downloads: the adapter opens the vendor's stream, the facade reads it within
  * `maxBytes`, never buffering more than the limit.
  */
+import { ResponseTooLargeError } from '@org/http-runtime';
 import type { AttachmentStream } from './adapter.js';
 import { ValidationError } from './errors.js';
 import type { DownloadedAttachment } from './model.js';
@@ -20,7 +21,16 @@ async function readAtMost(
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch (error) {
+      // The runtime's own cap is never below `maxBytes`; when it stops a body first (on the
+      // same chunk), the attachment is still what is too large.
+      if (error instanceof ResponseTooLargeError) throw tooLarge(error.received);
+      throw error;
+    }
+    const { done, value } = chunk;
     if (done) break;
     total += value.byteLength;
     if (total > maxBytes) {

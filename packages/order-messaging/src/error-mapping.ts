@@ -6,6 +6,7 @@
 import {
   classifyTransportFailure,
   LocalRateLimitError,
+  ResponseTooLargeError,
   retryAfterMsOf,
   scrubSecrets,
   scrubValue,
@@ -348,6 +349,15 @@ export function errorFromException(
       retryable: true,
       delivery: 'not_sent',
       retryAfterMs: error.retryAfterMs,
+    });
+  }
+  if (error instanceof ResponseTooLargeError) {
+    // The vendor answered (so a write reached it) with more than any documented answer holds.
+    return new VendorServerError(scrubSecrets(`${where}: ${error.message}`, scope.secrets), {
+      ...base,
+      status: error.status,
+      retryable: false,
+      delivery: context.write ? 'unknown' : 'rejected',
     });
   }
   if (error instanceof TransportError) {

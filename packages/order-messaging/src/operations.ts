@@ -2,12 +2,12 @@
  * What each facade operation does with one connection, once its name is resolved: checks,
  * a call context, the adapter's work. `facade.ts` gives them their typed, public shape.
  */
-import { redactHeaders } from '@org/http-runtime';
+import { DEFAULT_MAX_RESPONSE_BYTES, redactHeaders } from '@org/http-runtime';
 import type { RequestIssue, SentProbe } from './adapter.js';
 import { createCallContext, type CallRecord } from './call-context.js';
 import type { CallSettings, Connection } from './connection.js';
 import { DEFAULT_MAX_DOWNLOAD_BYTES, readAttachment } from './download.js';
-import { abortError, isCallerAbort } from './error-mapping.js';
+import { errorFromException } from './error-mapping.js';
 import type {
   DownloadedAttachment,
   OrderMessage,
@@ -31,8 +31,10 @@ export interface DownloadSettings extends CallSettings {
 }
 
 /**
- * Whatever an operation throws once the caller's signal aborted (a wait of the adapter's own, a
- * body being read) is that abort, typed like the aborts of its requests.
+ * Whatever an operation throws outside its client calls is typed like their failures: once the
+ * caller's signal aborted (a wait of the adapter's own, a body being read), that abort; a body
+ * read after the call returned (an attachment) that timed out, broke off or grew too large, a
+ * transport failure of it.
  */
 function typedAbort(
   error: unknown,
@@ -41,10 +43,13 @@ function typedAbort(
   record: CallRecord,
   operation: string,
 ): unknown {
-  if (!isCallerAbort(error, settings?.signal)) return error;
-  return abortError(error, connection.scope, {
+  const writeStarted = record.writeAttempts > 0;
+  return errorFromException(error, connection.scope, {
     operation,
-    writeStarted: record.writeAttempts > 0,
+    write: writeStarted,
+    attempted: record.attempts > 0,
+    signal: settings?.signal,
+    writeStarted,
   });
 }
 
@@ -152,7 +157,12 @@ export async function downloadAttachment(
     throw unsupported(connection, 'attachments cannot be downloaded through the facade');
   }
   const record: CallRecord = { attempts: 0, writeAttempts: 0 };
-  const ctx = createCallContext(connection, settings, record);
+  // The generic body cap must not cut a download short of the `maxBytes` the caller allowed.
+  const maxResponseBytes = Math.max(
+    settings?.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    maxBytes,
+  );
+  const ctx = createCallContext(connection, { ...settings, maxResponseBytes }, record);
   return guarded(connection, settings, record, 'downloadAttachment', async () =>
     readAttachment(await adapter.downloadAttachment!(id as string, ctx), {
       vendor: adapter.vendor,

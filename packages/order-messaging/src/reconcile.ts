@@ -11,7 +11,7 @@ import { abortableSleep, type Logger } from '@org/http-runtime';
 import { decodeHTML, DecodingMode } from 'entities/decode';
 import type { AdapterContext, AnyAdapter, SentProbe } from './adapter.js';
 import { makeError } from './error-mapping.js';
-import { OrderMessagingError, type Delivery } from './errors.js';
+import { OrderMessagingError, TimeoutError, type Delivery } from './errors.js';
 import type { OrderMessage, SendRequest } from './model.js';
 
 export interface ReconcileSettings {
@@ -128,6 +128,30 @@ function withDelivery(
   return copy;
 }
 
+/**
+ * The call's deadline passed during reconciliation: the first send may have been stored and
+ * there was no time left to check, so the outcome is unknown.
+ */
+function deadlineError(ambiguous: OrderMessagingError, cause?: unknown): OrderMessagingError {
+  return new TimeoutError(
+    `${ambiguous.message}; the call's deadline (totalTimeoutMs) passed before the order could be checked; look at the order before sending again`,
+    {
+      vendor: ambiguous.vendor,
+      connection: ambiguous.connection,
+      retryable: true,
+      delivery: 'unknown',
+      cause: cause ?? ambiguous,
+    },
+  );
+}
+
+/** Whether the call ran out of time: its deadline passed, or a request of it timed out. */
+function outOfTime(error: unknown, deadline: number): boolean {
+  return (
+    Date.now() >= deadline || (error instanceof OrderMessagingError && error.kind === 'timeout')
+  );
+}
+
 export interface ReconciledSend<Raw> {
   message: OrderMessage<Raw>;
   reconciled: boolean;
@@ -187,13 +211,22 @@ export async function sendWithReconciliation<Raw>(
     }
 
     logger.info('send outcome unknown; listing the order before any resend', fields);
+    const deadline = ctx.deadline ?? Number.POSITIVE_INFINITY;
     let found: OrderMessage<Raw> | undefined;
     try {
-      if (settings.settleDelayMs > 0) await abortableSleep(settings.settleDelayMs, ctx.signal);
+      // Settling never outlasts the call: the listing needs whatever time is left.
+      const settleMs = Math.min(settings.settleDelayMs, deadline - Date.now());
+      if (settleMs > 0) await abortableSleep(settleMs, ctx.signal);
+      if (Date.now() >= deadline) throw deadlineError(ambiguous);
       found = await adapter.findSent(probe, ctx);
     } catch (listError) {
       const why = listError instanceof Error ? listError.message : String(listError);
       logger.warn('reconciliation failed; delivery unknown', { ...fields, reason: why });
+      if (!ctx.signal?.aborted && outOfTime(listError, deadline)) {
+        throw listError instanceof TimeoutError && listError.delivery === 'unknown'
+          ? listError
+          : deadlineError(ambiguous, listError);
+      }
       throw withDelivery(
         ambiguous,
         'unknown',
