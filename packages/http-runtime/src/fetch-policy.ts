@@ -20,7 +20,11 @@ export interface ResilientFetchPolicy {
   readonly isIdempotent?: boolean | ((request: Request) => boolean);
   /** Aborts the call. In `withPolicy`, added to the connection's signal rather than replacing it. */
   readonly signal?: AbortSignal | undefined;
-  /** Longest total wait for the rate limiter before failing with `LocalRateLimitError`. Default 60 000. */
+  /**
+   * Longest total wait for the rate limiter before failing with `LocalRateLimitError`. Default:
+   * no bound of its own, only the call's `totalTimeoutMs` (a wait that would pass the deadline
+   * fails at once).
+   */
   readonly maxRateLimitWaitMs?: number;
   /**
    * Sees each attempt's request as it leaves (after any rate-limit wait): how a caller learns
@@ -30,7 +34,11 @@ export interface ResilientFetchPolicy {
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
-export const DEFAULT_MAX_RATE_LIMIT_WAIT_MS = 60_000;
+/**
+ * A call waits for a free slot until its deadline: a separate fixed bound made the sixth chat
+ * message of a minute fail at once, even with the call's deadline minutes away.
+ */
+export const DEFAULT_MAX_RATE_LIMIT_WAIT_MS = Number.POSITIVE_INFINITY;
 
 /** A policy with every default filled in and every inherited setting merged. */
 export interface ResolvedPolicy {
