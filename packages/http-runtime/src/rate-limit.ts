@@ -119,7 +119,7 @@ export interface RateLimiterOptions {
   readonly learnFromHeaders?: boolean;
   /**
    * The longest a server's wait (`Retry-After`, a reset time) holds other requests, and the
-   * longest window a learned rule gets. Default 60 000 (`DEFAULT_MAX_SERVER_HOLD_MS`).
+   * longest window a learned rule gets. Default 60 000.
    */
   readonly maxServerHoldMs?: number;
   readonly now?: () => number;

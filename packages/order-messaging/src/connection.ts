@@ -39,6 +39,8 @@ export interface CallSettings {
   signal?: AbortSignal;
   timeoutMs?: number;
   totalTimeoutMs?: number;
+  /** See `RuntimeSettings.maxRateLimitWaitMs`. */
+  maxRateLimitWaitMs?: number;
   retry?: RuntimeSettings['retry'];
 }
 
@@ -75,7 +77,7 @@ function forUserFetch(base: FetchFunction | undefined) {
   };
 }
 
-/** The retry and timeout members of settings that are set, as a runtime policy. */
+/** The retry, timeout and rate-limit wait members of settings that are set, as a runtime policy. */
 export function policyOf(
   settings: CallSettings | RuntimeSettings | undefined,
 ): ResilientFetchPolicy {
@@ -84,6 +86,9 @@ export function policyOf(
     ...(settings.retry === undefined ? {} : { retry: settings.retry }),
     ...(settings.timeoutMs === undefined ? {} : { timeoutMs: settings.timeoutMs }),
     ...(settings.totalTimeoutMs === undefined ? {} : { totalTimeoutMs: settings.totalTimeoutMs }),
+    ...(settings.maxRateLimitWaitMs === undefined
+      ? {}
+      : { maxRateLimitWaitMs: settings.maxRateLimitWaitMs }),
   };
 }
 
@@ -124,7 +129,11 @@ export function openConnection(name: string, entry: unknown, shared: RuntimeSett
   const secrets = adapter.secrets();
   const logger = own.logger ?? shared.logger;
   const rateLimits = own.rateLimits === false ? {} : (own.rateLimits ?? adapter.rateLimits);
-  const limiter = createRateLimiter({ rules: rateLimitRules(rateLimits) });
+  const maxServerHoldMs = own.maxServerHoldMs ?? shared.maxServerHoldMs;
+  const limiter = createRateLimiter({
+    rules: rateLimitRules(rateLimits),
+    ...(maxServerHoldMs === undefined ? {} : { maxServerHoldMs }),
+  });
   const userFetch = forUserFetch(own.fetch ?? shared.fetch);
   const fetch = createResilientFetch({
     ...(userFetch ? { fetch: userFetch } : {}),
