@@ -24,7 +24,7 @@ export interface ResilientFetchPolicy {
   readonly deadline?: number | undefined;
   /**
    * Most bytes of one response body read (after decompression) before the body fails with
-   * `ResponseTooLargeError` and the connection is closed. Default 16 MiB; `Infinity` for none.
+   * `ResponseTooLargeError` and the connection is closed. Default 8 MiB; `Infinity` for none.
    */
   readonly maxResponseBytes?: number;
   /**
@@ -34,7 +34,11 @@ export interface ResilientFetchPolicy {
   readonly isIdempotent?: boolean | ((request: Request) => boolean);
   /** Aborts the call. In `withPolicy`, added to the connection's signal rather than replacing it. */
   readonly signal?: AbortSignal | undefined;
-  /** Longest total wait for the rate limiter before failing with `LocalRateLimitError`. Default 60 000. */
+  /**
+   * Longest total wait for the rate limiter before failing with `LocalRateLimitError`. Default:
+   * no bound of its own, only the call's `totalTimeoutMs` (a wait that would pass the deadline
+   * fails at once).
+   */
   readonly maxRateLimitWaitMs?: number;
   /**
    * Sees each attempt's request as it leaves (after any rate-limit wait): how a caller learns
@@ -44,13 +48,19 @@ export interface ResilientFetchPolicy {
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
-export const DEFAULT_MAX_RATE_LIMIT_WAIT_MS = 60_000;
 /**
- * The largest documented answers are Mirakl threads of up to 1,000 messages; at GameBoost's
- * documented 10,000-character maximum per message, JSON-escaped with its metadata, such a page
- * stays around 10-15 MB. 16 MiB holds it and keeps a hostile body far from memory trouble.
+ * A call waits for a free slot until its deadline: a separate fixed bound made the sixth chat
+ * message of a minute fail at once, even with the call's deadline minutes away.
  */
-export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_MAX_RATE_LIMIT_WAIT_MS = Number.POSITIVE_INFINITY;
+/**
+ * The largest documented answer is a Mirakl thread of up to 1,000 messages (`maxMessagesPerThread`);
+ * 8 MiB gives each of them 8 KiB of JSON, room for a few thousand characters of text with its
+ * metadata. Reading a body costs a few times its size at peak (chunks, the joined buffer, the
+ * decoded string), so 8 MiB keeps a hostile answer (100 MB, a gzip bomb) under 64 MB of growth.
+ * A connection with larger threads raises `maxResponseBytes`.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
 /** A policy with every default filled in and every inherited setting merged. */
 export interface ResolvedPolicy {

@@ -45,6 +45,7 @@ export {
   type RateLimitRule,
   type RateLimitRuleSpec,
   type RateLimitSlot,
+  type RateLimitSource,
   type RateLimitWait,
   type SlidingWindowRateLimiter,
 } from './rate-limit.js';

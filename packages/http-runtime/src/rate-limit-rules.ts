@@ -1,5 +1,6 @@
 /** Rate-limit rules: building them from a description, and checking them. */
 import { ConfigurationError } from './base-url.js';
+import { LEARNED_RULE_NAME } from './rate-limit-learning.js';
 import type { RateLimitMatch, RateLimitRule, RateLimitRuleSpec } from './rate-limit.js';
 
 function singleMatch(pattern: RegExp): RegExp {
@@ -35,11 +36,19 @@ export function rateLimitRules(spec: Readonly<Record<string, RateLimitRuleSpec>>
   }));
 }
 
-/** Throws `ConfigurationError` for a rule without a name, a duplicate name, or a bad limit or window. */
+/**
+ * Throws `ConfigurationError` for a rule without a name, a duplicate or reserved name, or a bad
+ * limit or window.
+ */
 export function validateRules(rules: readonly RateLimitRule[]): void {
   const names = new Set<string>();
   for (const rule of rules) {
     if (!rule.name) throw new ConfigurationError('rate limit rule without a name');
+    if (rule.name === LEARNED_RULE_NAME) {
+      throw new ConfigurationError(
+        `rate limit rule "${LEARNED_RULE_NAME}": the name is reserved for the rule learned from 429s`,
+      );
+    }
     if (names.has(rule.name))
       throw new ConfigurationError(`rate limit rule "${rule.name}" is declared twice`);
     names.add(rule.name);

@@ -1,5 +1,16 @@
+import { ConfigurationError } from './base-url.js';
+import { createLearner } from './rate-limit-learning.js';
 import { validateRules } from './rate-limit-rules.js';
-import { heldWindows, occupy, windowBook } from './rate-limit-windows.js';
+import {
+  declaredLimitOf,
+  dequeue,
+  enqueue,
+  heldWindows,
+  occupy,
+  windowBook,
+  type Waiter,
+  type Window,
+} from './rate-limit-windows.js';
 import { quotaSpent, serverRequestedWait } from './retry-after.js';
 import { abortableSleep, type Sleep } from './timeout.js';
 
@@ -34,12 +45,21 @@ export interface RateLimitRuleSpec {
   readonly key?: (request: Request) => string | undefined;
 }
 
+/**
+ * What keeps a request waiting: a declared rule, a server hold (a 429's `Retry-After`, or a spent
+ * quota's reset), or the rule learned from the server's 429s for requests no declared rule covers.
+ */
+export type RateLimitSource = 'rule' | 'server' | 'learned';
+
 /** Why `acquire` is about to wait: a local rule is full, or the server said the quota is spent. */
 export interface RateLimitWait {
   readonly waitMs: number;
-  /** The rule name, or for a server hold the rules it covers (`*` for all requests). */
+  /**
+   * The rule name (`learned` for the learned rule), or for a server hold the rules this request
+   * shares with the throttled one (`*` for all requests).
+   */
   readonly rule: string;
-  readonly source: 'rule' | 'server';
+  readonly source: RateLimitSource;
 }
 
 export interface AcquireOptions {
@@ -81,16 +101,27 @@ export interface RateLimiter {
   ): Promise<RateLimitSlot>;
   /**
    * Learns from a response: a 429 with a wait, or `X-RateLimit-Remaining: 0` with a reset time,
-   * holds later requests until then. With `request`, the hold covers only requests sharing a
-   * rule with it; without, or when it matched no rule, it covers every request.
+   * holds later requests until then (at most `maxServerHoldMs`). With `request`, the hold covers
+   * only requests sharing a rule with it; without, or when it matched no rule, it covers every
+   * request. A 429 for a request no declared rule covers also teaches the limiter a rule for such
+   * requests; see `RateLimiterOptions.learnFromHeaders`.
    */
   observe(response: Response, request?: Request): void;
 }
 
 export interface RateLimiterOptions {
   readonly rules?: readonly RateLimitRule[];
-  /** Read `Retry-After` / `X-RateLimit-*` in `observe`. Default true. */
+  /**
+   * Read `Retry-After` / `X-RateLimit-*` in `observe`, and learn a rule from the 429s of requests
+   * no declared rule covers (`X-RateLimit-Limit`, else the requests the server accepted in the
+   * window before the 429, per the longest wait it asked for). Default true.
+   */
   readonly learnFromHeaders?: boolean;
+  /**
+   * The longest a server's wait (`Retry-After`, a reset time) holds other requests, and the
+   * longest window a learned rule gets. Default 60 000.
+   */
+  readonly maxServerHoldMs?: number;
   readonly now?: () => number;
   readonly sleep?: Sleep;
 }
@@ -100,12 +131,12 @@ export class LocalRateLimitError extends Error {
   override readonly name = 'LocalRateLimitError';
   readonly mayHaveBeenDelivered = false;
   readonly rule: string;
-  readonly source: 'rule' | 'server';
+  readonly source: RateLimitSource;
   /** How long until the limiter would have let the request through. */
   readonly retryAfterMs: number;
   readonly maxWaitMs: number;
 
-  constructor(rule: string, source: 'rule' | 'server', retryAfterMs: number, maxWaitMs: number) {
+  constructor(rule: string, source: RateLimitSource, retryAfterMs: number, maxWaitMs: number) {
     super(
       `rate limit "${rule}" (${source}) needs a ${retryAfterMs} ms wait, longer than the ${maxWaitMs} ms allowed; the request was not sent`,
     );
@@ -115,6 +146,15 @@ export class LocalRateLimitError extends Error {
     this.maxWaitMs = maxWaitMs;
   }
 }
+
+/**
+ * A server's wait beyond this holds only the call that drew it (which gets the 429 back when the
+ * wait passes its own `retry.maxRetryAfterMs`), not the whole connection: one `Retry-After: 999999`
+ * must not stop a connection for 11 days. A minute is the default `maxRetryAfterMs` too, and the
+ * longest connection-wide window the built-in vendors document; a longer quota costs one probe a
+ * minute, answered by another 429 and another hold.
+ */
+export const DEFAULT_MAX_SERVER_HOLD_MS = 60_000;
 
 /** A wait loop whose clock never moves (a broken injected `now`/`sleep`) must not spin forever. */
 const MAX_WAIT_ROUNDS = 10_000;
@@ -135,7 +175,14 @@ export function createRateLimiter(options: RateLimiterOptions = {}): SlidingWind
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? abortableSleep;
   const learn = options.learnFromHeaders ?? true;
-  const book = windowBook(rules, now);
+  const maxServerHoldMs = options.maxServerHoldMs ?? DEFAULT_MAX_SERVER_HOLD_MS;
+  if (!(maxServerHoldMs >= 0) || !Number.isFinite(maxServerHoldMs)) {
+    throw new ConfigurationError(
+      `maxServerHoldMs must be a finite number of milliseconds >= 0 (got ${maxServerHoldMs})`,
+    );
+  }
+  const learner = createLearner(maxServerHoldMs);
+  const book = windowBook(rules, now, (t) => (learn ? learner.current(t) : undefined));
 
   async function reserve(
     request: Request,
@@ -144,19 +191,27 @@ export function createRateLimiter(options: RateLimiterOptions = {}): SlidingWind
   ): Promise<RateLimitSlot> {
     const maxWaitMs = acquireOptions.maxWaitMs ?? Number.POSITIVE_INFINITY;
     const started = now();
-    for (let round = 0; round < MAX_WAIT_ROUNDS; round++) {
-      if (signal?.aborted) throw signal.reason;
-      // Looked up each round: an idle keyed window may have been swept during the wait.
-      const windows = book.windowsOf(request);
-      const t = now();
-      const blocker = book.blockerAt(windows, t);
-      if (!blocker) return occupy(windows, t - started, now);
-      const waitMs = blocker.at - t;
-      if (t - started + waitMs > maxWaitMs) {
-        throw new LocalRateLimitError(blocker.rule, blocker.source, waitMs, maxWaitMs);
+    const waiter: Waiter = { blockedBy: undefined };
+    const queuedIn = new Set<Window>();
+    try {
+      for (let round = 0; round < MAX_WAIT_ROUNDS; round++) {
+        if (signal?.aborted) throw signal.reason;
+        // Looked up each round: an idle keyed window may have been swept during the wait.
+        const windows = book.windowsOf(request);
+        const t = now();
+        const blocker = book.blockerAt(windows, t, waiter);
+        if (!blocker) return occupy(windows, t - started, now);
+        const waitMs = blocker.at - t;
+        if (t - started + waitMs > maxWaitMs) {
+          throw new LocalRateLimitError(blocker.rule, blocker.source, waitMs, maxWaitMs);
+        }
+        waiter.blockedBy = blocker.window;
+        enqueue(waiter, windows, queuedIn);
+        acquireOptions.onWait?.({ waitMs, rule: blocker.rule, source: blocker.source });
+        await sleep(waitMs, signal);
       }
-      acquireOptions.onWait?.({ waitMs, rule: blocker.rule, source: blocker.source });
-      await sleep(waitMs, signal);
+    } finally {
+      dequeue(waiter, queuedIn);
     }
     throw new Error(
       `rate limiter: no slot after ${MAX_WAIT_ROUNDS} waits; is the injected clock advancing?`,
@@ -173,16 +228,19 @@ export function createRateLimiter(options: RateLimiterOptions = {}): SlidingWind
     },
     observe(response, request) {
       if (!learn) return;
-      if (response.status !== 429 && !quotaSpent(response.headers)) return;
       const t = now();
-      const wait = serverRequestedWait(response, t);
-      if (!wait || wait.ms <= 0) return;
-      const ids = request
-        ? heldWindows(book.windowsOf(request), response)
-            .map((w) => w.id)
-            .sort()
-        : [];
-      book.hold(ids, t + wait.ms);
+      const declared = request ? book.declaredWindowsOf(request) : [];
+      const uncovered = request !== undefined && declared.length === 0;
+      const throttled = response.status === 429;
+      if (uncovered && !throttled) learner.accepted(t);
+      if (!throttled && !quotaSpent(response.headers)) return;
+      const holdMs = Math.min(serverRequestedWait(response, t)?.ms ?? 0, maxServerHoldMs);
+      if (uncovered && throttled) learner.throttled(t, holdMs, declaredLimitOf(response));
+      if (holdMs <= 0) return;
+      const ids = heldWindows(declared, response)
+        .map((w) => w.id)
+        .sort();
+      book.hold(ids, t + holdMs);
     },
   };
 }

@@ -7,7 +7,14 @@ import {
   rateLimitRules,
   type RateLimitWait,
 } from '../src/index.js';
-import { capturingLogger, fakeClock, ok, scriptedFetch, status } from './support/fakes.js';
+import {
+  capturingLogger,
+  fakeClock,
+  ok,
+  scriptedFetch,
+  status,
+  steppedClock,
+} from './support/fakes.js';
 
 const ORIGIN = 'https://api.gameboost.test/v2';
 const chatGet = () => new Request(`${ORIGIN}/item-orders/7/messages`);
@@ -272,36 +279,6 @@ describe('through the resilient fetch', () => {
     expect(clock.sleeps).toEqual([20_000]);
   });
 });
-
-/** A clock whose sleeps end only when the test moves time past them, so requests can finish mid-wait. */
-function steppedClock(start = 1_700_000_000_000) {
-  let time = start;
-  const sleepers: { until: number; wake: () => void }[] = [];
-  const sleeps: number[] = [];
-  return {
-    sleeps,
-    now: () => time,
-    sleep: (ms: number) =>
-      new Promise<void>((wake) => {
-        sleeps.push(ms);
-        sleepers.push({ until: time + ms, wake });
-      }),
-    /** Moves time forward, waking due sleepers one at a time and letting each look again. */
-    async advanceTo(target: number) {
-      for (;;) {
-        await new Promise((resolve) => setImmediate(resolve));
-        sleepers.sort((a, b) => a.until - b.until);
-        const next = sleepers[0];
-        if (!next || next.until > target) break;
-        sleepers.shift();
-        time = next.until;
-        next.wake();
-      }
-      time = target;
-      await new Promise((resolve) => setImmediate(resolve));
-    },
-  };
-}
 
 describe('windows counted from completion', () => {
   const T0 = 1_700_000_000_000;

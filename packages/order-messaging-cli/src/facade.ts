@@ -23,6 +23,8 @@ export type CliMessage = OrderMessage;
 export interface MessagingRuntimeOptions {
   /** Per-attempt timeout. */
   timeoutMs?: number;
+  /** Longest wait for a rate-limit slot; by default a call waits as long as its deadline allows. */
+  maxRateLimitWaitMs?: number;
   maxRetries?: number;
   logger?: Logger;
 }
@@ -109,6 +111,9 @@ export function createMessaging(
   const facade = createOrderMessaging({
     connections,
     ...(runtime.timeoutMs !== undefined ? { timeoutMs: runtime.timeoutMs } : {}),
+    ...(runtime.maxRateLimitWaitMs !== undefined
+      ? { maxRateLimitWaitMs: runtime.maxRateLimitWaitMs }
+      : {}),
     ...(runtime.logger !== undefined ? { logger: runtime.logger } : {}),
     ...(runtime.maxRetries !== undefined
       ? { retry: runtime.maxRetries === 0 ? false : { maxRetries: runtime.maxRetries } }

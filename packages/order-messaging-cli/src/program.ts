@@ -67,6 +67,11 @@ function addGlobalOptions(program: Command, output: Output): void {
       positiveInteger('--timeout'),
     )
     .option(
+      '--max-rate-limit-wait <ms>',
+      'longest wait for a rate-limit slot before failing with rate_limited, nothing sent (default: as long as the call has)',
+      positiveInteger('--max-rate-limit-wait', { allowZero: true }),
+    )
+    .option(
       '--retries <n>',
       'retries of a failed request (rate limits, 5xx, network)',
       positiveInteger('--retries', { allowZero: true }),

@@ -29,6 +29,7 @@ export interface GlobalOptions {
   sandbox?: boolean;
   json?: boolean;
   timeout?: number;
+  maxRateLimitWait?: number;
   retries?: number;
   logLevel?: LogLevel;
   [setting: string]: unknown;
@@ -122,6 +123,9 @@ export class Session {
     }));
     const runtime: MessagingRuntimeOptions = {
       ...(this.options.timeout !== undefined ? { timeoutMs: this.options.timeout } : {}),
+      ...(this.options.maxRateLimitWait !== undefined
+        ? { maxRateLimitWaitMs: this.options.maxRateLimitWait }
+        : {}),
       ...(this.options.retries !== undefined ? { maxRetries: this.options.retries } : {}),
       ...(this.options.logLevel !== undefined
         ? { logger: stderrLogger(this.output, this.options.logLevel) }

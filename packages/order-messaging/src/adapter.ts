@@ -40,10 +40,20 @@ export interface RuntimeSettings {
    */
   totalTimeoutMs?: number;
   /**
-   * Most bytes of one response body read (decompressed) before the call fails (default 16 MiB,
+   * Most bytes of one response body read (decompressed) before the call fails (default 8 MiB,
    * above the largest documented answer). Attachment downloads read up to their `maxBytes`.
    */
   maxResponseBytes?: number;
+  /**
+   * Longest wait for a free rate-limit slot before failing with `RateLimitedError` (nothing sent).
+   * Default: none of its own; a call waits as long as its `totalTimeoutMs` allows.
+   */
+  maxRateLimitWaitMs?: number;
+  /**
+   * Longest a server's wait (a 429's `Retry-After`, a spent quota's reset time) holds the
+   * connection's other calls; longer waits hold it this long. Default 60 s.
+   */
+  maxServerHoldMs?: number;
   logger?: Logger;
   /** Replaces `globalThis.fetch` (tests, proxies). */
   fetch?: FetchFunction;
@@ -53,7 +63,8 @@ export interface RuntimeSettings {
 export interface ConnectionSettings extends RuntimeSettings {
   /**
    * Replaces the adapter's declared rate limits for this connection (e.g. a plan with higher
-   * quotas, or a sandbox); `false` disables proactive limiting (429 answers are still honoured).
+   * quotas, or a sandbox); `false` drops the declared limits: 429 answers still hold later calls,
+   * and the limiter learns a limit from them (see the README, "Rate limits").
    */
   rateLimits?: Readonly<Record<string, RateLimitRuleSpec>> | false;
 }

@@ -40,6 +40,8 @@ export interface CallSettings {
   timeoutMs?: number;
   totalTimeoutMs?: number;
   maxResponseBytes?: number;
+  /** See `RuntimeSettings.maxRateLimitWaitMs`. */
+  maxRateLimitWaitMs?: number;
   retry?: RuntimeSettings['retry'];
 }
 
@@ -78,7 +80,7 @@ function forUserFetch(base: FetchFunction | undefined) {
   };
 }
 
-/** The retry and timeout members of settings that are set, as a runtime policy. */
+/** The retry, timeout and rate-limit wait members of settings that are set, as a runtime policy. */
 export function policyOf(
   settings: CallSettings | RuntimeSettings | undefined,
 ): ResilientFetchPolicy {
@@ -90,6 +92,9 @@ export function policyOf(
     ...(settings.maxResponseBytes === undefined
       ? {}
       : { maxResponseBytes: settings.maxResponseBytes }),
+    ...(settings.maxRateLimitWaitMs === undefined
+      ? {}
+      : { maxRateLimitWaitMs: settings.maxRateLimitWaitMs }),
   };
 }
 
@@ -130,7 +135,11 @@ export function openConnection(name: string, entry: unknown, shared: RuntimeSett
   const secrets = adapter.secrets();
   const logger = own.logger ?? shared.logger;
   const rateLimits = own.rateLimits === false ? {} : (own.rateLimits ?? adapter.rateLimits);
-  const limiter = createRateLimiter({ rules: rateLimitRules(rateLimits) });
+  const maxServerHoldMs = own.maxServerHoldMs ?? shared.maxServerHoldMs;
+  const limiter = createRateLimiter({
+    rules: rateLimitRules(rateLimits),
+    ...(maxServerHoldMs === undefined ? {} : { maxServerHoldMs }),
+  });
   const userFetch = forUserFetch(own.fetch ?? shared.fetch);
   const fetch = createResilientFetch({
     ...(userFetch ? { fetch: userFetch } : {}),

@@ -434,11 +434,13 @@ const CASES: readonly LeakCase[] = [
     run: send(),
   },
   {
-    name: 'rate_limited: GameBoost chat limit reached (real 429)',
+    // The sandbox's fifth answer says the quota is spent (`X-RateLimit-Remaining: 0`); the sixth
+    // call would wait for the reset, and with no wait allowed fails at once.
+    name: 'rate_limited: GameBoost chat limit reached (quota spent, as the server said)',
     kind: 'rate_limited',
     credentials: 'real',
     vendors: ['gameboost'],
-    connectionSettings: { rateLimits: false, retry: false },
+    connectionSettings: { rateLimits: false, retry: false, maxRateLimitWaitMs: 0 },
     run: async (messaging, vendor) => {
       for (let i = 0; i < 5; i++) {
         await messaging.send(vendor, { orderId: orderOf(vendor), text: `chat ${i}` });

@@ -19,6 +19,36 @@ export function fakeClock(start = 1_700_000_000_000) {
   };
 }
 
+/** A clock whose sleeps end only when the test moves time past them, so requests can finish mid-wait. */
+export function steppedClock(start = 1_700_000_000_000) {
+  let time = start;
+  const sleepers: { until: number; wake: () => void }[] = [];
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    now: () => time,
+    sleep: (ms: number) =>
+      new Promise<void>((wake) => {
+        sleeps.push(ms);
+        sleepers.push({ until: time + ms, wake });
+      }),
+    /** Moves time forward, waking due sleepers one at a time and letting each look again. */
+    async advanceTo(target: number) {
+      for (;;) {
+        await new Promise((resolve) => setImmediate(resolve));
+        sleepers.sort((a, b) => a.until - b.until);
+        const next = sleepers[0];
+        if (!next || next.until > target) break;
+        sleepers.shift();
+        time = next.until;
+        next.wake();
+      }
+      time = target;
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+  };
+}
+
 export type Step = Response | Error | ((request: Request) => Response | Promise<Response>);
 
 /** A recording fetch answering with the given steps in order; it fails the test if called once too often. */

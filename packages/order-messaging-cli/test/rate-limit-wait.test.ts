@@ -1,0 +1,97 @@
+/** `--max-rate-limit-wait <ms>`: how long a send may wait for a rate-limit slot. */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { startSandbox, type Sandbox } from '@org/provider-sandbox';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXIT_CODES } from '../src/exit-codes.js';
+import { run } from '../src/program.js';
+
+function capture() {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk) => (out += chunk));
+  stderr.on('data', (chunk) => (err += chunk));
+  return {
+    streams: {
+      stdout: stdout as unknown as NodeJS.WriteStream,
+      stderr: stderr as unknown as NodeJS.WriteStream,
+    },
+    out: () => out,
+    err: () => err,
+  };
+}
+
+const cli = (args: string[]) => {
+  const output = capture();
+  return run(['node', 'order-messaging', ...args], output.streams).then((code) => ({
+    code,
+    out: output.out(),
+    err: output.err(),
+  }));
+};
+
+let sandbox: Sandbox;
+let dir: string;
+beforeAll(async () => {
+  sandbox = await startSandbox();
+  dir = await mkdtemp(path.join(tmpdir(), 'om-rate-limit-'));
+});
+afterAll(async () => {
+  await sandbox.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('--max-rate-limit-wait', () => {
+  it('is documented in the help', async () => {
+    const { out } = await cli(['--help']);
+    expect(out).toMatch(/--max-rate-limit-wait <ms>\s+longest wait for a rate-limit slot/);
+  });
+
+  it('takes a non-negative integer', async () => {
+    const { code, err } = await cli(['capabilities', '--max-rate-limit-wait', '-5']);
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(err).toContain('--max-rate-limit-wait must be a non-negative integer');
+  });
+
+  it('0: a send that would wait for a slot fails at once as rate_limited, nothing sent', async () => {
+    // GameBoost allows 5 chat operations a minute: the sixth send of six waits a minute by default.
+    const orderId = sandbox.seed.gameboost.accountOrders.processing;
+    const file = path.join(dir, 'six.jsonl');
+    const lines = Array.from({ length: 6 }, (_, i) =>
+      JSON.stringify({ orderId, text: `Rate limit ${i + 1}`, key: `k${i + 1}` }),
+    );
+    await writeFile(file, `${lines.join('\n')}\n`);
+    const vendor = sandbox.vendors.gameboost;
+    const started = Date.now();
+    const result = await cli([
+      'send-bulk',
+      '--vendor',
+      'gameboost',
+      '--gameboost-base-url',
+      vendor.baseUrl,
+      '--gameboost-token',
+      vendor.token,
+      '--file',
+      file,
+      '--concurrency',
+      '1',
+      '--max-rate-limit-wait',
+      '0',
+      '--json',
+    ]);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(result.code, result.err).toBe(EXIT_CODES.bulk_failures);
+    expect(JSON.parse(result.out)).toMatchObject({ total: 6, sent: 5 });
+    expect(result.out).toMatch(/"kind": "rate_limited"/);
+    expect(result.out).toMatch(/"delivery": "not_sent"/);
+    expect(result.out).toContain(`account-orders/${orderId}]`);
+    const sent = sandbox.state
+      .messages('gameboost', orderId)
+      .filter((message) => message.text.startsWith('Rate limit '));
+    expect(sent).toHaveLength(5);
+  });
+});
