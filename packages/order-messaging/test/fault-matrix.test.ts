@@ -68,7 +68,7 @@ describe('fault matrix: totals', () => {
     // Refusals that prove nothing was applied: throttling, and a timeout reading the request.
     const rejected = matrix.cells.filter((c) => c.delivery === 'rejected');
     expect(new Set(rejected.map((c) => c.fault))).toEqual(
-      new Set(['429-too-long', '408-every-attempt']),
+      new Set(['429-too-long', '429-storm', '408-every-attempt']),
     );
   });
 

@@ -33,6 +33,21 @@ export interface FaultRule {
    * the ambiguous case a client must handle without duplicating.
    */
   readonly drop?: 'before-apply' | 'after-apply';
+  /**
+   * Run the operation (the message IS stored), then send its real answer slowly: one byte every
+   * `dripMs` milliseconds, for as long as the client keeps the connection open.
+   */
+  readonly dripMs?: number;
+  /**
+   * Run the operation, then send its real answer padded with leading whitespace (still valid
+   * JSON) to this many bytes, streamed: a huge answer a client must stop reading.
+   */
+  readonly padToBytes?: number;
+}
+
+/** Rules that shape the answer of an operation that ran, rather than replace it. */
+export function shapesAnswer(rule: FaultRule): boolean {
+  return rule.dripMs !== undefined || rule.padToBytes !== undefined;
 }
 
 export interface ActiveFault {
@@ -101,8 +116,23 @@ function checkRule(rule: FaultRule): string | undefined {
     return '`latencyMs` must be within 0..120000';
   if (rule.drop !== undefined && rule.status !== undefined)
     return '`drop` and `status` exclude each other';
-  if (rule.drop === undefined && rule.status === undefined && rule.latencyMs === undefined) {
-    return 'a rule needs `status`, `drop` or `latencyMs`';
+  if (rule.dripMs !== undefined && !(rule.dripMs >= 1 && rule.dripMs <= 60_000))
+    return '`dripMs` must be within 1..60000';
+  if (
+    rule.padToBytes !== undefined &&
+    !(Number.isSafeInteger(rule.padToBytes) && rule.padToBytes > 0 && rule.padToBytes <= 2 ** 32)
+  ) {
+    return '`padToBytes` must be a positive integer up to 4 GiB';
+  }
+  if (shapesAnswer(rule) && (rule.status !== undefined || rule.drop !== undefined))
+    return '`dripMs` and `padToBytes` shape the real answer: no `status` or `drop` with them';
+  if (
+    rule.drop === undefined &&
+    rule.status === undefined &&
+    rule.latencyMs === undefined &&
+    !shapesAnswer(rule)
+  ) {
+    return 'a rule needs `status`, `drop`, `latencyMs`, `dripMs` or `padToBytes`';
   }
   if (
     rule.bodyKind !== undefined &&

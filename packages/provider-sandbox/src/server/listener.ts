@@ -14,7 +14,7 @@ import { responseProblems, type SpecOperation } from '../spec/index.js';
 import type { ResponseViolation, SandboxState } from '../state.js';
 import type { HandlerContext, Reply, ReplyContext } from '../types.js';
 import { authenticate } from './auth.js';
-import { faultReply, render, send } from './reply.js';
+import { faultReply, render, send, sendDripping, sendPadded } from './reply.js';
 import {
   BodyTooLarge,
   headerRecord,
@@ -107,7 +107,9 @@ function finish(ex: Exchange, reply: Reply, ctx: ReplyContext, checkAgainstSpec:
     logExchange(ex, reply.status, true, 'after-apply');
     return;
   }
-  send(ex.res, outgoing);
+  if (fault?.dripMs !== undefined) sendDripping(ex.res, outgoing, fault.dripMs);
+  else if (fault?.padToBytes !== undefined) sendPadded(ex.res, outgoing, fault.padToBytes);
+  else send(ex.res, outgoing);
   logExchange(ex, reply.status, fault !== undefined);
 }
 

@@ -66,3 +66,52 @@ export function faultReply(rule: FaultRule, mounted: MountedVendor, ctx: ReplyCo
   Object.assign(headers, rule.headers);
   return { status, headers, payload };
 }
+
+/** The answer one byte every `intervalMs`, stopping when the client goes. */
+export function sendDripping(res: ServerResponse, outgoing: Outgoing, intervalMs: number): void {
+  if (res.destroyed || res.writableEnded) return;
+  const bytes = Buffer.from(outgoing.payload);
+  res.writeHead(outgoing.status, {
+    ...outgoing.headers,
+    'Content-Length': String(bytes.byteLength),
+  });
+  let next = 0;
+  const timer = setInterval(() => {
+    if (res.destroyed) return clearInterval(timer);
+    res.write(bytes.subarray(next, next + 1));
+    next += 1;
+    if (next >= bytes.byteLength) {
+      clearInterval(timer);
+      res.end();
+    }
+  }, intervalMs);
+  res.on('close', () => clearInterval(timer));
+}
+
+const PAD_CHUNK = Buffer.alloc(64 * 1024, 0x20);
+
+/**
+ * The answer after leading spaces up to `totalBytes`, streamed with backpressure so a huge answer
+ * costs the sandbox one chunk of memory; stops when the client goes.
+ */
+export function sendPadded(res: ServerResponse, outgoing: Outgoing, totalBytes: number): void {
+  if (res.destroyed || res.writableEnded) return;
+  const payload = Buffer.from(outgoing.payload);
+  let padding = Math.max(0, totalBytes - payload.byteLength);
+  res.writeHead(outgoing.status, {
+    ...outgoing.headers,
+    'Content-Length': String(padding + payload.byteLength),
+  });
+  const pump = (): void => {
+    while (padding > 0 && !res.destroyed) {
+      const chunk = padding >= PAD_CHUNK.byteLength ? PAD_CHUNK : PAD_CHUNK.subarray(0, padding);
+      padding -= chunk.byteLength;
+      if (!res.write(chunk)) {
+        res.once('drain', pump);
+        return;
+      }
+    }
+    if (!res.destroyed) res.end(payload);
+  };
+  pump();
+}

@@ -11,6 +11,11 @@ import {
   type FaultCase,
 } from './model.js';
 
+/** A vendor that drips its answer past the attempt's timeout. */
+const DRIP = { intervalMs: 100, timeoutMs: 400 } as const;
+/** Above the default `maxResponseBytes` (8 MiB). */
+const HUGE_ANSWER_MB = 100;
+
 /** An HTTP date at least `ms` ahead, on a whole second (HTTP dates have no fractions). */
 function httpDateIn(ms: number): Date {
   return new Date(Math.ceil((Date.now() + ms) / 1000) * 1000);
@@ -143,6 +148,43 @@ export const FAULTS: readonly FaultCase[] = [
     why: 'reset after sending: the listing finds it, no second post',
     expected: RECONCILED,
     arrange: (a) => a.inject({ drop: 'after-apply' }),
+  },
+  {
+    id: '429-storm',
+    label: '429 with `Retry-After: 1` on every attempt',
+    why: 'each answer proved the vendor did not act: waited each time, retries spent, RateLimitedError',
+    expected: {
+      outcome: 'rate_limited',
+      delivery: 'rejected',
+      stored: 0,
+      posts: RETRY.maxRetries + 1,
+    },
+    arrange: (a) => a.inject({ status: 429, retryAfter: 1, times: Number.POSITIVE_INFINITY }),
+    minElapsedMs: 1_900,
+  },
+  {
+    id: 'redirect-307',
+    label: '307 to another origin',
+    why: 'never followed (the credential would go with it); a redirect is no proof: listed, absent, delivery unknown, never resent',
+    expected: absentUnknown('vendor_server'),
+    arrange: (a) =>
+      a.inject({ status: 307, headers: { Location: 'http://127.0.0.1:9/elsewhere?copy=1' } }),
+    maxResends: 1,
+  },
+  {
+    id: 'drip-after-apply',
+    label: `message stored, answer dripped one byte every ${DRIP.intervalMs} ms`,
+    why: `the attempt's timeout (${DRIP.timeoutMs} ms) covers the body: TimeoutError mid-body, the listing finds the stored message`,
+    expected: RECONCILED,
+    arrange: (a) => a.inject({ dripMs: DRIP.intervalMs }),
+    call: { timeoutMs: DRIP.timeoutMs },
+  },
+  {
+    id: 'huge-after-apply',
+    label: `message stored, answer padded to ${HUGE_ANSWER_MB} MB`,
+    why: 'reading stops at maxResponseBytes (8 MiB): a typed error, the listing finds the stored message',
+    expected: RECONCILED,
+    arrange: (a) => a.inject({ padToBytes: HUGE_ANSWER_MB * 1024 * 1024 }),
   },
   {
     id: '429-too-long',
