@@ -69,7 +69,7 @@ export function hintFor(error: OrderMessagingError): string {
     case 'invalid_order_state':
       return 'The order no longer accepts messages (closed, refunded or archived).';
     case 'rate_limited':
-      return `The vendor kept throttling${retryAfter(error)}: wait, or lower --concurrency.`;
+      return `The vendor kept throttling${retryAfter(error)}: wait, lower --concurrency, or allow longer waits (--max-rate-limit-wait, --total-timeout).`;
     case 'vendor_server':
       return 'The vendor had a server error: retry later.';
     case 'network':

@@ -23,6 +23,8 @@ export type CliMessage = OrderMessage;
 export interface MessagingRuntimeOptions {
   /** Per-attempt timeout. */
   timeoutMs?: number;
+  /** Deadline of a whole call (requests, retries, rate-limit waits, reconciliation). */
+  totalTimeoutMs?: number;
   /** Longest wait for a rate-limit slot; by default a call waits as long as its deadline allows. */
   maxRateLimitWaitMs?: number;
   maxRetries?: number;
@@ -111,6 +113,7 @@ export function createMessaging(
   const facade = createOrderMessaging({
     connections,
     ...(runtime.timeoutMs !== undefined ? { timeoutMs: runtime.timeoutMs } : {}),
+    ...(runtime.totalTimeoutMs !== undefined ? { totalTimeoutMs: runtime.totalTimeoutMs } : {}),
     ...(runtime.maxRateLimitWaitMs !== undefined
       ? { maxRateLimitWaitMs: runtime.maxRateLimitWaitMs }
       : {}),

@@ -67,6 +67,11 @@ function addGlobalOptions(program: Command, output: Output): void {
       positiveInteger('--timeout'),
     )
     .option(
+      '--total-timeout <ms>',
+      'deadline of each call in milliseconds: its requests, retries, rate-limit waits and checks (default 120000)',
+      positiveInteger('--total-timeout'),
+    )
+    .option(
       '--max-rate-limit-wait <ms>',
       'longest wait for a rate-limit slot before failing with rate_limited, nothing sent (default: as long as the call has)',
       positiveInteger('--max-rate-limit-wait', { allowZero: true }),

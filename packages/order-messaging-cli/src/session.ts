@@ -29,6 +29,7 @@ export interface GlobalOptions {
   sandbox?: boolean;
   json?: boolean;
   timeout?: number;
+  totalTimeout?: number;
   maxRateLimitWait?: number;
   retries?: number;
   logLevel?: LogLevel;
@@ -123,6 +124,9 @@ export class Session {
     }));
     const runtime: MessagingRuntimeOptions = {
       ...(this.options.timeout !== undefined ? { timeoutMs: this.options.timeout } : {}),
+      ...(this.options.totalTimeout !== undefined
+        ? { totalTimeoutMs: this.options.totalTimeout }
+        : {}),
       ...(this.options.maxRateLimitWait !== undefined
         ? { maxRateLimitWaitMs: this.options.maxRateLimitWait }
         : {}),

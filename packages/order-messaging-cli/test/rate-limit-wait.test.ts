@@ -95,3 +95,45 @@ describe('--max-rate-limit-wait', () => {
     expect(sent).toHaveLength(5);
   });
 });
+
+describe('--total-timeout', () => {
+  it('is documented in the help and takes a positive integer', async () => {
+    const { out } = await cli(['--help']);
+    expect(out).toMatch(/--total-timeout <ms>\s+deadline of each call/);
+    const { code, err } = await cli(['capabilities', '--total-timeout', '0']);
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(err).toContain('--total-timeout');
+  });
+
+  it('bounds the wait for a rate-limit slot: the sixth send fails at the deadline, not after a minute', async () => {
+    const orderId = sandbox.seed.gameboost.accountOrders.processing;
+    sandbox.reset();
+    const file = path.join(dir, 'six-deadline.jsonl');
+    const lines = Array.from({ length: 6 }, (_, i) =>
+      JSON.stringify({ orderId, text: `Deadline ${i + 1}`, key: `d${i + 1}` }),
+    );
+    await writeFile(file, `${lines.join('\n')}\n`);
+    const vendor = sandbox.vendors.gameboost;
+    const started = Date.now();
+    const result = await cli([
+      'send-bulk',
+      '--vendor',
+      'gameboost',
+      '--gameboost-base-url',
+      vendor.baseUrl,
+      '--gameboost-token',
+      vendor.token,
+      '--file',
+      file,
+      '--concurrency',
+      '1',
+      '--total-timeout',
+      '1500',
+      '--json',
+    ]);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(result.code, result.err).toBe(EXIT_CODES.bulk_failures);
+    expect(JSON.parse(result.out)).toMatchObject({ total: 6, sent: 5 });
+    expect(result.out).toMatch(/"kind": "rate_limited"/);
+  });
+});

@@ -14,6 +14,7 @@ import {
   REQUEST_ID_HEADERS,
 } from '@org/http-runtime';
 import type { ErrorHint, HttpFailure } from './adapter.js';
+import { deliveryForStatus, RETRYABLE_STATUSES } from './delivery-rule.js';
 import {
   ERROR_CLASSES,
   NetworkError,
@@ -86,28 +87,6 @@ export function kindForStatus(status: number): ErrorKind {
   }
   if (status >= 500) return 'vendor_server';
   return 'validation';
-}
-
-/** Statuses after which the same request may succeed unchanged. */
-const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 425, 429, 500, 502, 503, 504]);
-
-/**
- * Server errors that prove nothing was done: the method is not implemented (501) or the HTTP
- * version is refused (505). Any other 5xx can arrive after a message was stored: a gateway lost
- * the vendor's answer (502, 504, and the 503 some gateways give a backend that was too slow) or
- * the vendor failed half-way (500).
- */
-const NOTHING_DONE_SERVER_STATUSES: ReadonlySet<number> = new Set([501, 505]);
-
-/**
- * What a post's error answer says about the message: `unknown` unless the answer proves the vendor
- * did not apply it (a 4xx refusal, 429 throttling, 501/505); a read never delivers anything.
- */
-export function deliveryForStatus(status: number, write: boolean): Delivery {
-  if (!write) return 'rejected';
-  if (status >= 500 && !NOTHING_DONE_SERVER_STATUSES.has(status)) return 'unknown';
-  if (status >= 300 && status < 400) return 'unknown';
-  return 'rejected';
 }
 
 /** The vendor's own wording, from the error envelopes these APIs use (`message`, `error`, `errors`). */

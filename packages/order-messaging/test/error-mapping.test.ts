@@ -15,7 +15,7 @@ import {
   type ErrorKind,
 } from '@org/order-messaging';
 import { ORDER, recordedFacade, sendRequestFor, sendScript, type Vendor } from './helpers.js';
-import { deliveryForStatus } from '../src/error-mapping.js';
+import { deliveryForStatus } from '../src/delivery-rule.js';
 
 type ErrorClass = abstract new (...args: never[]) => OrderMessagingError;
 
