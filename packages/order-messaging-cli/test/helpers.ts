@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -167,4 +168,22 @@ export function storedTextCounts(
     counts.set(message.text, (counts.get(message.text) ?? 0) + 1);
   }
   return counts;
+}
+
+/** Output streams for an in-process `run`, and what was written to them. */
+export function capture() {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk) => (out += chunk));
+  stderr.on('data', (chunk) => (err += chunk));
+  return {
+    streams: {
+      stdout: stdout as unknown as NodeJS.WriteStream,
+      stderr: stderr as unknown as NodeJS.WriteStream,
+    },
+    out: () => out,
+    err: () => err,
+  };
 }

@@ -2,8 +2,8 @@
  * `@org/provider-sandbox` is an optional peer: only `--sandbox` loads it. Its absence is
  * simulated by injecting the loader, as uninstalling it would break the other tests.
  */
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { capture } from './helpers.js';
 import { EXIT_CODES } from '../src/exit-codes.js';
 import { run } from '../src/program.js';
 import {
@@ -13,23 +13,6 @@ import {
   type LoadSandbox,
 } from '../src/sandbox.js';
 import { VENDOR_NAMES } from '../src/vendors.js';
-
-function capture() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => (out += chunk));
-  stderr.on('data', (chunk) => (err += chunk));
-  return {
-    streams: {
-      stdout: stdout as unknown as NodeJS.WriteStream,
-      stderr: stderr as unknown as NodeJS.WriteStream,
-    },
-    out: () => out,
-    err: () => err,
-  };
-}
 
 const absent: LoadSandbox = async () => undefined;
 const vendor = VENDOR_NAMES[0]!;
