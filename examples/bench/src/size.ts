@@ -8,7 +8,7 @@
  *   openapi-fetch, tree-shaken from the named imports (`import`), next to bare openapi-fetch.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
@@ -84,6 +84,18 @@ function clientFactory(vendor: string): string | undefined {
   return factories[0];
 }
 
+/**
+ * Node built-ins are the platform, not shipped code: a package that imports them
+ * (`@org/gameboost-client/webhooks` uses `node:crypto`) has them left out like its dependencies.
+ */
+function importsNodeBuiltins(dir: string): boolean {
+  const dist = path.join(REPO_ROOT, 'packages', dir, 'dist');
+  if (!existsSync(dist)) return false;
+  return readdirSync(dist, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.js'))
+    .some((file) => /from ['"]node:/.test(readFileSync(path.join(dist, file), 'utf8')));
+}
+
 /** The checks, derived from the packages' own `exports` and dependencies and the vendor registry. */
 export function sizeChecks(): SizeLimitCheck[] {
   const checks: SizeLimitCheck[] = [];
@@ -93,6 +105,7 @@ export function sizeChecks(): SizeLimitCheck[] {
     const ignore = [
       ...Object.keys(manifest.dependencies ?? {}),
       ...Object.keys(manifest.peerDependencies ?? {}),
+      ...(importsNodeBuiltins(dir) ? ['node:*'] : []),
     ].sort();
     for (const [subpath, entry] of Object.entries(manifest.exports ?? {})) {
       const target = importTarget(entry);

@@ -24,6 +24,11 @@ import { defaultSpecsDir, loadSpec } from './spec/index.js';
 import { SandboxState, type ResponseViolation, type SandboxStateView } from './state.js';
 import type { AnyVendorModule } from './types.js';
 import { vendorModules, type VendorName, type VendorRegistry } from './vendors/index.js';
+import {
+  createSandboxWebhooks,
+  type SandboxWebhooks,
+  type WebhookTarget,
+} from './webhooks/index.js';
 
 export type { FaultBodyKind, FaultController, FaultRule } from './faults.js';
 export type { BucketOverride, RateLimitOptions, VendorRateLimitOptions } from './rate-limit.js';
@@ -40,6 +45,14 @@ export type {
   VendorSpec,
 } from './types.js';
 export { defineVendor } from './types.js';
+export type {
+  GameBoostPurchase,
+  SandboxWebhooks,
+  WebhookAttempt,
+  WebhookDelivery,
+  WebhookTarget,
+  WebhookVendor,
+} from './webhooks/index.js';
 // The registry, with each vendor's public types and constants.
 export * from './vendors/index.js';
 
@@ -75,6 +88,8 @@ export interface SandboxOptions {
   readonly clock?: () => Date;
   /** Largest request body accepted (default 64 MiB, above Mirakl's `x-limits.maxMessageBytes`). */
   readonly maxBodyBytes?: number;
+  /** Receivers of signed vendor webhooks (GameBoost); more with `sandbox.webhooks.register`. */
+  readonly webhooks?: readonly WebhookTarget[];
 }
 
 export interface Sandbox {
@@ -87,9 +102,11 @@ export interface Sandbox {
   readonly examples: Readonly<Record<VendorName, string>>;
   readonly state: SandboxStateView;
   readonly faults: FaultController;
+  /** Signed webhooks to registered receivers, and the events that trigger them. */
+  readonly webhooks: SandboxWebhooks;
   /** Responses that did not match the spec (a sandbox bug if not empty). Kept across `reset()`. */
   readonly responseViolations: readonly ResponseViolation[];
-  /** Back to the seeded state: messages, request log, faults and rate-limit windows. */
+  /** Back to the seeded state: messages, request log, faults, rate-limit windows and webhook deliveries. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -169,6 +186,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const faults = new FaultBook(faultTargetProblem(mounted));
   const rateLimiter = new RateLimiter(options.rateLimits, clock);
   const violations: ResponseViolation[] = [];
+  const webhooks = createSandboxWebhooks(options.webhooks ?? [], state, clock);
   let origin = '';
   const server = createSandboxServer(
     createRequestListener({
@@ -194,9 +212,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ...describeVendors(mounted, state, origin),
     state,
     faults,
+    webhooks,
     responseViolations: violations,
     reset() {
       state.reseed();
+      webhooks.clearDeliveries();
       faults.clear();
       rateLimiter.reset();
     },

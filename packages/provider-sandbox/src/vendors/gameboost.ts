@@ -26,7 +26,7 @@ export const GAMEBOOST_ORDER_STATUSES = [
 ] as const;
 export type GameBoostOrderStatus = (typeof GAMEBOOST_ORDER_STATUSES)[number];
 
-interface GameBoostMessage {
+export interface GameBoostMessage {
   id: string;
   type: 'user_message' | 'system_message';
   text: string;
@@ -36,7 +36,7 @@ interface GameBoostMessage {
   authorKind: 'seller' | 'buyer' | 'system';
 }
 
-interface GameBoostOrder {
+export interface GameBoostOrder {
   kind: GameBoostOrderKind;
   id: number;
   status: string;
@@ -52,6 +52,8 @@ export interface GameBoostState {
   nextMessageNumber: number;
   /** The seller (the sandbox's API key), the buyer of every order and the system sender. */
   people: { seller: Person; buyer: Person; system: Person };
+  /** The spec's example order of each kind, which a purchase (`purchaseGameBoostOrder`) copies. */
+  templates: Record<GameBoostOrderKind, Record<string, unknown>>;
 }
 
 export interface GameBoostCredentials {
@@ -73,7 +75,7 @@ const GET_ORDER: Record<GameBoostOrderKind, string> = {
   item: 'getItemOrder',
   currency: 'getCurrencyOrder',
 };
-const FIRST_ID: Record<GameBoostOrderKind, number> = {
+export const FIRST_ID: Record<GameBoostOrderKind, number> = {
   account: 100001,
   item: 200001,
   currency: 300001,
@@ -85,7 +87,7 @@ const PATH_PARAM: Record<GameBoostOrderKind, string> = {
 };
 const SEED_TIME = Date.UTC(2024, 10, 7, 12, 0, 0) / 1000;
 
-function messageId(n: number): string {
+export function messageId(n: number): string {
   return `9b1deb4d-3b7d-4bad-9bdd-${n.toString(16).padStart(12, '0')}`;
 }
 
@@ -134,7 +136,7 @@ function examplePeople(spec: VendorSpec, accountOrder: Record<string, unknown>) 
 }
 
 /** The spec's example order of its kind, with the sandbox's id, title and times. */
-function orderFields(
+export function orderFields(
   example: Record<string, unknown>,
   kind: GameBoostOrderKind,
   id: number,
@@ -160,7 +162,8 @@ function seed(_now: Date, spec: VendorSpec): GameBoostState {
   const kinds = ['account', 'item', 'currency'] as const;
   const examples = Object.fromEntries(kinds.map((kind) => [kind, exampleOrder(spec, kind)]));
   const people = examplePeople(spec, examples.account!);
-  const state: GameBoostState = { orders: new Map(), nextMessageNumber: 1, people };
+  const templates = examples as GameBoostState['templates'];
+  const state: GameBoostState = { orders: new Map(), nextMessageNumber: 1, people, templates };
   let index = 0;
   for (const kind of kinds) {
     GAMEBOOST_ORDER_STATUSES.forEach((status, offset) => {
