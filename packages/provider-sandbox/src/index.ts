@@ -44,6 +44,7 @@ export type {
   VendorSpec,
 } from './types.js';
 export { defineVendor } from './types.js';
+export { cliEnvName, exportLines, sandboxCliEnv } from './env.js';
 // The registry, with each vendor's public types and constants.
 export * from './vendors/index.js';
 
