@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { VENDORS, settingEnv } from '@org/order-messaging/vendors';
+import { VENDORS, settingEnv, type AnyVendorDescriptor } from '@org/order-messaging/vendors';
 import { sandboxCliEnv, startSandbox, type Sandbox } from '@org/provider-sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, cleanEnv, runCli } from './helpers.js';
@@ -35,8 +35,10 @@ describe('order-messaging-sandbox --env', () => {
   it("names every setting of each descriptor's sandbox wiring, with its value", () => {
     const expected: Record<string, string> = {};
     for (const descriptor of VENDORS) {
-      const access = (sandbox.vendors as Record<string, unknown>)[descriptor.name];
-      const settings = descriptor.sandbox.settings(access);
+      const wiring = descriptor.sandbox as AnyVendorDescriptor['sandbox'];
+      const settings = wiring.settings(
+        (sandbox.vendors as Record<string, unknown>)[descriptor.name],
+      );
       for (const setting of descriptor.settings) {
         const value = settings[setting.key];
         if (value !== undefined) expected[settingEnv(descriptor.name, setting)] = String(value);

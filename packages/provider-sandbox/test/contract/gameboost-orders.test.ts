@@ -48,8 +48,8 @@ describe.each(lists)('$kind orders', ({ kind, path, seed }) => {
       to: 2,
       total: 5,
     });
-    expect(data!.links.prev).toBeNull();
-    expect(new URL(data!.links.next!).search).toBe('?per_page=2&page=2');
+    expect(data!.links!.prev).toBeNull();
+    expect(new URL(data!.links!.next!).search).toBe('?per_page=2&page=2');
     const all = await client.GET(path);
     expect(all.data!.meta!.per_page).toBe(15);
     const ids = all.data!.data!.map((o) => String(o.id));
