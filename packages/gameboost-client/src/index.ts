@@ -80,6 +80,14 @@ export type GameBoostCurrencyOrder = Schemas['CurrencyOrder'];
 export type GameBoostAccountOrderResponse = Schemas['AccountOrderResponse'];
 export type GameBoostItemOrderResponse = Schemas['ItemOrderResponse'];
 export type GameBoostCurrencyOrderResponse = Schemas['CurrencyOrderResponse'];
+/** One page of `listAccountOrders`: `{ data, meta, links }`. */
+export type GameBoostAccountOrderList = Schemas['AccountOrderList'];
+/** One page of `listItemOrders`. */
+export type GameBoostItemOrderList = Schemas['ItemOrderList'];
+/** One page of `listCurrencyOrders`. */
+export type GameBoostCurrencyOrderList = Schemas['CurrencyOrderList'];
+export type GameBoostPaginationMeta = Schemas['PaginationMeta'];
+export type GameBoostPaginationLinks = Schemas['PaginationLinks'];
 /** Order status, open (known account-order values in `GameBoostKnownAccountOrderStatus`). */
 export type GameBoostOrderStatus = Schemas['OrderStatus'];
 export type GameBoostKnownAccountOrderStatus = Schemas['KnownAccountOrderStatus'];

@@ -198,12 +198,15 @@ describe('package', () => {
     expect(spec.servers[0].url).toBe(GAMEBOOST_BASE_URL);
   });
 
-  it('operationTable lists the nine operations with their operationIds', () => {
+  it('operationTable lists the twelve operations with their operationIds', () => {
     expect(
       Object.fromEntries(
         Object.entries(operationTable).map(([key, info]) => [key, info.operationId]),
       ),
     ).toEqual({
+      'GET /v2/account-orders': 'listAccountOrders',
+      'GET /v2/item-orders': 'listItemOrders',
+      'GET /v2/currency-orders': 'listCurrencyOrders',
       'GET /v2/account-orders/{accountOrder}': 'getAccountOrder',
       'GET /v2/account-orders/{accountOrder}/messages': 'listAccountOrderMessages',
       'POST /v2/account-orders/{accountOrder}/messages': 'sendAccountOrderMessage',
@@ -323,6 +326,31 @@ describe('list messages and get orders', () => {
       expect(rec.last().method).toBe('GET');
       expect(rec.last().url.toString()).toBe(`https://api.gameboost.com/v2/${segment}/42`);
       expect(data).toEqual(example);
+    });
+  }
+
+  for (const { kind, segment } of KINDS) {
+    it(`GETs a page of ${kind} orders with per_page, sort and filter[...]`, async () => {
+      const page = {
+        data: [{ id: 1, status: 'in_delivery', updated_at: 1731000300 }],
+        meta: { current_page: 2, from: 51, last_page: 2, per_page: 50, to: 51, total: 51 },
+        links: { first: 'f', last: 'l', prev: 'p', next: null },
+      };
+      const { rec, client } = setup(() => jsonResponse(200, page, rateLimitHeaders));
+      const { data } = await client.GET(`/v2/${segment}`, {
+        params: {
+          query: { page: 2, per_page: 50, sort: '-updated_at', 'filter[status]': 'in_delivery' },
+        },
+      });
+      const url = new URL(rec.last().url);
+      expect(url.pathname).toBe(`/v2/${segment}`);
+      expect([...url.searchParams]).toEqual([
+        ['page', '2'],
+        ['per_page', '50'],
+        ['sort', '-updated_at'],
+        ['filter[status]', 'in_delivery'],
+      ]);
+      expect(data).toEqual(page);
     });
   }
 

@@ -2,6 +2,8 @@ import { describe, expectTypeOf, it } from 'vitest';
 import {
   createGameBoostClient,
   type GameBoostAccountOrder,
+  type GameBoostAccountOrderList,
+  type GameBoostItemOrderList,
   type GameBoostClient,
   type GameBoostClientOptions,
   type GameBoostCurrencyOrder,
@@ -120,6 +122,24 @@ describe('response types', () => {
     expectTypeOf<GameBoostMessageListResponse['message']>().toEqualTypeOf<
       string | null | undefined
     >();
+  });
+
+  it('order lists return pages; account filter[status] takes the documented values only', async () => {
+    const a = await client.GET('/v2/account-orders', {
+      params: { query: { per_page: 50, 'filter[status]': 'in_delivery', sort: '-updated_at' } },
+    });
+    expectTypeOf(a.data).toEqualTypeOf<GameBoostAccountOrderList | undefined>();
+    expectTypeOf<NonNullable<GameBoostAccountOrderList['data']>>().toEqualTypeOf<
+      GameBoostAccountOrder[]
+    >();
+    const i = await client.GET('/v2/item-orders', {
+      params: { query: { 'filter[status]': 'anything' } },
+    });
+    expectTypeOf(i.data).toEqualTypeOf<GameBoostItemOrderList | undefined>();
+    void client.GET('/v2/account-orders', {
+      // @ts-expect-error not a documented account-order filter value
+      params: { query: { 'filter[status]': 'processing' } },
+    });
   });
 
   it('get order returns {data: Order}', async () => {

@@ -1,19 +1,29 @@
 #!/usr/bin/env node
 /**
- * `order-messaging-sandbox [--port 4010] [--host 127.0.0.1] [--json]`
+ * `order-messaging-sandbox [--port 4010] [--host 127.0.0.1] [--json | --env]`
  *
- * Starts the sandbox and prints each vendor's base URL, credentials and seeded ids,
- * then serves until SIGINT/SIGTERM. The credentials are the sandbox's fixed public
+ * Starts the sandbox and prints each vendor's base URL, credentials and seeded ids (or,
+ * with `--env`, the order-messaging CLI's environment for them), then serves until
+ * SIGINT/SIGTERM. The credentials are the sandbox's fixed public
  * ones, so printing them reveals nothing; the server refuses non-loopback hosts.
  */
 import { parseArgs } from 'node:util';
-import { isLoopbackHost, startSandbox, type Sandbox, type VendorName } from './index.js';
+import {
+  exportLines,
+  isLoopbackHost,
+  sandboxCliEnv,
+  startSandbox,
+  type Sandbox,
+  type VendorName,
+} from './index.js';
 
-const USAGE = `Usage: order-messaging-sandbox [--port <n>] [--host <loopback address>] [--json]
+const USAGE = `Usage: order-messaging-sandbox [--port <n>] [--host <loopback address>] [--json | --env]
 
   --port   port to listen on (default 4010; 0 picks a free one)
   --host   loopback address to bind (default 127.0.0.1)
   --json   print the URLs, credentials and seeded ids as one JSON line
+  --env    print \`export NAME='value'\` lines that point the order-messaging CLI at this
+           sandbox (every vendor), then keep serving
   --help   show this help
 `;
 
@@ -34,13 +44,14 @@ function describe(sandbox: Sandbox): string {
 }
 
 async function main(): Promise<number> {
-  let values: { port?: string; host?: string; json?: boolean; help?: boolean };
+  let values: { port?: string; host?: string; json?: boolean; env?: boolean; help?: boolean };
   try {
     ({ values } = parseArgs({
       options: {
         port: { type: 'string' },
         host: { type: 'string' },
         json: { type: 'boolean' },
+        env: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -52,6 +63,10 @@ async function main(): Promise<number> {
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;
+  }
+  if (values.json && values.env) {
+    process.stderr.write(`--json and --env print different things; pick one\n\n${USAGE}`);
+    return 2;
   }
   const port = values.port === undefined ? 4010 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -75,7 +90,14 @@ async function main(): Promise<number> {
       );
     },
   });
-  if (values.json) {
+  if (values.env) {
+    // A comment first: the lines stay valid shell when pasted or redirected into a file to source.
+    const lines = [
+      `# order-messaging CLI -> provider sandbox on ${sandbox.url} (Ctrl+C stops it)`,
+      ...exportLines(sandboxCliEnv(sandbox)),
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } else if (values.json) {
     process.stdout.write(
       `${JSON.stringify({ url: sandbox.url, vendors: sandbox.vendors, seed: sandbox.seed, examples: sandbox.examples })}\n`,
     );

@@ -15,12 +15,14 @@
  * await sb.close();
  * ```
  */
+import { AdjustableClock, type SandboxClock } from './clock.js';
 import { FaultBook, type FaultController } from './faults.js';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { createSandboxServer, listen, originOf } from './server/http-server.js';
 import { createRequestListener } from './server/listener.js';
 import type { MountedVendor } from './server/routing.js';
 import { defaultSpecsDir, loadSpec } from './spec/index.js';
+import { Simulator, type SandboxSimulator } from './simulate.js';
 import { SandboxState, type ResponseViolation, type SandboxStateView } from './state.js';
 import type { AnyVendorModule } from './types.js';
 import { vendorModules, type VendorName, type VendorRegistry } from './vendors/index.js';
@@ -30,7 +32,9 @@ import {
   type WebhookTarget,
 } from './webhooks/index.js';
 
+export type { SandboxClock } from './clock.js';
 export type { FaultBodyKind, FaultController, FaultRule } from './faults.js';
+export type { CustomerMessageOptions, PopulateOptions, SandboxSimulator } from './simulate.js';
 export type { BucketOverride, RateLimitOptions, VendorRateLimitOptions } from './rate-limit.js';
 export type { RequestLogEntry, ResponseViolation, SandboxStateView } from './state.js';
 export type {
@@ -53,6 +57,7 @@ export type {
   WebhookTarget,
   WebhookVendor,
 } from './webhooks/index.js';
+export { cliEnvName, exportLines, sandboxCliEnv } from './env.js';
 // The registry, with each vendor's public types and constants.
 export * from './vendors/index.js';
 
@@ -84,7 +89,10 @@ export interface SandboxOptions {
   readonly onViolation?: (violation: ResponseViolation) => void;
   /** Where `<vendor>.yaml` specs are; default `dist/specs` of the package, else the repository's `specs/`. */
   readonly specsDir?: string;
-  /** Clock for timestamps and rate-limit windows (tests pass a fake one). */
+  /**
+   * Clock for timestamps and rate-limit windows (tests pass a fake one); `sb.clock` moves it
+   * further (`set`, `advance`).
+   */
   readonly clock?: () => Date;
   /** Largest request body accepted (default 64 MiB, above Mirakl's `x-limits.maxMessageBytes`). */
   readonly maxBodyBytes?: number;
@@ -104,6 +112,10 @@ export interface Sandbox {
   readonly faults: FaultController;
   /** Signed webhooks to registered receivers, and the events that trigger them. */
   readonly webhooks: SandboxWebhooks;
+  /** The sandbox's time: stop it, move it forward (`sb.clock.advance(60_000)`). Kept across `reset()`. */
+  readonly clock: SandboxClock;
+  /** Customer messages and bulk data, straight into the vendors' state. */
+  readonly simulate: SandboxSimulator;
   /** Responses that did not match the spec (a sandbox bug if not empty). Kept across `reset()`. */
   readonly responseViolations: readonly ResponseViolation[];
   /** Back to the seeded state: messages, request log, faults, rate-limit windows and webhook deliveries. */
@@ -179,7 +191,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       `The sandbox listens on loopback addresses only (its credentials are public); got host "${host}"`,
     );
   }
-  const clock = options.clock ?? (() => new Date());
+  const adjustable = new AdjustableClock(options.clock ?? (() => new Date()));
+  const clock = () => adjustable.now();
   const modules: AnyVendorModule[] = Object.values(vendorModules);
   const mounted = mountVendors(modules, options.specsDir ?? defaultSpecsDir());
   const state = new SandboxState(mounted, clock);
@@ -213,6 +226,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     state,
     faults,
     webhooks,
+    clock: adjustable,
+    simulate: new Simulator(state, new Map(modules.map((m) => [m.name, m])), clock),
     responseViolations: violations,
     reset() {
       state.reseed();

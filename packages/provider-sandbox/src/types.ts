@@ -141,6 +141,29 @@ export type ReceivedBody<Body, FileField extends keyof Body> = Omit<Body, FileFi
   readonly [K in FileField]?: readonly unknown[];
 };
 
+/** A message a customer writes on an order, injected by a test (`sb.simulate.customerMessage`). */
+export interface CustomerMessageInput {
+  /** The vendor's order reference, as `StoredMessage.orderId` has it (SPP also takes the number). */
+  readonly orderId: string;
+  readonly text: string;
+  readonly at: Date;
+  /** Mirakl: the thread to write in (default: the order's newest thread, or a new one). */
+  readonly threadId?: string;
+}
+
+/** Bulk orders with messages for load tests (`sb.simulate.populate`). */
+export interface PopulateInput {
+  readonly orders: number;
+  readonly messagesPerOrder: number;
+  /** Time of the first message; each next message comes `spacingMs` later. */
+  readonly from: Date;
+  readonly spacingMs: number;
+  /** GameBoost: `account`, `item` or `currency` (default `account`). */
+  readonly kind?: string;
+  /** The orders' (tickets') status; the vendor's open status by default. */
+  readonly status?: string;
+}
+
 export type Handler<State> = (ctx: HandlerContext, state: State) => Reply | Promise<Reply>;
 
 export interface VendorModule<State, Credentials extends object, Seed> {
@@ -159,6 +182,14 @@ export interface VendorModule<State, Credentials extends object, Seed> {
   readonly errors: VendorErrors;
   /** A ready-to-paste `curl` command against the seeded data, printed by the CLI. */
   example?(baseUrl: string, seed: Seed): string;
+  /**
+   * Stores a customer's message as the vendor would receive it and moves the order's change
+   * times with it; returns the new message's id (`StoredMessage.id`). Throws a `RangeError`
+   * for an unknown order.
+   */
+  customerMessage?(state: State, input: CustomerMessageInput): string;
+  /** Adds orders with messages (customer and staff taking turns); returns the new order ids. */
+  populate?(state: State, input: PopulateInput): string[];
   /** Headers on every response of this vendor (request ids, rate-limit state). */
   responseHeaders?(ctx: ReplyContext): Record<string, string>;
 }

@@ -81,4 +81,44 @@ describe('order-messaging-sandbox', () => {
     expect(await port.exited).toBe(2);
     expect(port.output().stderr).toContain('--port');
   });
+
+  it('--env prints export lines for the order-messaging CLI, then keeps serving them', async () => {
+    const cli = runCli(['--port', '0', '--env']);
+    expect(await cli.firstLine).toMatch(
+      /^# order-messaging CLI -> provider sandbox on http:\/\/127\.0\.0\.1:\d+/,
+    );
+    while (!cli.output().stdout.includes('GAMEBOOST_TOKEN'))
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    const lines = cli.output().stdout.trim().split('\n').slice(1);
+    for (const line of lines) expect(line).toMatch(/^export [A-Z_]+='[^']*'$/);
+    const env = Object.fromEntries(
+      lines.map(
+        (line) => /^export ([A-Z_]+)='([^']*)'$/.exec(line)!.slice(1, 3) as [string, string],
+      ),
+    );
+    expect(Object.keys(env)).toEqual([
+      'MIRAKL_BASE_URL',
+      'MIRAKL_API_KEY',
+      'MIRAKL_SHOP_ID',
+      'SPP_BASE_URL',
+      'SPP_TOKEN',
+      'OMNIDESK_BASE_URL',
+      'OMNIDESK_API_KEY',
+      'OMNIDESK_NOTE_CHANNEL',
+      'GAMEBOOST_BASE_URL',
+      'GAMEBOOST_TOKEN',
+    ]);
+    const orders = await fetch(`${env.SPP_BASE_URL}/api/orders?sort=last_message_at:desc`, {
+      headers: { authorization: `Bearer ${env.SPP_TOKEN}` },
+    });
+    expect(orders.status).toBe(200);
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+  });
+
+  it('refuses --json with --env', async () => {
+    const both = runCli(['--json', '--env']);
+    expect(await both.exited).toBe(2);
+    expect(both.output().stderr).toContain('pick one');
+  });
 });

@@ -6,7 +6,7 @@ import {
   createVendorClient,
   type CommonClientOptions,
 } from '@org/http-runtime';
-import type { components, paths } from './generated/schema.js';
+import type { components, operations, paths } from './generated/schema.js';
 import { operationTable } from './generated/operations.js';
 import { PACKAGE_VERSION } from './version.js';
 
@@ -105,6 +105,12 @@ export type SppMessageRequest = components['schemas']['MessageRequest'];
 /** Multipart body of `createOrderMessage` (with `attachments`). */
 export type SppMessageMultipartRequest = components['schemas']['MessageMultipartRequest'];
 export type SppOrder = components['schemas']['Order'];
+/** An order as `listOrders` returns it. */
+export type SppIndexOrder = components['schemas']['IndexOrder'];
+/** One page of `listOrders`: `{ data, links, meta }`. */
+export type SppOrderCollection = components['schemas']['OrderCollection'];
+/** Query of `listOrders`: `page`, `limit`, `sort` and the `filters[field][$op]` parameters. */
+export type SppListOrdersQuery = NonNullable<operations['listOrders']['parameters']['query']>;
 export type SppTicket = components['schemas']['Ticket'];
 export type SppUser = components['schemas']['User'];
 export type SppRole = components['schemas']['Role'];

@@ -60,14 +60,16 @@ describe('package', () => {
     expect(PACKAGE_VERSION).toBe(pkg.version);
   });
 
-  it('the operation table lists the three operations of the spec', () => {
+  it('the operation table lists the four operations of the spec', () => {
     expect(Object.values(operationTable).map((op) => [op.operationId, op.method, op.path])).toEqual(
       [
         ['listOrderMessages', 'GET', '/api/order_messages/{order}'],
         ['createOrderMessage', 'POST', '/api/order_messages/{order}'],
         ['deleteOrderMessage', 'DELETE', '/api/order_messages/{message}'],
+        ['listOrders', 'GET', '/api/orders'],
       ],
     );
+    expect(operationTable['GET /api/orders'].inferredLimits).toEqual(['defaultLimit', 'maxLimit']);
     expect(operationTable['POST /api/order_messages/{order}'].requestMediaTypes).toEqual([
       'application/json',
       'multipart/form-data',
@@ -225,6 +227,36 @@ describe('listOrderMessages', () => {
     });
     expect(response.status).toBe(404);
     expect(error).toEqual(notFoundExample);
+  });
+});
+
+describe('listOrders', () => {
+  it('sends sort and the filters[field][$op] parameters the way SPP (Laravel/PHP) reads them', async () => {
+    const example = spec.components.examples['OrderCollection']!.value;
+    const { rec, client } = clientWith(() => jsonResponse(200, example));
+    const { data } = await client.GET('/api/orders', {
+      params: {
+        query: {
+          sort: 'last_message_at:desc',
+          'filters[last_message_at][$gt]': '2024-01-15T09:00:00+00:00',
+          'filters[status][$in][]': ['Working', 'Pending'],
+          'filters[id][$lt]': 2000,
+          limit: 100,
+        },
+      },
+    });
+    const url = new URL(rec.last().request.url);
+    expect(url.pathname).toBe('/api/orders');
+    // PHP keeps every value of a name ending in [] and only the last of any other repeated name.
+    expect([...url.searchParams]).toEqual([
+      ['sort', 'last_message_at:desc'],
+      ['filters[last_message_at][$gt]', '2024-01-15T09:00:00+00:00'],
+      ['filters[status][$in][]', 'Working'],
+      ['filters[status][$in][]', 'Pending'],
+      ['filters[id][$lt]', '2000'],
+      ['limit', '100'],
+    ]);
+    expect(data).toEqual(example);
   });
 });
 

@@ -3,6 +3,9 @@ import {
   createSppClient,
   type SppClient,
   type SppError,
+  type SppIndexOrder,
+  type SppListOrdersQuery,
+  type SppOrderCollection,
   type SppMessage,
   type SppMessageCollection,
   type SppMessageMultipartRequest,
@@ -105,6 +108,28 @@ describe('operations', () => {
       // @ts-expect-error DELETE takes {message}, not {order}
       params: { path: { order: 'E4A269FC' } },
     });
+  });
+
+  it('types listOrders: query parameters by their wire names, IndexOrder pages', async () => {
+    const page = await client.GET('/api/orders', {
+      params: {
+        query: {
+          sort: 'last_message_at:asc',
+          'filters[last_message_at][$gt]': '2024-01-15T09:00:00+00:00',
+          'filters[id][$in][]': [1, 2],
+        },
+      },
+    });
+    expectTypeOf(page.data).toEqualTypeOf<SppOrderCollection | undefined>();
+    expectTypeOf<SppOrderCollection['data']>().toEqualTypeOf<SppIndexOrder[]>();
+    expectTypeOf<SppIndexOrder['last_message_at']>().toEqualTypeOf<string | null>();
+    expectTypeOf<SppListOrdersQuery['filters[status][$in][]']>().toEqualTypeOf<
+      string[] | undefined
+    >();
+    // @ts-expect-error ids are integers
+    void client.GET('/api/orders', { params: { query: { 'filters[id][$eq]': 'x' } } });
+    // @ts-expect-error $in takes a list
+    void client.GET('/api/orders', { params: { query: { 'filters[id][$in][]': 1 } } });
   });
 
   it('requires a token in the options', () => {

@@ -2,6 +2,40 @@
 import type { OperationTable } from '@org/http-runtime';
 
 export const operationTable = {
+  "GET /v2/account-orders": {
+    "operationId": "listAccountOrders",
+    "method": "GET",
+    "path": "/v2/account-orders",
+    "requestMediaTypes": [],
+    "jsonParts": [],
+    "limits": {
+      "maxPerPage": 50,
+      "defaultPerPage": 15
+    },
+    "inferredLimits": [
+      "defaultPerPage"
+    ],
+    "rateLimits": {
+      "reads": {
+        "limit": 1000,
+        "periodSeconds": 60,
+        "scope": "api-key"
+      }
+    },
+    "request": {
+      "params": {
+        "query": {
+          "page": {
+            "minimum": 1
+          },
+          "per_page": {
+            "minimum": 1,
+            "maximum": 50
+          }
+        }
+      }
+    }
+  },
   "GET /v2/account-orders/{accountOrder}": {
     "operationId": "getAccountOrder",
     "method": "GET",
@@ -73,6 +107,44 @@ export const operationTable = {
       }
     }
   },
+  "GET /v2/item-orders": {
+    "operationId": "listItemOrders",
+    "method": "GET",
+    "path": "/v2/item-orders",
+    "requestMediaTypes": [],
+    "jsonParts": [],
+    "limits": {
+      "maxPerPage": 50,
+      "defaultPerPage": 15
+    },
+    "inferredLimits": [
+      "maxPerPage",
+      "defaultPerPage"
+    ],
+    "rateLimits": {
+      "reads": {
+        "limit": 1000,
+        "periodSeconds": 60,
+        "scope": "api-key"
+      }
+    },
+    "request": {
+      "params": {
+        "query": {
+          "page": {
+            "minimum": 1
+          },
+          "per_page": {
+            "minimum": 1,
+            "maximum": 50
+          },
+          "filter[status]": {
+            "minLength": 1
+          }
+        }
+      }
+    }
+  },
   "GET /v2/item-orders/{itemOrder}": {
     "operationId": "getItemOrder",
     "method": "GET",
@@ -140,6 +212,44 @@ export const operationTable = {
       "fields": {
         "message": {
           "maxLength": 10000
+        }
+      }
+    }
+  },
+  "GET /v2/currency-orders": {
+    "operationId": "listCurrencyOrders",
+    "method": "GET",
+    "path": "/v2/currency-orders",
+    "requestMediaTypes": [],
+    "jsonParts": [],
+    "limits": {
+      "maxPerPage": 50,
+      "defaultPerPage": 15
+    },
+    "inferredLimits": [
+      "maxPerPage",
+      "defaultPerPage"
+    ],
+    "rateLimits": {
+      "reads": {
+        "limit": 1000,
+        "periodSeconds": 60,
+        "scope": "api-key"
+      }
+    },
+    "request": {
+      "params": {
+        "query": {
+          "page": {
+            "minimum": 1
+          },
+          "per_page": {
+            "minimum": 1,
+            "maximum": 50
+          },
+          "filter[status]": {
+            "minLength": 1
+          }
         }
       }
     }
@@ -219,12 +329,15 @@ export const operationTable = {
 
 /** The entries of `operationTable` by operationId. */
 export const operationsById = {
+  "listAccountOrders": operationTable["GET /v2/account-orders"],
   "getAccountOrder": operationTable["GET /v2/account-orders/{accountOrder}"],
   "listAccountOrderMessages": operationTable["GET /v2/account-orders/{accountOrder}/messages"],
   "sendAccountOrderMessage": operationTable["POST /v2/account-orders/{accountOrder}/messages"],
+  "listItemOrders": operationTable["GET /v2/item-orders"],
   "getItemOrder": operationTable["GET /v2/item-orders/{itemOrder}"],
   "listItemOrderMessages": operationTable["GET /v2/item-orders/{itemOrder}/messages"],
   "sendItemOrderMessage": operationTable["POST /v2/item-orders/{itemOrder}/messages"],
+  "listCurrencyOrders": operationTable["GET /v2/currency-orders"],
   "getCurrencyOrder": operationTable["GET /v2/currency-orders/{currencyOrder}"],
   "listCurrencyOrderMessages": operationTable["GET /v2/currency-orders/{currencyOrder}/messages"],
   "sendCurrencyOrderMessage": operationTable["POST /v2/currency-orders/{currencyOrder}/messages"],

@@ -2,9 +2,9 @@
  * A buyer's purchase, which the real API offers no endpoint for: tests use it to make the
  * sandbox hold a new order and send the `<kind>.order.purchased` webhook GameBoost would send.
  */
+import { messageId } from './gameboost-orders.js';
 import {
   FIRST_ID,
-  messageId,
   orderFields,
   type GameBoostOrder,
   type GameBoostOrderKind,

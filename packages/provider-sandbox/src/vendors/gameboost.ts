@@ -13,6 +13,13 @@ import type {
 import type { HandlerContext, Reply, ReplyContext, StoredMessage, VendorSpec } from '../types.js';
 import { defineVendor } from '../types.js';
 import { laravelStatusMessage, laravelValidationBody } from '../wording.js';
+import {
+  customerMessage,
+  listOrders,
+  messageId,
+  populate,
+  recordMessage,
+} from './gameboost-orders.js';
 
 export type GameBoostOrderKind = 'account' | 'item' | 'currency';
 
@@ -86,10 +93,6 @@ const PATH_PARAM: Record<GameBoostOrderKind, string> = {
   currency: 'currencyOrder',
 };
 const SEED_TIME = Date.UTC(2024, 10, 7, 12, 0, 0) / 1000;
-
-export function messageId(n: number): string {
-  return `9b1deb4d-3b7d-4bad-9bdd-${n.toString(16).padStart(12, '0')}`;
-}
 
 /** The `data` of the spec's GET example for this kind of order, without its id and status. */
 function exampleOrder(spec: VendorSpec, kind: GameBoostOrderKind): Record<string, unknown> {
@@ -176,7 +179,7 @@ function seed(_now: Date, spec: VendorSpec): GameBoostState {
         messages: [],
       };
       const at = SEED_TIME + index * 60;
-      order.messages.push({
+      recordMessage(order, {
         id: messageId(state.nextMessageNumber++),
         type: 'system_message',
         text: 'The order has been created.',
@@ -186,7 +189,7 @@ function seed(_now: Date, spec: VendorSpec): GameBoostState {
         authorKind: 'system',
       });
       if (status === 'processing' || status === 'in_delivery') {
-        order.messages.push({
+        recordMessage(order, {
           id: messageId(state.nextMessageNumber++),
           type: 'user_message',
           text: `Hi, any news about my ${kind} order?`,
@@ -265,7 +268,7 @@ function sendMessage(kind: GameBoostOrderKind) {
       sent_at: Math.floor(ctx.now.getTime() / 1000),
       authorKind: 'seller',
     };
-    order.messages.push(message);
+    recordMessage(order, message);
     return { status: 200, body: { data: publicMessage(message) } };
   };
 }
@@ -328,7 +331,12 @@ export const gameboost = defineVendor<GameBoostState, GameBoostCredentials, Game
     getAccountOrder: getOrder('account'),
     getItemOrder: getOrder('item'),
     getCurrencyOrder: getOrder('currency'),
+    listAccountOrders: listOrders('account'),
+    listItemOrders: listOrders('item'),
+    listCurrencyOrders: listOrders('currency'),
   },
+  customerMessage,
+  populate,
   errors: {
     unauthorized: (ctx) => ({ status: 401, body: errorBody(ctx, 'Unauthenticated.') }),
     validation: (ctx, issues) => ({

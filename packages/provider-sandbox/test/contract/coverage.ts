@@ -29,3 +29,14 @@ export function requireFullCoverage(
     expect(actual).toEqual(Object.fromEntries(expected.map((id) => [id, ['error', 'success']])));
   });
 }
+
+/** The entries of `operationTable` whose operationId is (`keep: true`) or is not in `ids`. */
+export function operationsOf<T extends Readonly<Record<string, { operationId: string }>>>(
+  operationTable: T,
+  ids: readonly string[],
+  keep: boolean,
+): T {
+  return Object.fromEntries(
+    Object.entries(operationTable).filter(([, op]) => ids.includes(op.operationId) === keep),
+  ) as T;
+}

@@ -63,6 +63,60 @@ export const operationTable = {
     "path": "/api/order_messages/{message}",
     "requestMediaTypes": [],
     "jsonParts": []
+  },
+  "GET /api/orders": {
+    "operationId": "listOrders",
+    "method": "GET",
+    "path": "/api/orders",
+    "requestMediaTypes": [],
+    "jsonParts": [],
+    "limits": {
+      "defaultLimit": 20,
+      "maxLimit": 100
+    },
+    "inferredLimits": [
+      "defaultLimit",
+      "maxLimit"
+    ],
+    "request": {
+      "params": {
+        "query": {
+          "page": {
+            "minimum": 1
+          },
+          "limit": {
+            "minimum": 1
+          },
+          "filters[id][$in][]": {
+            "minItems": 1
+          },
+          "filters[status][$eq]": {
+            "minLength": 1
+          },
+          "filters[status][$in][]": {
+            "minItems": 1
+          },
+          "filters[updated_at][$eq]": {
+            "minLength": 1
+          },
+          "filters[updated_at][$lt]": {
+            "minLength": 1
+          },
+          "filters[updated_at][$gt]": {
+            "minLength": 1
+          },
+          "filters[last_message_at][$eq]": {
+            "minLength": 1
+          },
+          "filters[last_message_at][$lt]": {
+            "minLength": 1
+          },
+          "filters[last_message_at][$gt]": {
+            "minLength": 1
+          }
+        }
+      }
+    }
   }
 } as const satisfies OperationTable;
 
@@ -71,4 +125,5 @@ export const operationsById = {
   "listOrderMessages": operationTable["GET /api/order_messages/{order}"],
   "createOrderMessage": operationTable["POST /api/order_messages/{order}"],
   "deleteOrderMessage": operationTable["DELETE /api/order_messages/{message}"],
+  "listOrders": operationTable["GET /api/orders"],
 } as const;

@@ -116,6 +116,62 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/orders": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description API version to use, a date string such as `2024-03-05`. Optional.
+                 *     What the server does when it is omitted (latest version or the
+                 *     version pinned to the key) and which versions exist are unknown.
+                 *     Vendor text: "API version identifier, in case of any issues with API
+                 *     please provide this identifier when contacting support".
+                 * @example 2024-03-05
+                 */
+                "X-Api-Version"?: components["parameters"]["XApiVersion"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List orders
+         * @description Returns one page of orders as `IndexOrder`s in a Laravel-style
+         *     paginated collection `{data, links, meta}` (confirmed: S2 Orders).
+         *     Use it to find the orders whose messages changed: sort by
+         *     `last_message_at:desc` and filter with
+         *     `filters[last_message_at][$gt]=<time>`, then read each order's
+         *     messages with `listOrderMessages`.
+         *
+         *     Query syntax (confirmed for this endpoint, S2): `page`, `limit`,
+         *     `sort=field:asc|desc` and `filters[field][$eq|$lt|$gt|$in][]=`
+         *     (the Laravel Purity package, inferred from S7). The vendor writes
+         *     every operator with a trailing `[]`; Purity reads a single value and
+         *     a one-element list alike (inferred), so the one-value operators are
+         *     declared without `[]` and `$in` with it (PHP keeps only the last of
+         *     several parameters sharing a name without `[]`). Only the filters on
+         *     `id`, `status`, `updated_at` and `last_message_at` are declared:
+         *     which fields SPP lets clients filter and sort on is **unknown**.
+         *
+         *     Which date-time forms the date filters accept is **unknown**: send
+         *     ISO 8601 with an offset, as the API writes them
+         *     (`2024-01-15T09:00:00+00:00`). Whether `$gt` compares at second
+         *     precision is unknown; API times carry whole seconds.
+         *
+         *     Default order without `sort`, and the default (20) and maximum (100)
+         *     page sizes are **inferred** (`x-limits`, `x-limits-inferred`).
+         *     Orders without messages have `last_message_at: null`; where they sort
+         *     is unknown (MySQL puts nulls first ascending, last descending).
+         *     Rate limits: unknown.
+         */
+        get: operations["listOrders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -193,6 +249,100 @@ export interface components {
              *     count and type limits are not documented.
              */
             attachments?: Blob[];
+        };
+        /** @description One page of orders (Laravel paginated resource collection). */
+        OrderCollection: {
+            /** @description Orders, in the order `sort` asks for. */
+            data: components["schemas"]["IndexOrder"][];
+            links: components["schemas"]["PaginationLinks"];
+            meta: components["schemas"]["PaginationMeta"];
+        };
+        /**
+         * IndexOrder
+         * @description An order as `listOrders` returns it (S2, confirmed field list: `id`,
+         *     `user_id`, `service_id`, `invoice_id`, `created_at`, `updated_at`,
+         *     `last_message_at`, `date_started`, `date_completed`, `date_due`,
+         *     `client`, `tags`, `status`, `price`, `quantity`, `service`,
+         *     `employees`, `note`, `form_data`, `paysys`). Required-ness is not
+         *     documented: the fields a sync needs (`id`, `status`, `created_at`,
+         *     `updated_at`, `last_message_at`) are required, inferred from the
+         *     Laravel resource writing every key (null when unset). Nullability
+         *     is assumed where a value can be absent. The full order of
+         *     `GET /api/orders/{order}` is `Order`.
+         */
+        IndexOrder: {
+            /**
+             * @description Order ID (distinct from the order number such as `E4A269FC`).
+             * @example 1
+             */
+            id: number;
+            /**
+             * @description User ID of the client.
+             * @example 1
+             */
+            user_id?: number;
+            /** @description Service ID. */
+            service_id?: number | null;
+            /** @description Invoice ID. */
+            invoice_id?: number | null;
+            /**
+             * Format: date-time
+             * @description Created at.
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description Updated at. Whether a new message touches it is unknown; use
+             *     `last_message_at` to find new messages.
+             */
+            updated_at: string;
+            /**
+             * Format: date-time
+             * @description Time of the newest message (updated when a message is created,
+             *     inferred); null when the order has none.
+             */
+            last_message_at: string | null;
+            /**
+             * Format: date-time
+             * @description Date started.
+             */
+            date_started?: string | null;
+            /**
+             * Format: date-time
+             * @description Date completed.
+             */
+            date_completed?: string | null;
+            /**
+             * Format: date-time
+             * @description Date due.
+             */
+            date_due?: string | null;
+            client?: components["schemas"]["User"];
+            /** @description Tags. */
+            tags?: string[];
+            /**
+             * @description Status label (`Unpaid`, `Pending`, `Submitted`, `Working`,
+             *     `Complete`, `Cancelled` by default; workspaces may define their
+             *     own, so any string is accepted).
+             * @example Working
+             */
+            status: string;
+            /** @description Price. */
+            price?: number;
+            /** @description Quantity. */
+            quantity?: number;
+            /** @description Service name. */
+            service?: string;
+            /** @description Assigned employees. */
+            employees?: components["schemas"]["Employee"][];
+            /** @description Note. */
+            note?: string | null;
+            /** @description Form data. */
+            form_data?: {
+                [key: string]: unknown;
+            };
+            /** @description Payment system, e.g. `Stripe`. */
+            paysys?: string | null;
         };
         /** @description One page of messages (Laravel paginated resource collection). */
         MessageCollection: {
@@ -1109,6 +1259,80 @@ export interface components {
          * @example 50
          */
         Limit: number;
+        /**
+         * @description `field:asc` or `field:desc` (confirmed syntax, S2). `last_message_at`
+         *     finds the orders with new messages; `id`, `created_at` and
+         *     `updated_at` are assumed sortable too. Which fields SPP accepts is
+         *     unknown; a bare field name is assumed to sort ascending (Purity).
+         * @example last_message_at:desc
+         */
+        OrderSort: string;
+        /**
+         * @description Orders whose `id` is equal to this value. Order ID.
+         * @example 1001
+         */
+        FilterIdEq: number;
+        /**
+         * @description Orders whose `id` is less than this value. Order ID.
+         * @example 1001
+         */
+        FilterIdLt: number;
+        /**
+         * @description Orders whose `id` is greater than this value. Order ID.
+         * @example 1001
+         */
+        FilterIdGt: number;
+        /**
+         * @description Orders whose `id` is one of these values. Order ID. Repeat the parameter once per value (`…[$in][]=a&…[$in][]=b`).
+         * @example [
+         *       1001,
+         *       1002
+         *     ]
+         */
+        FilterIdIn: number[];
+        /**
+         * @description Orders whose `status` is equal to this value. Status label as the order list shows it (e.g. `Working`); whether the filter compares labels or the numeric status IDs of create/update is unknown.
+         * @example Working
+         */
+        FilterStatusEq: string;
+        /**
+         * @description Orders whose `status` is one of these values. Status label as the order list shows it (e.g. `Working`); whether the filter compares labels or the numeric status IDs of create/update is unknown. Repeat the parameter once per value (`…[$in][]=a&…[$in][]=b`).
+         * @example [
+         *       "Working",
+         *       "Pending"
+         *     ]
+         */
+        FilterStatusIn: string[];
+        /**
+         * @description Orders whose `updated_at` is equal to this value. Order last updated. Date-time, ISO 8601 with offset (accepted forms inferred).
+         * @example 2024-01-15T09:00:00+00:00
+         */
+        FilterUpdatedAtEq: string;
+        /**
+         * @description Orders whose `updated_at` is less than this value. Order last updated. Date-time, ISO 8601 with offset (accepted forms inferred).
+         * @example 2024-01-15T09:00:00+00:00
+         */
+        FilterUpdatedAtLt: string;
+        /**
+         * @description Orders whose `updated_at` is greater than this value. Order last updated. Date-time, ISO 8601 with offset (accepted forms inferred).
+         * @example 2024-01-15T09:00:00+00:00
+         */
+        FilterUpdatedAtGt: string;
+        /**
+         * @description Orders whose `last_message_at` is equal to this value. Time of the order's newest message. Date-time, ISO 8601 with offset (accepted forms inferred).
+         * @example 2024-01-15T09:00:00+00:00
+         */
+        FilterLastMessageAtEq: string;
+        /**
+         * @description Orders whose `last_message_at` is less than this value. Time of the order's newest message. Date-time, ISO 8601 with offset (accepted forms inferred).
+         * @example 2024-01-15T09:00:00+00:00
+         */
+        FilterLastMessageAtLt: string;
+        /**
+         * @description Orders whose `last_message_at` is greater than this value. Time of the order's newest message. Date-time, ISO 8601 with offset (accepted forms inferred).
+         * @example 2024-01-15T09:00:00+00:00
+         */
+        FilterLastMessageAtGt: string;
     };
     requestBodies: never;
     headers: {
@@ -1293,6 +1517,131 @@ export interface operations {
             };
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    listOrders: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 1-based page number (Laravel paginator). Defaults to 1.
+                 * @example 2
+                 */
+                page?: components["parameters"]["Page"];
+                /**
+                 * @description Page size. Used by a production client (`limit=50`); the default of
+                 *     20 and maximum of 100 are inferred, not documented.
+                 * @example 50
+                 */
+                limit?: components["parameters"]["Limit"];
+                /**
+                 * @description `field:asc` or `field:desc` (confirmed syntax, S2). `last_message_at`
+                 *     finds the orders with new messages; `id`, `created_at` and
+                 *     `updated_at` are assumed sortable too. Which fields SPP accepts is
+                 *     unknown; a bare field name is assumed to sort ascending (Purity).
+                 * @example last_message_at:desc
+                 */
+                sort?: components["parameters"]["OrderSort"];
+                /**
+                 * @description Orders whose `id` is equal to this value. Order ID.
+                 * @example 1001
+                 */
+                "filters[id][$eq]"?: components["parameters"]["FilterIdEq"];
+                /**
+                 * @description Orders whose `id` is less than this value. Order ID.
+                 * @example 1001
+                 */
+                "filters[id][$lt]"?: components["parameters"]["FilterIdLt"];
+                /**
+                 * @description Orders whose `id` is greater than this value. Order ID.
+                 * @example 1001
+                 */
+                "filters[id][$gt]"?: components["parameters"]["FilterIdGt"];
+                /**
+                 * @description Orders whose `id` is one of these values. Order ID. Repeat the parameter once per value (`…[$in][]=a&…[$in][]=b`).
+                 * @example [
+                 *       1001,
+                 *       1002
+                 *     ]
+                 */
+                "filters[id][$in][]"?: components["parameters"]["FilterIdIn"];
+                /**
+                 * @description Orders whose `status` is equal to this value. Status label as the order list shows it (e.g. `Working`); whether the filter compares labels or the numeric status IDs of create/update is unknown.
+                 * @example Working
+                 */
+                "filters[status][$eq]"?: components["parameters"]["FilterStatusEq"];
+                /**
+                 * @description Orders whose `status` is one of these values. Status label as the order list shows it (e.g. `Working`); whether the filter compares labels or the numeric status IDs of create/update is unknown. Repeat the parameter once per value (`…[$in][]=a&…[$in][]=b`).
+                 * @example [
+                 *       "Working",
+                 *       "Pending"
+                 *     ]
+                 */
+                "filters[status][$in][]"?: components["parameters"]["FilterStatusIn"];
+                /**
+                 * @description Orders whose `updated_at` is equal to this value. Order last updated. Date-time, ISO 8601 with offset (accepted forms inferred).
+                 * @example 2024-01-15T09:00:00+00:00
+                 */
+                "filters[updated_at][$eq]"?: components["parameters"]["FilterUpdatedAtEq"];
+                /**
+                 * @description Orders whose `updated_at` is less than this value. Order last updated. Date-time, ISO 8601 with offset (accepted forms inferred).
+                 * @example 2024-01-15T09:00:00+00:00
+                 */
+                "filters[updated_at][$lt]"?: components["parameters"]["FilterUpdatedAtLt"];
+                /**
+                 * @description Orders whose `updated_at` is greater than this value. Order last updated. Date-time, ISO 8601 with offset (accepted forms inferred).
+                 * @example 2024-01-15T09:00:00+00:00
+                 */
+                "filters[updated_at][$gt]"?: components["parameters"]["FilterUpdatedAtGt"];
+                /**
+                 * @description Orders whose `last_message_at` is equal to this value. Time of the order's newest message. Date-time, ISO 8601 with offset (accepted forms inferred).
+                 * @example 2024-01-15T09:00:00+00:00
+                 */
+                "filters[last_message_at][$eq]"?: components["parameters"]["FilterLastMessageAtEq"];
+                /**
+                 * @description Orders whose `last_message_at` is less than this value. Time of the order's newest message. Date-time, ISO 8601 with offset (accepted forms inferred).
+                 * @example 2024-01-15T09:00:00+00:00
+                 */
+                "filters[last_message_at][$lt]"?: components["parameters"]["FilterLastMessageAtLt"];
+                /**
+                 * @description Orders whose `last_message_at` is greater than this value. Time of the order's newest message. Date-time, ISO 8601 with offset (accepted forms inferred).
+                 * @example 2024-01-15T09:00:00+00:00
+                 */
+                "filters[last_message_at][$gt]"?: components["parameters"]["FilterLastMessageAtGt"];
+            };
+            header?: {
+                /**
+                 * @description API version to use, a date string such as `2024-03-05`. Optional.
+                 *     What the server does when it is omitted (latest version or the
+                 *     version pinned to the key) and which versions exist are unknown.
+                 *     Vendor text: "API version identifier, in case of any issues with API
+                 *     please provide this identifier when contacting support".
+                 * @example 2024-03-05
+                 */
+                "X-Api-Version"?: components["parameters"]["XApiVersion"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of orders. */
+            200: {
+                headers: {
+                    "X-Api-Identifier": components["headers"]["XApiIdentifier"];
+                    "X-Api-Version": components["headers"]["XApiVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderCollection"];
+                };
+            };
+            /**
+             * @description Invalid `page`, `limit`, `sort` or filter value, or a field that
+             *     cannot be sorted or filtered on (inferred: SPP answers schema
+             *     errors with 400; Purity's own errors are undocumented).
+             */
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
         };
     };
 }

@@ -9,6 +9,7 @@ import { miraklErrors } from './errors.js';
 import { orderMessageHandlers } from './order-messages.js';
 import { storedMessages } from './resources.js';
 import { seed, seedIds, type MiraklSeed } from './seed.js';
+import { customerMessage, populate } from './simulate.js';
 import { API_KEY, BEARER, SHOP_ID, type MiraklCredentials, type MiraklState } from './state.js';
 import { threadHandlers } from './threads.js';
 
@@ -23,6 +24,8 @@ export const mirakl = defineVendor<MiraklState, MiraklCredentials, MiraklSeed>({
   seed,
   seedIds,
   messages: storedMessages,
+  customerMessage,
+  populate,
   handlers: { ...threadHandlers, ...orderMessageHandlers },
   example: (baseUrl, seed) =>
     `curl -H 'Authorization: ${API_KEY}' '${baseUrl}/api/inbox/threads?entity_type=MMP_ORDER&entity_id=${seed.orderWithThread}&with_messages=true'`,

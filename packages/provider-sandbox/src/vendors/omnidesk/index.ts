@@ -8,6 +8,7 @@ import { omnideskErrors } from './errors.js';
 import { handlers } from './handlers.js';
 import { storedMessages } from './resources.js';
 import { seed, seedIds, type OmnideskSeed } from './seed.js';
+import { customerMessage, populate } from './simulate.js';
 import { ACCOUNT, API_KEY, type OmnideskCredentials, type OmnideskState } from './state.js';
 
 export type { OmnideskSeed } from './seed.js';
@@ -20,6 +21,8 @@ export const omnidesk = defineVendor<OmnideskState, OmnideskCredentials, Omnides
   seed,
   seedIds,
   messages: storedMessages,
+  customerMessage,
+  populate,
   handlers,
   example: (baseUrl, seed) =>
     `curl '${baseUrl}/ticket/${seed.ticketWithMessages}?apiKey=${API_KEY}'`,

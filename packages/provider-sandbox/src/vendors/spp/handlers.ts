@@ -3,46 +3,23 @@ import type { SppMessageMultipartRequest } from '@org/spp-client';
 import type { HandlerContext, ReceivedBody, Reply } from '../../types.js';
 import { isUploadedFile } from '../../types.js';
 import { laravelValidationBody } from '../../wording.js';
+import { laravelPage } from './pagination.js';
+import { orderResource } from './resources.js';
 import {
+  addMessage,
   findOrder,
   isoOffset,
   type SppFile,
   type SppMessage,
-  type SppOrder,
   type SppState,
 } from './state.js';
 
-function notFoundBody(model: string, id: unknown): Record<string, unknown> {
+export function notFoundBody(model: string, id: unknown): Record<string, unknown> {
   return { message: `No query results for model [App\\Models\\${model}] ${String(id)}` };
 }
 
 function fileUrl(ctx: HandlerContext, file: SppFile): string {
   return `${ctx.baseUrl}/files/${file.id}/${encodeURIComponent(file.filename)}`;
-}
-
-function orderResource(order: SppOrder): Record<string, unknown> {
-  return {
-    id: order.id,
-    number: order.number,
-    user_id: order.user_id,
-    service_id: 1,
-    invoice_id: null,
-    created_at: isoOffset(order.created_at),
-    updated_at: isoOffset(order.last_message_at ?? order.created_at),
-    last_message_at: order.last_message_at ? isoOffset(order.last_message_at) : null,
-    date_started: null,
-    date_completed: null,
-    date_due: null,
-    tags: [],
-    status: order.status,
-    price: order.price,
-    quantity: order.quantity,
-    service: order.service,
-    employees: [],
-    note: null,
-    form_data: {},
-    paysys: order.paysys,
-  };
 }
 
 function messageResource(
@@ -63,13 +40,6 @@ function messageResource(
   };
 }
 
-function pageUrl(ctx: HandlerContext, page: number, limit: number | undefined): string {
-  const url = new URL(ctx.url.pathname, ctx.baseUrl);
-  if (limit !== undefined) url.searchParams.set('limit', String(limit));
-  url.searchParams.set('page', String(page));
-  return url.toString();
-}
-
 export function listOrderMessages(ctx: HandlerContext, state: SppState): Reply {
   const order = findOrder(state, ctx.pathParams.order);
   if (!order) return { status: 404, body: notFoundBody('Order', ctx.pathParams.order) };
@@ -79,44 +49,14 @@ export function listOrderMessages(ctx: HandlerContext, state: SppState): Reply {
     requestedLimit ?? ctx.spec.limit('listOrderMessages', 'defaultLimit'),
     ctx.spec.limit('listOrderMessages', 'maxLimit'),
   );
-  const page = (ctx.query.page as number | undefined) ?? 1;
   const all = state.messages
     .filter((m) => m.order_id === order.id)
     .sort((a, b) => b.created_at.getTime() - a.created_at.getTime() || b.id - a.id);
-  const total = all.length;
-  const lastPage = Math.max(1, Math.ceil(total / perPage));
-  const slice = all.slice((page - 1) * perPage, page * perPage);
-  const from = slice.length > 0 ? (page - 1) * perPage + 1 : null;
-  const to = slice.length > 0 ? (page - 1) * perPage + slice.length : null;
-  const keepLimit = requestedLimit === undefined ? undefined : perPage;
-  const url = (p: number) => pageUrl(ctx, p, keepLimit);
-  const prev = page > 1 ? url(page - 1) : null;
-  const next = page < lastPage ? url(page + 1) : null;
-  const pageLinks = Array.from({ length: lastPage }, (_, i) => ({
-    url: url(i + 1),
-    label: String(i + 1),
-    active: i + 1 === page,
-  }));
+  const keep = requestedLimit === undefined ? [] : ([['limit', String(perPage)]] as const);
+  const page = (ctx.query.page as number | undefined) ?? 1;
   return {
     status: 200,
-    body: {
-      data: slice.map((m) => messageResource(ctx, state, m)),
-      links: { first: url(1), last: url(lastPage), prev, next },
-      meta: {
-        current_page: page,
-        from,
-        last_page: lastPage,
-        links: [
-          { url: prev, label: '&laquo; Previous', active: false },
-          ...pageLinks,
-          { url: next, label: 'Next &raquo;', active: false },
-        ],
-        path: new URL(ctx.url.pathname, ctx.baseUrl).toString(),
-        per_page: perPage,
-        to,
-        total,
-      },
-    },
+    body: laravelPage(ctx, all, { page, perPage, keep }, (m) => messageResource(ctx, state, m)),
   };
 }
 
@@ -160,8 +100,7 @@ export function createOrderMessage(ctx: HandlerContext, state: SppState): Reply 
     staff_only: body.staff_only ?? false,
     files,
   };
-  state.messages.push(message);
-  order.last_message_at = ctx.now;
+  addMessage(state, order, message);
   return { status: 201, body: messageResource(ctx, state, message) };
 }
 

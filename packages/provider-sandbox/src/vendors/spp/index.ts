@@ -8,6 +8,8 @@ import type { ReplyContext, StoredMessage } from '../../types.js';
 import { defineVendor } from '../../types.js';
 import { laravelStatusMessage, laravelValidationBody } from '../../wording.js';
 import { createOrderMessage, deleteOrderMessage, listOrderMessages } from './handlers.js';
+import { listOrders } from './orders.js';
+import { customerMessage, populate } from './simulate.js';
 import { seed, seedIds } from './seed.js';
 import {
   API_VERSION,
@@ -58,7 +60,9 @@ export const spp = defineVendor<SppState, SppCredentials, SppSeed>({
         };
       });
   },
-  handlers: { listOrderMessages, createOrderMessage, deleteOrderMessage },
+  handlers: { listOrderMessages, createOrderMessage, deleteOrderMessage, listOrders },
+  customerMessage,
+  populate,
   errors: {
     unauthorized: () => ({ status: 401, body: { message: 'Unauthenticated.' } }),
     validation: (_ctx, issues) => ({ status: 400, body: laravelValidationBody(issues) }),

@@ -1,6 +1,7 @@
 /** SPP's seed: three orders (many, few, no messages), built partly from the spec's examples. */
 import type { VendorSpec } from '../../types.js';
 import {
+  addMessage,
   MANY_MESSAGES,
   SEED_TIME,
   type ExampleOrderFields,
@@ -44,6 +45,7 @@ export function seed(_now: Date, spec: VendorSpec): SppState {
       status: 'Working',
       service: 'Logo design',
       created_at: new Date(SEED_TIME),
+      updated_at: new Date(SEED_TIME),
       last_message_at: null,
       ...example.fields,
     },
@@ -54,6 +56,7 @@ export function seed(_now: Date, spec: VendorSpec): SppState {
       status: 'Submitted',
       service: 'SEO audit',
       created_at: new Date(SEED_TIME),
+      updated_at: new Date(SEED_TIME),
       last_message_at: null,
       ...example.fields,
     },
@@ -64,6 +67,7 @@ export function seed(_now: Date, spec: VendorSpec): SppState {
       status: 'Pending',
       service: 'Copywriting',
       created_at: new Date(SEED_TIME),
+      updated_at: new Date(SEED_TIME),
       last_message_at: null,
       ...example.fields,
     },
@@ -76,17 +80,15 @@ export function seed(_now: Date, spec: VendorSpec): SppState {
     text: string,
     staffOnly: boolean,
   ) => {
-    const created = new Date(SEED_TIME + minutes * 60_000);
-    state.messages.push({
+    addMessage(state, order, {
       id: state.nextMessageId++,
       order_id: order.id,
       user_id: userId,
-      created_at: created,
+      created_at: new Date(SEED_TIME + minutes * 60_000),
       message: text,
       staff_only: staffOnly,
       files: [],
     });
-    order.last_message_at = created;
   };
   for (let i = 1; i <= MANY_MESSAGES; i++) {
     add(orders[0]!, i, i % 2 === 0 ? 1 : 3, `Seeded message ${i} of ${MANY_MESSAGES}`, false);

@@ -19,6 +19,7 @@ export interface SppOrder extends ExampleOrderFields {
   status: string;
   service: string;
   created_at: Date;
+  updated_at: Date;
   last_message_at: Date | null;
 }
 
@@ -88,4 +89,17 @@ export function findOrder(state: SppState, ref: unknown): SppOrder | undefined {
   return state.orders.find(
     (o) => o.number === text || (/^\d+$/.test(text) && o.id === Number(text)),
   );
+}
+
+/**
+ * Stores a message and moves the order's `last_message_at` (inferred in the spec) and
+ * `updated_at` with it: the sandbox assumes Laravel's `touches` on the message relation,
+ * which the vendor does not document.
+ */
+export function addMessage(state: SppState, order: SppOrder, message: SppMessage): void {
+  state.messages.push(message);
+  if (!order.last_message_at || message.created_at >= order.last_message_at) {
+    order.last_message_at = message.created_at;
+  }
+  if (message.created_at > order.updated_at) order.updated_at = message.created_at;
 }
