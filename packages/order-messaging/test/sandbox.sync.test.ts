@@ -1,7 +1,13 @@
 /** Sync, audit and inbox against the sandbox over real HTTP: Mirakl (M11/M10) and Omnidesk. */
+import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '@org/provider-sandbox';
-import { createOrderMessaging, syncKey, ValidationError } from '@org/order-messaging';
+import {
+  createOrderMessaging,
+  syncKey,
+  ValidationError,
+  type SyncCursor,
+} from '@org/order-messaging';
 import { mirakl } from '@org/order-messaging/mirakl';
 import { omnidesk } from '@org/order-messaging/omnidesk';
 import {
@@ -20,6 +26,13 @@ afterAll(() => sb.close());
 beforeEach(() => sb.reset());
 
 const SINCE = new Date('2024-01-01T00:00:00Z');
+/** Each run is a few dozen HTTP calls and a 1.1 s wait; `SYNC_SANDBOX_RUNS=50` for more. */
+const SANDBOX_MODEL_RUNS = Number(process.env.SYNC_SANDBOX_RUNS ?? 8);
+
+interface Arrival {
+  order: number;
+  lag: number;
+}
 
 function facade(pageSize?: number) {
   const vendor = sb.vendors.mirakl;
@@ -41,10 +54,9 @@ function facade(pageSize?: number) {
   });
 }
 
+const threadMessages = () => sb.state.messages('mirakl').filter((m) => m.threadId !== undefined);
 const threadMessageIds = () =>
-  sb.state
-    .messages('mirakl')
-    .filter((m) => m.threadId !== undefined)
+  threadMessages()
     .map((m) => m.id)
     .sort();
 const timelineIds = () =>
@@ -191,4 +203,57 @@ describe('sync on Omnidesk (every listed ticket read)', () => {
     const report = await messaging.auditSync('desk', { since: SINCE, until, seen });
     expect(report.missing.map((m) => m.text)).toEqual(['Still waiting.']);
   });
+});
+
+describe('sync model against the sandbox (smaller): Mirakl, one thread per page', () => {
+  it('customer messages during scans, crashes at any event: each delivered once', async () => {
+    const arrival = fc.record({ order: fc.nat(3), lag: fc.integer({ min: 0, max: 500 }) });
+    const scan = fc.record({
+      crashAfter: fc.option(fc.nat(8), { nil: null }),
+      during: fc.array(fc.option(arrival, { nil: null }), { maxLength: 8 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(scan, { minLength: 1, maxLength: 4 }), async (scans) => {
+        sb.reset();
+        const messaging = facade(1);
+        const orders = [...new Set(threadMessages().map((m) => m.orderId))];
+        const since = new Date(Date.now() - 60_000);
+        const committed: string[] = [];
+        let cursor: SyncCursor | undefined;
+        const run = async (crashAfter: number | null, during: readonly (Arrival | null)[]) => {
+          let buffer: string[] = [];
+          let index = 0;
+          const start = cursor ? { cursor } : { since };
+          for await (const event of messaging.sync('shop', { ...start, overlapMs: 1000 })) {
+            if (event.type === 'message') buffer.push(syncKey(event.message));
+            else {
+              committed.push(...buffer);
+              buffer = [];
+              cursor = event.cursor;
+            }
+            const a = during[index];
+            if (a)
+              addMiraklCustomerMessage(
+                sb,
+                orders[a.order % orders.length]!,
+                'hi',
+                new Date(Date.now() - a.lag),
+              );
+            if (crashAfter === index++) return;
+          }
+        };
+        for (const s of scans) await run(s.crashAfter, s.during);
+        await new Promise((resolve) => setTimeout(resolve, 1100));
+        await run(null, []);
+        await run(null, []);
+        const due = sb.state
+          .messages('mirakl')
+          .filter((m) => m.threadId !== undefined && m.createdAt.getTime() >= since.getTime())
+          .map((m) => m.id);
+        expect(new Set(committed).size).toBe(committed.length);
+        expect([...committed].sort()).toEqual(due.sort());
+      }),
+      { numRuns: SANDBOX_MODEL_RUNS },
+    );
+  }, 120_000);
 });

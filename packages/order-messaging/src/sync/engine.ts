@@ -6,6 +6,9 @@
  * - the next watermark is this scan's start (local clock) minus the overlap, never later; a
  *   message stored during the scan carries a vendor time at or after the scan's start minus
  *   the clock skew, so the next scan lists it when it was not listed in this one;
+ * - adapters list oldest change first, so an order changed during the scan is listed again
+ *   later; when pages shifted (an entry listed twice), one may have been skipped, and the
+ *   watermark stays where it was: the next scan re-lists the window, the cursor skips repeats;
  * - everything delivered at or after a watermark is in the cursor, so the overlap's messages,
  *   listed again, are skipped;
  * - a mid-scan checkpoint keeps the old watermark and adds what this scan delivered: resuming
@@ -36,15 +39,21 @@ export async function* runSync(
   const scanStart = Date.now();
   const watermark = position.watermark;
   const delivered = new Map(position.seen);
+  const listed = new Set<string>();
+  let shifted = false;
   try {
     const pages = adapter.changedOrders({ since: new Date(watermark) }, ctx);
     for await (const page of pages) {
+      for (const entry of page) {
+        const key = entry.listingKey ?? entry.orderId;
+        if (listed.has(key)) shifted = true;
+        listed.add(key);
+      }
       for (const order of await resolvePage(adapter, page, ctx)) {
         for (const message of order.messages) {
           const at = changedAt(message);
           if (at < watermark) continue;
           const key = syncKey(message);
-          // Also drops the repeats of a page that shifted under the scan.
           if (delivered.has(key)) continue;
           delivered.set(key, at);
           yield {
@@ -66,6 +75,6 @@ export async function* runSync(
   }
   // Never backwards: messages older than the current watermark may have left the cursor's seen
   // list already, and listing them again would repeat them.
-  const next = Math.max(watermark, scanStart - overlap);
+  const next = shifted ? watermark : Math.max(watermark, scanStart - overlap);
   yield { type: 'checkpoint', cursor: encodeCursor(resolved, next, delivered), complete: true };
 }

@@ -29,9 +29,18 @@ export interface ChangesRequest {
   readonly since: Date | undefined;
 }
 
-/** One order that changed, as an adapter reports it. */
+/**
+ * One order that changed, as an adapter reports it.
+ *
+ * The listing must not skip silently: an order (thread) that changes while the listing runs is
+ * listed again later in the same listing, as a listing sorted by update time, oldest first,
+ * does. When pages shift under it (offset pages), a skipped entry always comes with a repeated
+ * one; the engine sees the repeat and keeps the old watermark, so the next scan covers the gap.
+ */
 export interface ChangedOrder<Raw = unknown> {
   readonly orderId: string;
+  /** What the vendor listed, when not the order itself (a Mirakl thread id): repeats are found by it. */
+  readonly listingKey?: string;
   /** When the vendor last changed the order (its thread, its ticket), where it says. */
   readonly updatedAt?: Date;
   /**

@@ -10,11 +10,12 @@ import { normalize } from './normalize.js';
 import { getThread } from './threads.js';
 
 /**
- * `dateUpdated,DESC`: when a thread changes during the scan it moves to the front, so offset-
- * like pages shift towards repeats (dropped by the engine), never towards skips; the moved
- * thread itself is newer than the next watermark and is listed by the next scan.
+ * Oldest change first: a thread that changes during the scan moves behind the scan's position
+ * and is listed again before the end, so the engine sees it (and, with offset-like pages, sees
+ * the repeat that tells it a page shifted). Newest first would hide it until the next scan, and
+ * its messages older than the next watermark with it.
  */
-const SORT = 'dateUpdated,DESC';
+const SORT = 'dateUpdated,ASC';
 
 function firstPageQuery(config: MiraklConfig, since: Date | undefined) {
   return {
@@ -75,6 +76,7 @@ async function changedThread(
   const needsReplySince = replyNeededSince(full);
   return {
     orderId,
+    listingKey: thread.id,
     ...(updatedAt ? { updatedAt } : {}),
     ...(needsReplySince === undefined ? {} : { needsReplySince }),
     messages: messages.map((m) => normalize(m, full, orderId, ctx)),
