@@ -125,15 +125,16 @@ export async function waitFor(
  */
 export function addSppOrders(sandbox: Sandbox, count: number): string[] {
   const state = sandbox.state.raw('spp') as {
-    orders: {
+    orders: ({
       id: number;
       number: string;
       user_id: number;
       status: string;
       service: string;
       created_at: Date;
+      updated_at: Date;
       last_message_at: Date | null;
-    }[];
+    } & Record<string, unknown>)[];
   };
   if (!Array.isArray(state?.orders))
     throw new Error('the sandbox SPP state has no `orders` array any more; update addSppOrders');
@@ -142,13 +143,16 @@ export function addSppOrders(sandbox: Sandbox, count: number): string[] {
   for (let index = 0; index < count; index += 1) {
     const id = firstId + index;
     const number = `BULK${String(id).padStart(5, '0')}`;
+    // A seeded order's other fields (price, quantity...) keep the answers within the spec.
     state.orders.push({
+      ...state.orders[0]!,
       id,
       number,
       user_id: 3,
       status: 'Working',
       service: 'Bulk test',
       created_at: new Date(),
+      updated_at: new Date(),
       last_message_at: null,
     });
     numbers.push(number);

@@ -70,6 +70,15 @@ export type {
   SentProbe,
   VendorOptionsOf,
 } from './adapter.js';
+/** Sync: what `changedOrders` takes and reports, and the "needs reply" rule for vendors without a field. */
+export type {
+  ChangedOrder,
+  ChangesRequest,
+  NeedsReply,
+  SyncCapability,
+  SyncMode,
+} from './sync/types.js';
+export { deriveNeedsReply } from './sync/needs-reply.js';
 export type {
   Audience,
   AuthorKind,

@@ -11,6 +11,7 @@
  */
 import type { Logger, RateLimitRuleSpec, RetryOptions } from '@org/http-runtime';
 import type { Delivery, ErrorKind, OrderMessagingError, ValidationReason } from './errors.js';
+import type { ChangedOrder, ChangesRequest } from './sync/types.js';
 import type {
   Capabilities,
   OrderMessage,
@@ -221,6 +222,16 @@ export interface OrderMessagingAdapterV1<
    * Present when `capabilities.attachmentDownload` is true.
    */
   downloadAttachment?(attachmentId: string, ctx: AdapterContext<Client>): Promise<AttachmentStream>;
+  /**
+   * For `sync`, `auditSync` and `inbox` (with `capabilities.sync.mode` other than `'none'`): the
+   * orders with a message created or edited at or after `request.since`, one array per vendor
+   * page (the engine checkpoints between pages). Listing more than changed is harmless; listing
+   * less loses messages. The engine owns watermarks, overlap, de-duplication and cursors.
+   */
+  changedOrders?(
+    request: ChangesRequest,
+    ctx: AdapterContext<Client>,
+  ): AsyncIterable<readonly ChangedOrder<Raw>[]>;
 }
 
 export interface AttachmentStream {

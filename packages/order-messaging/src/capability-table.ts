@@ -4,6 +4,7 @@
  */
 import type { RateLimitRuleSpec } from '@org/http-runtime';
 import type { Capabilities } from './model.js';
+import type { SyncMode } from './sync/types.js';
 
 export const CAPABILITY_TABLE_START = '<!-- capabilities:start -->';
 export const CAPABILITY_TABLE_END = '<!-- capabilities:end -->';
@@ -62,6 +63,12 @@ const PAGINATION: Record<Capabilities['pagination'], string> = {
   none: 'single response',
 };
 
+const SYNC: Record<SyncMode, string> = {
+  'updated-since': 'by update time',
+  'scan-open-orders': 'scans every listed order',
+  none: 'no',
+};
+
 const ROWS: readonly [string, (source: CapabilitySource) => string][] = [
   ['send', (s) => yesNo(s.capabilities.send)],
   ['list', (s) => yesNo(s.capabilities.list)],
@@ -78,6 +85,8 @@ const ROWS: readonly [string, (source: CapabilitySource) => string][] = [
     (s) =>
       s.capabilities.reconcile === 'by-listing' ? 'reconciled by listing' : '`delivery: unknown`',
   ],
+  ['sync', (s) => SYNC[s.capabilities.sync?.mode ?? 'none']],
+  ['sync cost', (s) => s.capabilities.sync?.cost ?? '—'],
   ['proactive rate limits', (s) => rateLimits(s.rateLimits)],
 ];
 

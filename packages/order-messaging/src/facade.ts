@@ -31,6 +31,17 @@ import {
 } from './operations.js';
 import { DEFAULT_RECONCILE, type ReconcileSettings } from './reconcile.js';
 import { connectionNamed } from './request-checks.js';
+import { auditSync } from './sync/audit.js';
+import { runSync } from './sync/engine.js';
+import { inbox } from './sync/inbox.js';
+import type {
+  AuditOptions,
+  AuditReport,
+  InboxEntry,
+  InboxOptions,
+  SyncEvent,
+  SyncOptions,
+} from './sync/types.js';
 
 export { DEFAULT_TOTAL_TIMEOUT_MS, type CallSettings, type ConnectionEntry } from './connection.js';
 export { DEFAULT_MAX_DOWNLOAD_BYTES } from './download.js';
@@ -97,6 +108,28 @@ export interface OrderMessaging<C extends Entries> {
     attachment: string | { id: string },
     options?: DownloadSettings,
   ): Promise<DownloadedAttachment>;
+  /**
+   * New and edited messages on any order of the connection since the cursor (or `since`), each
+   * once, with checkpoint events to persist after each page (see the README, "Sync").
+   * `totalTimeoutMs` bounds the whole scan; a scan cut short resumes from its last checkpoint.
+   */
+  sync<K extends keyof C & string>(
+    connection: K,
+    options: SyncOptions,
+  ): AsyncIterable<SyncEvent<RawAt<C, K>>>;
+  /**
+   * Lists every message created or edited in `[since, until)` without any watermark and reports
+   * those the caller has not `seen`: proof that a sync lost nothing, or the gap it left.
+   */
+  auditSync<K extends keyof C & string>(
+    connection: K,
+    options: AuditOptions,
+  ): Promise<AuditReport<RawAt<C, K>>>;
+  /** Orders whose latest message is the customer's and unanswered, longest waiting first. */
+  inbox<K extends keyof C & string>(
+    connection: K,
+    options?: InboxOptions,
+  ): Promise<InboxEntry<RawAt<C, K>>[]>;
   /** The connection's typed vendor client, sharing its limiter, retries and timeouts. */
   raw<K extends keyof C & string>(connection: K): ClientOf<AdapterOf<C[K]>>;
 }
@@ -139,6 +172,14 @@ export function createOrderMessaging<const C extends Entries>(
         Message<typeof name> | undefined,
     downloadAttachment: (name, attachment, settings) =>
       downloadAttachment(connectionOf(name), attachment, settings),
+    sync: (name, syncOptions) =>
+      runSync(() => connectionOf(name), syncOptions) as AsyncIterable<
+        SyncEvent<RawAt<C, typeof name>>
+      >,
+    auditSync: async (name, auditOptions) =>
+      (await auditSync(connectionOf(name), auditOptions)) as AuditReport<RawAt<C, typeof name>>,
+    inbox: async (name, inboxOptions) =>
+      (await inbox(connectionOf(name), inboxOptions)) as InboxEntry<RawAt<C, typeof name>>[],
     raw: (name) => connectionOf(name).client as ClientOf<AdapterOf<C[typeof name]>>,
   };
 

@@ -77,6 +77,23 @@ export type {
   VendorName,
   VendorOptions,
 } from './model.js';
+export { DEFAULT_SYNC_OVERLAP_MS, syncKey } from './sync/cursor.js';
+export { deriveNeedsReply } from './sync/needs-reply.js';
+export type {
+  AuditOptions,
+  AuditReport,
+  ChangedOrder,
+  ChangesRequest,
+  InboxEntry,
+  InboxOptions,
+  NeedsReply,
+  SyncCapability,
+  SyncCursor,
+  SyncEvent,
+  SyncMode,
+  SyncOptions,
+  SyncOrder,
+} from './sync/types.js';
 export { comparableText, type ReconcileSettings } from './reconcile.js';
 export {
   ConfigurationError,

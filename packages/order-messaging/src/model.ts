@@ -2,6 +2,7 @@
  * The normalized shapes every adapter speaks: what a caller sends, what a
  * message looks like whatever vendor it came from, and what a vendor can do.
  */
+import type { SyncCapability } from './sync/types.js';
 
 /**
  * A vendor's name, as its adapter declares it (`capabilities.vendor`); the vendors this package
@@ -72,6 +73,8 @@ export interface OrderMessage<Raw = unknown> {
   text: string;
   author: MessageAuthor;
   sentAt: Date;
+  /** When the message was last edited, for vendors that expose edits; absent: never edited. */
+  editedAt?: Date;
   attachments: MessageAttachment[];
   /** A staff-only note the customer cannot see. */
   internal: boolean;
@@ -110,6 +113,8 @@ export interface Capabilities {
   reconcile: 'by-listing' | 'none';
   /** Whether `downloadAttachment` can fetch a listed attachment's bytes (Mirakl M13). Absent: no. */
   attachmentDownload?: boolean;
+  /** How `sync` finds changed orders, and what a sync costs. Absent: no sync (`mode: 'none'`). */
+  sync?: SyncCapability;
 }
 
 export interface DownloadedAttachment {

@@ -36,7 +36,7 @@ export interface DownloadSettings extends CallSettings {
  * read after the call returned (an attachment) that timed out, broke off or grew too large, a
  * transport failure of it.
  */
-function typedAbort(
+export function typedAbort(
   error: unknown,
   connection: Connection,
   settings: CallSettings | undefined,

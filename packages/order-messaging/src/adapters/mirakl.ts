@@ -32,6 +32,7 @@ import {
   type MiraklConnectionOptions,
   type MiraklVendorOptions,
 } from './mirakl/config.js';
+import { changedOrders } from './mirakl/changes.js';
 import { downloadAttachment } from './mirakl/download.js';
 import { send } from './mirakl/send.js';
 import { listMessages } from './mirakl/threads.js';
@@ -63,6 +64,10 @@ export const miraklCapabilities: Capabilities = Object.freeze({
   pagination: 'seek',
   reconcile: 'by-listing',
   attachmentDownload: true,
+  sync: {
+    mode: 'updated-since',
+    cost: "1 M11 per page of changed threads; 1 M10 per thread changed past M11's 100-message cap",
+  },
 } as const satisfies Capabilities);
 
 export interface MiraklAdapter extends OrderMessagingAdapterV1<
@@ -88,6 +93,7 @@ function createMiraklAdapter(options: MiraklConnectionOptions): MiraklAdapter {
     send: (request, ctx) => send(config, request, ctx),
     list: (ref, ctx) => listMessages(config, ref, ctx),
     downloadAttachment,
+    changedOrders: (request, ctx) => changedOrders(config, request, ctx),
   });
 }
 

@@ -38,6 +38,7 @@ import {
   type OmnideskConnectionOptions,
   type OmnideskVendorOptions,
 } from './omnidesk/config.js';
+import { changedOrders } from './omnidesk/changes.js';
 import { findSent, send } from './omnidesk/send.js';
 import { listMessages } from './omnidesk/timeline.js';
 import { validate } from './omnidesk/validate.js';
@@ -64,6 +65,10 @@ export const omnideskCapabilities: Capabilities = Object.freeze({
   sendOptions: ['channel'],
   pagination: 'none',
   reconcile: 'by-listing',
+  sync: {
+    mode: 'scan-open-orders',
+    cost: '1 list per 100 tickets and 1 read per ticket, every sync',
+  },
 } as const satisfies Capabilities);
 
 export interface OmnideskAdapter extends OrderMessagingAdapterV1<
@@ -113,6 +118,7 @@ function createOmnideskAdapter(options: OmnideskConnectionOptions): OmnideskAdap
     list: (ref, ctx) => listMessages(config, ref, ctx),
     findSent: (probe, ctx) => findSent(config, probe, ctx),
     mapError: omnideskErrorHint,
+    changedOrders: (request, ctx) => changedOrders(config, request, ctx),
   });
 }
 

@@ -52,6 +52,12 @@ export function operationsOn(sandbox: () => Sandbox): Record<string, Operation> 
         { ...s, since: new Date() },
       ),
     downloadAttachment: (m, d, s) => m.downloadAttachment(d.name, 'attachment-1', s),
+    sync: async (m, d, s) => {
+      for await (const event of m.sync(d.name, { ...s, since: new Date(0) })) return event;
+      return undefined;
+    },
+    auditSync: (m, d, s) => m.auditSync(d.name, { ...s, since: new Date(0), seen: [] }),
+    inbox: (m, d, s) => m.inbox(d.name, s),
   };
 }
 
@@ -61,5 +67,7 @@ export function offered(descriptor: AnyVendorDescriptor, operation: string): boo
   if (operation === 'send') return capabilities.send;
   if (operation === 'downloadAttachment') return capabilities.attachmentDownload === true;
   if (operation === 'findSent') return capabilities.reconcile === 'by-listing';
+  if (['sync', 'auditSync', 'inbox'].includes(operation))
+    return (capabilities.sync?.mode ?? 'none') !== 'none';
   return capabilities.list;
 }

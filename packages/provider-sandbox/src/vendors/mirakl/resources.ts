@@ -38,12 +38,26 @@ function messageResource(state: MiraklState, m: ThreadMessage) {
   };
 }
 
+/**
+ * Since when the shop owes an answer: the first customer message after the shop's (or the
+ * operator's) last one, while the customer spoke last. Undefined when nothing is owed.
+ */
+function shopReplyNeededSince(thread: MiraklThread): Date | undefined {
+  let since: Date | undefined;
+  for (const m of thread.messages) {
+    if (m.from.type !== 'CUSTOMER') since = undefined;
+    else since ??= m.date_created;
+  }
+  return since;
+}
+
 export function threadResource(
   state: MiraklState,
   thread: MiraklThread,
   messages: ThreadMessage[] | undefined,
 ) {
   const last = thread.messages[thread.messages.length - 1];
+  const replyNeeded = shopReplyNeededSince(thread);
   return {
     id: thread.id,
     topic: thread.topic,
@@ -61,6 +75,7 @@ export function threadResource(
             last_sender: senderResource(last.from),
           }
         : {}),
+      ...(replyNeeded ? { shop_reply_needed_since: replyNeeded.toISOString() } : {}),
     },
   };
 }

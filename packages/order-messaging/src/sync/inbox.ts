@@ -1,0 +1,49 @@
+/** The inbox: orders whose customer waits for an answer, longest waiting first. */
+import type { CallRecord } from '../call-context.js';
+import { createCallContext } from '../call-context.js';
+import type { Connection } from '../connection.js';
+import type { OrderMessage } from '../model.js';
+import { typedAbort } from '../operations.js';
+import { earliestNeedsReply } from './needs-reply.js';
+import { resolvePage, syncAdapter } from './orders.js';
+import type { InboxEntry, InboxOptions, NeedsReply } from './types.js';
+
+interface Seen {
+  needsReply: NeedsReply | null;
+  lastMessage?: OrderMessage;
+}
+
+function later(a: OrderMessage | undefined, b: OrderMessage | undefined) {
+  if (!a) return b;
+  if (!b) return a;
+  return b.sentAt.getTime() > a.sentAt.getTime() ? b : a;
+}
+
+export async function inbox(
+  connection: Connection,
+  options: InboxOptions = {},
+): Promise<InboxEntry[]> {
+  const adapter = syncAdapter(connection);
+  const record: CallRecord = { attempts: 0, writeAttempts: 0 };
+  const ctx = createCallContext(connection, options, record);
+  // An order's conversations may come on different pages; it waits since its oldest one.
+  const orders = new Map<string, Seen>();
+  try {
+    for await (const page of adapter.changedOrders({ since: options.since }, ctx)) {
+      for (const order of await resolvePage(adapter, page, ctx)) {
+        const known = orders.get(order.orderId);
+        orders.set(order.orderId, {
+          needsReply: earliestNeedsReply(known?.needsReply, order.needsReply),
+          lastMessage: later(known?.lastMessage, order.messages.at(-1)),
+        });
+      }
+    }
+  } catch (error) {
+    throw typedAbort(error, connection, options, record, 'inbox');
+  }
+  const waiting: InboxEntry[] = [];
+  for (const [orderId, { needsReply, lastMessage }] of orders) {
+    if (needsReply) waiting.push({ orderId, needsReply, ...(lastMessage ? { lastMessage } : {}) });
+  }
+  return waiting.sort((a, b) => a.needsReply.since.getTime() - b.needsReply.since.getTime());
+}

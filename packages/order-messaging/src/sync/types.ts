@@ -1,0 +1,142 @@
+/**
+ * The sync engine's public shapes: what a caller passes and gets back (`sync`, `auditSync`,
+ * `inbox`), and the one hook an adapter implements (`changedOrders`). The engine owns the
+ * watermark, the overlap, de-duplication and checkpoints; an adapter only lists what changed.
+ */
+import type { CallSettings } from '../connection.js';
+import type { OrderMessage, VendorName } from '../model.js';
+
+/**
+ * How a vendor finds what changed:
+ * - `updated-since`: the vendor filters by update time (Mirakl M11 `updated_since`);
+ * - `scan-open-orders`: no such filter, every listed order is read on every sync (Omnidesk);
+ * - `none`: no sync (`sync`, `auditSync` and `inbox` throw UnsupportedOperationError).
+ */
+export type SyncMode = 'updated-since' | 'scan-open-orders' | 'none';
+
+export interface SyncCapability {
+  readonly mode: SyncMode;
+  /** The requests one sync makes, in words (for the README's capability table). */
+  readonly cost: string;
+}
+
+/** What the engine asks an adapter for. */
+export interface ChangesRequest {
+  /**
+   * Orders with a message created or edited at or after this instant (vendor clock), or every
+   * order when undefined. Listing more is harmless (the engine filters); listing less loses.
+   */
+  readonly since: Date | undefined;
+}
+
+/**
+ * One order that changed, as an adapter reports it.
+ *
+ * The listing must not skip silently: an order (thread) that changes while the listing runs is
+ * listed again later in the same listing, as a listing sorted by update time, oldest first,
+ * does. When pages shift under it (offset pages), a skipped entry always comes with a repeated
+ * one; the engine sees the repeat and keeps the old watermark, so the next scan covers the gap.
+ */
+export interface ChangedOrder<Raw = unknown> {
+  readonly orderId: string;
+  /** What the vendor listed, when not the order itself (a Mirakl thread id): repeats are found by it. */
+  readonly listingKey?: string;
+  /** When the vendor last changed the order (its thread, its ticket), where it says. */
+  readonly updatedAt?: Date;
+  /**
+   * The vendor's own "reply owed since" (Mirakl `shop_reply_needed_since`): a date, or `null`
+   * when the vendor says no reply is owed. Undefined: the vendor has no such field, and the
+   * engine derives it from `messages`.
+   */
+  readonly needsReplySince?: Date | null;
+  /**
+   * Every message of the order created or edited at or after `since` (more is fine). Undefined:
+   * the engine lists the order with the adapter's `list`.
+   */
+  readonly messages?: readonly OrderMessage<Raw>[];
+}
+
+/** Whether the customer waits for an answer on an order, and since when. */
+export interface NeedsReply {
+  /** The first customer message after the last answer. */
+  readonly since: Date;
+}
+
+export interface SyncOrder {
+  readonly id: string;
+  /** Null: the latest message is not an unanswered customer message. */
+  readonly needsReply: NeedsReply | null;
+}
+
+/**
+ * Where a sync stands: opaque to callers, JSON-serialisable (store it as `JSON.stringify`
+ * gives it, pass it back parsed or as the string). Versioned; names its vendor and connection,
+ * so a cursor of another connection is refused.
+ */
+export interface SyncCursor {
+  readonly v: 1;
+  readonly vendor: VendorName;
+  readonly connection: string;
+  /** ISO instant: the next scan lists what changed at or after it. */
+  readonly watermark: string;
+  /** `[message key, changed at (epoch ms)]` of messages delivered at or after the watermark. */
+  readonly seen: readonly (readonly [string, number])[];
+}
+
+export type SyncEvent<Raw = unknown> =
+  | {
+      readonly type: 'message';
+      readonly message: OrderMessage<Raw>;
+      readonly order: SyncOrder;
+      /** True for a new version of a message delivered before (vendors that expose edits). */
+      readonly edited: boolean;
+    }
+  | {
+      readonly type: 'checkpoint';
+      /** Persist it once the events before it are processed; resume from it after a crash. */
+      readonly cursor: SyncCursor;
+      /** True on the last checkpoint of a scan: the next sync starts a new scan from it. */
+      readonly complete: boolean;
+    };
+
+export interface SyncOptions extends CallSettings {
+  /** Resume from a checkpoint (an object, or its JSON text). */
+  cursor?: SyncCursor | string;
+  /** Without a cursor: where the first scan starts (required then; no silent default). */
+  since?: Date;
+  /**
+   * How far before the scan's start the next watermark is set, to cover vendor clock skew and
+   * messages stored with a time before they became visible (default 5 minutes).
+   */
+  overlapMs?: number;
+}
+
+export interface AuditOptions extends CallSettings {
+  /** The window audited: messages created or edited in `[since, until)`. */
+  since: Date;
+  /** Default: now. */
+  until?: Date;
+  /** The message keys (`syncKey(message)`, the message id for unedited ones) the caller processed. */
+  seen: Iterable<string> | ((key: string) => boolean);
+  /** Only these orders (default: every order the vendor lists, whatever its update time). */
+  orders?: Iterable<string>;
+}
+
+export interface AuditReport<Raw = unknown> {
+  readonly scannedOrders: number;
+  readonly scannedMessages: number;
+  /** Messages in the window the caller has not seen, oldest first: a gap in what it processed. */
+  readonly missing: OrderMessage<Raw>[];
+}
+
+export interface InboxOptions extends CallSettings {
+  /** Only orders changed at or after this instant (default: every order the vendor lists). */
+  since?: Date;
+}
+
+export interface InboxEntry<Raw = unknown> {
+  readonly orderId: string;
+  readonly needsReply: NeedsReply;
+  /** The order's latest message, where the scan saw one. */
+  readonly lastMessage?: OrderMessage<Raw>;
+}
