@@ -80,6 +80,27 @@ it('sync without a cursor file needs --since (exit 2, nothing written)', async (
   expect(existsSync(file)).toBe(false);
 });
 
+it('without --json, sync prints a readable line per message and inbox a table', async () => {
+  const vendor = SYNC_VENDORS[0]!;
+  const file = join(dir, 'human.cursor.json');
+  const result = await runCli(
+    ['sync', '--vendor', vendor, '--cursor-file', file, '--since', SINCE],
+    env,
+  );
+  expect(result.code).toBe(EXIT_CODES.ok);
+  const lines = result.stdout.trimEnd().split('\n');
+  expect(lines.length).toBeGreaterThan(0);
+  for (const line of lines) {
+    expect(line).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}Z {2}order \S+ {2}\S/);
+  }
+  expect(result.stderr).toBe(`${lines.length} new message(s); cursor saved to ${file}\n`);
+  // Whatever the vendor's seed: one order waits.
+  sandbox.simulate.customerMessage(vendor, sandboxExampleOrder(sandbox, vendor), 'Any news?');
+  const inbox = await runCli(['inbox', '--vendor', vendor], env);
+  expect(inbox.code).toBe(EXIT_CODES.ok);
+  expect(inbox.stdout).toMatch(/^order +waiting since +last message\n/);
+});
+
 describe.each(SYNC_VENDORS)('sync and inbox on %s', (vendor) => {
   const file = () => join(dir, `${vendor}.cursor.json`);
   const sync = (...extra: string[]) =>
