@@ -1,6 +1,10 @@
 import type { Command } from 'commander';
 import { abortableSleep } from '@org/http-runtime';
-import { isOrderMessagingError, type SyncEvent } from '@org/order-messaging';
+import {
+  DEFAULT_SYNC_OVERLAP_MS,
+  isOrderMessagingError,
+  type SyncEvent,
+} from '@org/order-messaging';
 import {
   assertCursorWritable,
   cursorFileError,
@@ -247,7 +251,7 @@ export function addSyncCommand(program: Command, context: CommandContext): void 
     )
     .option(
       '--overlap <ms>',
-      "how far back each scan re-reads, for the vendor's clock skew (default 300000)",
+      `how far back each scan re-reads, for the vendor's clock skew (default ${DEFAULT_SYNC_OVERLAP_MS})`,
       positiveInteger('--overlap', { allowZero: true }),
     )
     .option('--raw', "with --json: include the vendor's own message objects")
