@@ -45,7 +45,7 @@ export const EXIT_CODES = {
    * Check with `order-messaging list` before sending again; send-bulk reconciles these on its next run.
    */
   delivery_unknown: 14,
-  /** Stopped by SIGINT/SIGTERM; send-bulk resumes from its journal on the next run. */
+  /** Stopped by SIGINT/SIGTERM; send-bulk resumes from its journal, sync from its cursor file. */
   interrupted: 130,
 } as const;
 

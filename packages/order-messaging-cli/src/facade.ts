@@ -5,11 +5,15 @@ import {
   OrderMessagingError,
   type AnyAdapter,
   type Capabilities,
+  type InboxEntry,
+  type InboxOptions,
   type Logger,
   type OrderMessage,
   type OrderRef,
   type SendRequest,
   type SendResult,
+  type SyncEvent,
+  type SyncOptions,
 } from '@org/order-messaging';
 import type { BulkSender } from './bulk.js';
 import type { ConnectionSettings } from './connections.js';
@@ -78,6 +82,10 @@ export interface Messaging {
     options?: { signal?: AbortSignal },
   ): AsyncIterable<OrderMessage>;
   capabilities(vendor: VendorName): Capabilities;
+  /** Each new message on any order of the connection once, with checkpoints to save. */
+  sync(vendor: VendorName, options: SyncOptions): AsyncIterable<SyncEvent>;
+  /** The orders whose customer waits for an answer, longest waiting first. */
+  inbox(vendor: VendorName, options?: InboxOptions): Promise<InboxEntry[]>;
   /**
    * The message an earlier, interrupted run may have stored: the facade's own check
    * (same text and note flag, sent by us, not older than the first attempt minus clock skew).
@@ -129,6 +137,8 @@ export function createMessaging(
     list: (vendor, ref, options) =>
       facade.list(vendor, ref, options?.signal ? { signal: options.signal } : undefined),
     capabilities: (vendor) => facade.capabilities(vendor),
+    sync: (vendor, options) => facade.sync(vendor, options),
+    inbox: (vendor, options) => facade.inbox(vendor, options),
 
     findSent: (vendor, request, since, options) =>
       facade.findSent(vendor, request, {

@@ -6,9 +6,11 @@ import { Command, CommanderError, Option } from 'commander';
 import { LOG_LEVELS } from '@org/http-runtime';
 import { VENDORS } from '@org/order-messaging/vendors';
 import { addCapabilitiesCommand } from './commands/capabilities.js';
+import { addInboxCommand } from './commands/inbox.js';
 import { addListCommand } from './commands/list.js';
 import { addSendBulkCommand } from './commands/send-bulk.js';
 import { addSendCommand } from './commands/send.js';
+import { addSyncCommand } from './commands/sync.js';
 import { positiveInteger } from './commands/shared.js';
 import { errorReport, formatErrorLine } from './errors.js';
 import { EXIT_CODES, exitCodeTable } from './exit-codes.js';
@@ -30,6 +32,8 @@ function examplesHelp(): string {
   $ order-messaging send --vendor ${name} --order <id> --text "Your order has shipped."
   $ order-messaging list --vendor ${name} --order <id> --json
   $ order-messaging send-bulk --vendor ${name} --file messages.jsonl
+  $ order-messaging sync --vendor ${name} --cursor-file ${name}.cursor.json --since 2024-05-01 --json
+  $ order-messaging inbox --vendor ${name}
   $ order-messaging list --sandbox --vendor ${name} --order <id>`;
 }
 
@@ -123,6 +127,8 @@ export function createProgram(
   addListCommand(program, context);
   addCapabilitiesCommand(program, context);
   addSendBulkCommand(program, context);
+  addSyncCommand(program, context);
+  addInboxCommand(program, context);
   return program;
 }
 

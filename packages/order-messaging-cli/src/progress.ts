@@ -106,3 +106,31 @@ export function createProgressReporter(
   if (options.stream.isTTY && !options.plain) return new BarReporter(options.stream, initial);
   return new LineReporter((line) => options.stream.write(`${line}\n`), initial, options.intervalMs);
 }
+
+/**
+ * Progress of a scan whose size is unknown until it ends (sync, inbox): a plain line on stderr
+ * every `intervalMs`, so a scan quicker than that prints nothing, and a long one shows it is
+ * moving. Never a redrawn bar: on a terminal, stdout's message lines would be torn by it.
+ */
+export class ScanProgress {
+  readonly #started = Date.now();
+  readonly #timer: NodeJS.Timeout;
+  #status = '';
+
+  constructor(write: (line: string) => void, label: string, intervalMs: number) {
+    this.#timer = setInterval(() => {
+      const seconds = Math.round((Date.now() - this.#started) / 1000);
+      write(`${label}: ${seconds} s${this.#status ? `, ${this.#status}` : ''}`);
+    }, intervalMs);
+    this.#timer.unref();
+  }
+
+  /** What the scan has done so far, in words (`3 page(s), 120 new message(s)`). */
+  update(status: string): void {
+    this.#status = status;
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+  }
+}

@@ -152,11 +152,13 @@ export interface CommandContext {
 
 /**
  * A commander action that runs `action` in a session and turns what it returns, or throws,
- * into the exit code (errors are printed: as JSON with --json).
+ * into the exit code (errors are printed: as JSON with --json; on one line for commands whose
+ * --json output is JSON lines, so that every line still parses).
  */
 export function withSession<Args extends unknown[]>(
   context: CommandContext,
   action: (session: Session, ...args: Args) => Promise<number>,
+  { jsonLines = false }: { jsonLines?: boolean } = {},
 ): (...args: Args) => Promise<void> {
   const { output, setExitCode, runOptions } = context;
   return async (...args: Args): Promise<void> => {
@@ -170,7 +172,8 @@ export function withSession<Args extends unknown[]>(
       setExitCode(await action(session, ...args));
     } catch (error) {
       const report = errorReport(error);
-      if (session.json) output.json(report);
+      if (session.json && jsonLines) output.out(JSON.stringify(report));
+      else if (session.json) output.json(report);
       else output.err(formatErrorLine(report));
       setExitCode(report.exitCode);
     } finally {

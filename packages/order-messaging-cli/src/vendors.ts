@@ -126,3 +126,8 @@ export function orderKindHelp(): string {
     return kinds.length > 0 ? [`${vendor.title}: ${listOf(kinds)} (default ${kinds[0]})`] : [];
   }).join('; ');
 }
+
+/** The vendors `sync` and `inbox` work with, for their help. */
+export function syncVendorTitles(): string {
+  return titlesWhere((capabilities) => (capabilities.sync?.mode ?? 'none') !== 'none');
+}

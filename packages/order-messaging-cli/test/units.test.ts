@@ -20,6 +20,7 @@ import {
   UsageError,
 } from '../src/exit-codes.js';
 import { Output } from '../src/output.js';
+import { createProgram } from '../src/program.js';
 import { createProgressReporter, formatProgressLine } from '../src/progress.js';
 import { VENDOR_NAMES, VENDOR_SETTINGS } from '../src/vendors.js';
 import { PACKAGE_VERSION } from '../src/version.js';
@@ -311,6 +312,14 @@ describe('package', () => {
     for (const [name, code] of Object.entries(EXIT_CODES)) {
       expect(readme).toMatch(new RegExp(`^\\| ${code} +\\| \`${name}\` +\\|`, 'm'));
     }
+  });
+
+  it('the README has a section for every command', async () => {
+    const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+    const output = new Output(new PassThrough() as never, new PassThrough() as never);
+    const commands = createProgram(output, () => undefined, {}).commands.map((c) => c.name());
+    expect(commands).toEqual(expect.arrayContaining(['sync', 'inbox']));
+    for (const name of commands) expect(readme).toContain(`### \`${name}\``);
   });
 
   it('PACKAGE_VERSION matches package.json', () => {

@@ -5,7 +5,7 @@ import { excerpt, table } from '../output.js';
 import { withSession, type CommandContext } from '../session.js';
 import { withVendorOptions } from '../vendor-options.js';
 import { orderIdHelp, orderKindHelp } from '../vendors.js';
-import { messageToJson, positiveInteger } from './shared.js';
+import { messageToJson, positiveInteger, shortTime } from './shared.js';
 
 /** The messages as a table, oldest first: that reads like a conversation, whatever the vendor's order. */
 function messageTable(messages: readonly CliMessage[]): string {
@@ -14,10 +14,7 @@ function messageTable(messages: readonly CliMessage[]): string {
     [...messages]
       .sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime())
       .map((message) => [
-        message.sentAt
-          .toISOString()
-          .replace('T', ' ')
-          .replace(/\.\d+Z$/, 'Z'),
+        shortTime(message.sentAt),
         message.author.name
           ? `${message.author.kind}: ${excerpt(message.author.name, 24)}`
           : message.author.kind,

@@ -3,6 +3,7 @@ import { bulkExitCode, runBulk, type BulkSender, type BulkSummary } from '../bul
 import { UsageError } from '../exit-codes.js';
 import { DEFAULT_RESUME_SETTLE_MS } from '../facade.js';
 import { detectFormat, readBulkFile, type BulkLine } from '../input.js';
+import { listenForInterrupts } from '../interrupts.js';
 import type { Output } from '../output.js';
 import { createProgressReporter, type ProgressCounts } from '../progress.js';
 import { withSession, type CommandContext } from '../session.js';
@@ -41,46 +42,6 @@ function vendorOfLines(
     );
   }
   return (line) => line.vendor ?? (defaultVendor as VendorName);
-}
-
-interface Interruption {
-  /** First Ctrl-C (or SIGTERM): take no new lines. */
-  readonly stop: AbortSignal;
-  /** Second: abort the sends in flight. */
-  readonly abort: AbortSignal;
-  dispose(): void;
-}
-
-/** SIGINT/SIGTERM during the run, when the caller (the bin) asks for signal handling. */
-function listenForInterrupts(output: Output, handleSignals: boolean): Interruption {
-  const stop = new AbortController();
-  const abort = new AbortController();
-  let interrupts = 0;
-  const onSignal = () => {
-    interrupts += 1;
-    if (interrupts === 1) {
-      output.err(
-        'stopping after the sends in flight (Ctrl-C again to abort them; the journal keeps track)',
-      );
-      stop.abort();
-    } else {
-      stop.abort();
-      abort.abort();
-    }
-  };
-  if (handleSignals) {
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  }
-  return {
-    stop: stop.signal,
-    abort: abort.signal,
-    dispose: () => {
-      if (!handleSignals) return;
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    },
-  };
 }
 
 /** Failure messages also go to the journal file: keep credentials out of it too. */
@@ -217,6 +178,7 @@ export function addSendBulkCommand(program: Command, context: CommandContext): v
         const interruption = listenForInterrupts(
           session.output,
           context.runOptions.handleSignals === true,
+          'stopping after the sends in flight (Ctrl-C again to abort them; the journal keeps track)',
         );
         const reporter = createProgressReporter(
           {

@@ -19,3 +19,35 @@ export function messageToJson(message: CliMessage, includeRaw: boolean) {
   const { raw, sentAt, ...rest } = message;
   return { ...rest, sentAt: sentAt.toISOString(), ...(includeRaw ? { raw } : {}) };
 }
+
+/** A commander parser for instants: ISO 8601 with a date at least (`2024-05-01`, `2024-05-01T10:00:00Z`). */
+export function isoDate(name: string) {
+  return (raw: string): Date => {
+    const at = /^\d{4}-\d{2}-\d{2}/.test(raw) ? new Date(raw) : new Date(NaN);
+    if (!Number.isFinite(at.getTime())) {
+      throw new InvalidArgumentError(
+        `${name} must be an ISO 8601 date or time, e.g. 2024-05-01T00:00:00Z.`,
+      );
+    }
+    return at;
+  };
+}
+
+/** A commander parser for a duration in seconds (fractions allowed), returned in milliseconds. */
+export function positiveSeconds(name: string) {
+  return (raw: string): number => {
+    const seconds = Number(raw);
+    if (!Number.isFinite(seconds) || seconds <= 0 || raw.trim() === '') {
+      throw new InvalidArgumentError(`${name} must be a positive number of seconds.`);
+    }
+    return Math.round(seconds * 1000);
+  };
+}
+
+/** `2024-05-01 10:00:00Z`: an instant for tables and lines, to the second. */
+export function shortTime(at: Date): string {
+  return at
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z');
+}
