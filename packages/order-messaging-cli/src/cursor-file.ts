@@ -5,15 +5,58 @@ import { dirname, resolve } from 'node:path';
 import { ValidationError, type SyncCursor } from '@org/order-messaging';
 import { writeFileAtomic } from './atomic-file.js';
 import { UsageError } from './exit-codes.js';
+import type { JournalTarget } from './journal.js';
+import { targetDifferences } from './journal-target.js';
 
-/** The file's text (the facade validates it), or undefined when there is no file yet. */
-export async function readCursorFile(path: string): Promise<string | undefined> {
+/**
+ * What the file holds: the facade's cursor, and the target it was made against (vendor,
+ * connection, the non-secret settings that locate it, whether it was the sandbox). The facade's
+ * cursor names only the vendor and connection, which are the same for a sandbox and a live account.
+ */
+interface CursorFileContent {
+  readonly target: JournalTarget;
+  readonly cursor: SyncCursor;
+}
+
+function isCursorFileContent(value: unknown): value is CursorFileContent {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { target?: unknown }).target === 'object' &&
+    typeof (value as { cursor?: unknown }).cursor === 'object'
+  );
+}
+
+/**
+ * The cursor's text (the facade validates it), or undefined when there is no file yet. A file
+ * made against another target (the sandbox, another base URL or account) is refused: its cursor
+ * would skip messages of this one.
+ */
+export async function readCursorFile(
+  path: string,
+  target: JournalTarget,
+): Promise<string | undefined> {
+  let text: string;
   try {
-    return await readFile(path, 'utf8');
+    text = await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new UsageError(`cannot read --cursor-file ${path}: ${(error as Error).message}`);
   }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return text; // the facade reports a damaged cursor, naming the field
+  }
+  if (!isCursorFileContent(parsed)) return text;
+  const differences = targetDifferences([parsed.target], [target]);
+  if (differences.length > 0) {
+    throw new UsageError(
+      `--cursor-file ${path} was made for another target (${differences.join('; ')}). Give each target its own cursor file, or delete this one and start again with --since.`,
+    );
+  }
+  return JSON.stringify(parsed.cursor);
 }
 
 /**
@@ -31,10 +74,15 @@ export async function assertCursorWritable(path: string): Promise<void> {
   }
 }
 
-export async function saveCursorFile(path: string, cursor: SyncCursor): Promise<string> {
+export async function saveCursorFile(
+  path: string,
+  cursor: SyncCursor,
+  target: JournalTarget,
+): Promise<string> {
   const text = JSON.stringify(cursor);
+  const content: CursorFileContent = { target, cursor };
   try {
-    await writeFileAtomic(path, `${text}\n`);
+    await writeFileAtomic(path, `${JSON.stringify(content)}\n`);
   } catch (error) {
     throw new UsageError(`cannot save --cursor-file ${path}: ${(error as Error).message}`);
   }

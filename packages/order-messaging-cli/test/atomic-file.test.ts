@@ -81,9 +81,16 @@ describe('writeFileAtomic', () => {
 });
 
 describe('cursor file', () => {
+  const TARGET = {
+    vendor: 'mirakl',
+    connection: 'mirakl',
+    sandbox: false,
+    settings: { baseUrl: 'https://acme.mirakl.net' },
+  };
+
   it('reads as undefined when absent, and as the text saved', async () => {
     const path = join(dir, 'c.json');
-    expect(await readCursorFile(path)).toBeUndefined();
+    expect(await readCursorFile(path, TARGET)).toBeUndefined();
     const cursor = {
       v: 1,
       vendor: 'mirakl',
@@ -91,20 +98,39 @@ describe('cursor file', () => {
       watermark: '2024-05-01T00:00:00.000Z',
       seen: [['a', 1]],
     } as const;
-    const text = await saveCursorFile(path, cursor);
+    const text = await saveCursorFile(path, cursor, TARGET);
     expect(JSON.parse(text)).toEqual(cursor);
-    expect(JSON.parse((await readCursorFile(path))!)).toEqual(cursor);
+    expect(JSON.parse((await readCursorFile(path, TARGET))!)).toEqual(cursor);
   });
 
-  it('a directory that does not exist is a usage error naming the file', async () => {
-    const path = join(dir, 'missing', 'c.json');
-    const error = await saveCursorFile(path, {
+  it('refuses a file saved for another target (the sandbox, another base URL)', async () => {
+    const path = join(dir, 'target.json');
+    const cursor = {
       v: 1,
       vendor: 'mirakl',
       connection: 'mirakl',
       watermark: '2024-05-01T00:00:00.000Z',
       seen: [],
-    }).catch((caught: unknown) => caught);
+    } as const;
+    await saveCursorFile(path, cursor, { ...TARGET, sandbox: true, settings: {} });
+    await expect(readCursorFile(path, TARGET)).rejects.toThrow(/made for another target/);
+    await saveCursorFile(path, cursor, { ...TARGET, settings: { baseUrl: 'https://other' } });
+    await expect(readCursorFile(path, TARGET)).rejects.toBeInstanceOf(UsageError);
+  });
+
+  it('a directory that does not exist is a usage error naming the file', async () => {
+    const path = join(dir, 'missing', 'c.json');
+    const error = await saveCursorFile(
+      path,
+      {
+        v: 1,
+        vendor: 'mirakl',
+        connection: 'mirakl',
+        watermark: '2024-05-01T00:00:00.000Z',
+        seen: [],
+      },
+      TARGET,
+    ).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(UsageError);
     expect((error as Error).message).toContain(path);
     expect(await readdir(dirname(dirname(path)))).toEqual([]);

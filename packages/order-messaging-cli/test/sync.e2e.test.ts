@@ -54,8 +54,9 @@ function jsonLines(stdout: string): any[] {
     });
 }
 
+/** The facade's cursor kept in a cursor file (beside the target it was made for). */
 async function cursorOf(path: string): Promise<any> {
-  return JSON.parse(await readFile(path, 'utf8'));
+  return JSON.parse(await readFile(path, 'utf8')).cursor;
 }
 
 /** The facade's audit, in this process: the messages changed since `SINCE` that `seen` lacks. */
@@ -167,6 +168,27 @@ describe.each(SYNC_VENDORS)('sync and inbox on %s', (vendor) => {
     expect(report.error.message).toContain(foreign);
     expect(report.error.message).toContain('cursor');
     expect(await readFile(foreign, 'utf8')).toBe(text);
+  });
+
+  it('a cursor file made for another target (another base URL) is refused with exit 2', async () => {
+    const saved = JSON.parse(await readFile(file(), 'utf8'));
+    expect(saved.target).toMatchObject({ vendor, sandbox: false });
+    const elsewhere = join(dir, `${vendor}-elsewhere.json`);
+    const settings = Object.fromEntries(
+      Object.entries(saved.target.settings).map(([key, value]) => [
+        key,
+        typeof value === 'string' ? value.replace('127.0.0.1', 'localhost') : value,
+      ]),
+    );
+    const text = JSON.stringify({ ...saved, target: { ...saved.target, settings } });
+    await writeFile(elsewhere, text);
+    const result = await runCli(
+      ['sync', '--vendor', vendor, '--json', '--cursor-file', elsewhere],
+      env,
+    );
+    expect(result.code).toBe(EXIT_CODES.usage);
+    expect(jsonLines(result.stdout)[0].error.message).toContain('was made for another target');
+    expect(await readFile(elsewhere, 'utf8')).toBe(text);
   });
 
   it('inbox --json lists an order after a customer writes on it, longest waiting first', async () => {

@@ -20,6 +20,7 @@ import { ScanProgress } from '../progress.js';
 import { withSession, type CommandContext, type Session } from '../session.js';
 import { syncVendorTitles, type VendorName } from '../vendors.js';
 import { isoDate, messageToJson, positiveInteger, positiveSeconds, shortTime } from './shared.js';
+import type { JournalTarget } from '../journal.js';
 
 export const DEFAULT_FOLLOW_INTERVAL_S = 60;
 
@@ -47,6 +48,8 @@ interface SyncSettings {
   readonly session: Session;
   readonly messaging: Messaging;
   readonly vendor: VendorName;
+  /** Where this run syncs from; recorded in the cursor file, which another target refuses. */
+  readonly target: JournalTarget;
   readonly cursorFile: string;
   readonly since: Date | undefined;
   readonly overlapMs: number | undefined;
@@ -124,7 +127,7 @@ async function scanOnce(settings: SyncSettings, start: string | undefined): Prom
       } else {
         // The cursor says these messages were handled: they must have left the process first.
         await session.output.drain();
-        cursor = await saveCursorFile(cursorFile, event.cursor);
+        cursor = await saveCursorFile(cursorFile, event.cursor, settings.target);
         pages += 1;
         if (interruption.stop.aborted && !event.complete) {
           return { cursor, messages, interrupted: true };
@@ -187,7 +190,9 @@ async function syncCommand(
   const vendor = session.requireVendor();
   const cursorFile = options.cursorFile as string;
   const since = options.since as Date | undefined;
-  const start = await readCursorFile(cursorFile);
+  const { messaging, targets } = await session.messagingWithTargets([vendor]);
+  const target = targets[0]!;
+  const start = await readCursorFile(cursorFile, target);
   if (start === undefined && since === undefined) {
     throw new UsageError(
       `no cursor file at ${cursorFile} yet: give --since <ISO date> for the first sync (e.g. --since ${new Date(Date.now() - 86_400_000).toISOString()})`,
@@ -197,7 +202,6 @@ async function syncCommand(
     throw new UsageError('--interval is only for --follow');
   }
   await assertCursorWritable(cursorFile);
-  const messaging = await session.messaging([vendor]);
   const interruption = listenForInterrupts(
     session.output,
     context.runOptions.handleSignals === true,
@@ -207,6 +211,7 @@ async function syncCommand(
     session,
     messaging,
     vendor,
+    target,
     cursorFile,
     since,
     overlapMs: options.overlap as number | undefined,
