@@ -138,3 +138,120 @@ describe('sync on SPP (listOrders by last_message_at)', () => {
     expect(report.scannedMessages).toBe(storedIds('spp').length);
   });
 });
+
+interface RawGameBoost {
+  orders: Map<
+    string,
+    { kind: string; id: number; fields: Record<string, unknown>; messages: unknown[] }
+  >;
+}
+
+const kindOf = (orderKind: string) => ({ gameboost: { orderKind } });
+const OPEN_ORDERS = 9; // processing, pending and in_delivery, of each of the three kinds
+
+describe('sync on GameBoost (three order lists scanned, open orders always read)', () => {
+  it('first sync yields every seeded message once; a second yields nothing and reads only open orders', async () => {
+    const messaging = facade();
+    const first = await drain(messaging.sync('gb', { since: SINCE }));
+    expect(first.messages.map((m) => m.id).sort()).toEqual(storedIds('gameboost'));
+    const start = sb.state.requests.length;
+    const second = await drain(messaging.sync('gb', { cursor: first.cursor }));
+    expect(second.messages).toEqual([]);
+    // One page of each list, one chat read per open order, no order reads (the list has the buyer).
+    const counts = requestCounts('gameboost', start);
+    expect(counts).toEqual({
+      listAccountOrders: 1,
+      listItemOrders: 1,
+      listCurrencyOrders: 1,
+      listAccountOrderMessages: OPEN_ORDERS / 3,
+      listItemOrderMessages: OPEN_ORDERS / 3,
+      listCurrencyOrderMessages: OPEN_ORDERS / 3,
+    });
+  });
+
+  it('after one send, a sync yields exactly that message, with the order kind to answer it', async () => {
+    const messaging = facade();
+    const { cursor } = await drain(messaging.sync('gb', { since: SINCE }));
+    const orderId = sb.seed.gameboost.itemOrders.processing;
+    const sent = await messaging.send('gb', {
+      orderId,
+      text: 'Delivered to your stash.',
+      vendorOptions: kindOf('item'),
+    });
+    const after = await drain(messaging.sync('gb', { cursor }));
+    expect(after.messages.map((m) => m.id)).toEqual([sent.message.id]);
+    expect(after.orders).toEqual([
+      { id: orderId, vendorOptions: kindOf('item'), needsReply: null },
+    ]);
+    expect((await drain(messaging.sync('gb', { cursor: after.cursor }))).messages).toEqual([]);
+  });
+
+  it('a customer message shows up with needsReply and its kind, and in the inbox', async () => {
+    const messaging = facade();
+    const orderId = sb.seed.gameboost.accountOrders.processing;
+    const { cursor } = await drain(messaging.sync('gb', { since: SINCE }));
+    await messaging.send('gb', { orderId, text: 'Credentials sent.' });
+    const at = wholeSecond(new Date(Date.now() + 1000));
+    const stored = sb.simulate.customerMessage('gameboost', orderId, 'They do not work.', { at });
+    const after = await drain(messaging.sync('gb', { cursor }));
+    expect(after.messages.map((m) => [m.id, m.author.kind])).toEqual([
+      [expect.any(String), 'seller'],
+      [stored.id, 'customer'],
+    ]);
+    expect(after.orders[1]).toEqual({
+      id: orderId,
+      vendorOptions: kindOf('account'),
+      needsReply: { since: at },
+    });
+    const waiting = await messaging.inbox('gb');
+    const entry = waiting.find((e) => e.orderId === orderId && e.vendorOptions?.gameboost);
+    expect(entry).toMatchObject({ vendorOptions: kindOf('account'), needsReply: { since: at } });
+    // The seed's other open orders wait on the buyer's first question, each under its own kind.
+    expect(new Set(waiting.map((e) => JSON.stringify(e.vendorOptions))).size).toBe(3);
+  });
+
+  it("finds a message on an open order even when GameBoost leaves the order's updated_at alone", async () => {
+    const messaging = facade();
+    const { cursor } = await drain(messaging.sync('gb', { since: SINCE }));
+    const orderId = sb.seed.gameboost.currencyOrders.pending;
+    const raw = sb.state.raw('gameboost') as RawGameBoost;
+    const order = raw.orders.get(`currency:${orderId}`)!;
+    const updatedAt = order.fields.updated_at;
+    sb.simulate.customerMessage('gameboost', orderId, 'Still pending?');
+    order.fields.updated_at = updatedAt;
+    const after = await drain(messaging.sync('gb', { cursor }));
+    expect(after.messages.map((m) => m.text)).toEqual(['Still pending?']);
+    expect(after.orders[0]).toMatchObject({ id: orderId, vendorOptions: kindOf('currency') });
+  });
+
+  it('a message on a closed order is found when it moves updated_at', async () => {
+    const messaging = facade();
+    const { cursor } = await drain(messaging.sync('gb', { since: SINCE }));
+    const orderId = sb.seed.gameboost.itemOrders.delivered;
+    sb.simulate.customerMessage('gameboost', orderId, 'Thanks!');
+    const after = await drain(messaging.sync('gb', { cursor }));
+    expect(after.messages.map((m) => m.text)).toEqual(['Thanks!']);
+    expect(after.orders[0]).toMatchObject({ id: orderId, vendorOptions: kindOf('item') });
+  });
+
+  it('resumes after a crash mid-scan (after the account orders): nothing lost, nothing repeated', async () => {
+    const crashed = await drain(facade().sync('gb', { since: SINCE }), 1);
+    expect(crashed.checkpoints.every((c) => !c.complete)).toBe(true);
+    const resumed = await drain(facade().sync('gb', { cursor: crashed.cursor }));
+    const all = [...crashed.messages, ...resumed.messages].map((m) => m.id);
+    expect(crashed.messages.length).toBeGreaterThan(0);
+    expect(resumed.messages.length).toBeGreaterThan(0);
+    expect(new Set(all).size).toBe(all.length);
+    expect(all.sort()).toEqual(storedIds('gameboost'));
+  });
+
+  it('audit: lists every order of every kind and reports the dropped message', async () => {
+    const messaging = facade();
+    const { messages } = await drain(messaging.sync('gb', { since: SINCE }));
+    const dropped = messages.find((m) => m.author.kind === 'customer')!;
+    const seen = messages.filter((m) => m !== dropped).map(syncKey);
+    const report = await messaging.auditSync('gb', { since: SINCE, seen });
+    expect(report.missing.map((m) => m.id)).toEqual([dropped.id]);
+    expect(report.scannedOrders).toBe(15);
+  });
+});
