@@ -146,7 +146,7 @@ interface RawGameBoost {
   >;
 }
 
-const kindOf = (orderKind: string) => ({ gameboost: { orderKind } });
+const kindOf = (orderKind: 'account' | 'item' | 'currency') => ({ gameboost: { orderKind } });
 const OPEN_ORDERS = 9; // processing, pending and in_delivery, of each of the three kinds
 
 describe('sync on GameBoost (three order lists scanned, open orders always read)', () => {
