@@ -13,22 +13,20 @@ import {
   type AdapterContext,
   type ChangedOrder,
   type ChangesRequest,
+  type OrderMessage,
   type SyncCapability,
 } from '../../adapter-kit.js';
-import type {
-  GameBoostOrderKind,
-  GameBoostOrderMessage,
-  GameBoostVendorOptions,
-} from '../gameboost.js';
 
 type Ctx = AdapterContext<GameBoostClient>;
+/** The adapter's `GameBoostOrderKind` (a part imports nothing from its adapter's module). */
+type Kind = 'account' | 'item' | 'currency';
 
 export const GAMEBOOST_SYNC: SyncCapability = Object.freeze({
   mode: 'scan-open-orders',
   cost: '3+ order lists (50 orders a page) per sync, plus one message read per open or changed order (chat limit 5/min!)',
 });
 
-const KINDS: readonly GameBoostOrderKind[] = ['account', 'item', 'currency'];
+const KINDS: readonly Kind[] = ['account', 'item', 'currency'];
 
 /** The spec documents 50 as the largest page for account orders (inferred for the others). */
 const PER_PAGE = operationsById.listAccountOrders.limits.maxPerPage;
@@ -50,12 +48,12 @@ const CLOSED_STATUSES = new Set(['delivered', 'refunded', 'completed', 'cancelle
 
 /** The reader of one order's messages, given its buyer (the adapter's own, shared with `list`). */
 export type ReadMessages = (
-  ref: { orderId: string; vendorOptions: GameBoostVendorOptions },
+  ref: { orderId: string; vendorOptions: { gameboost: { orderKind: Kind } } },
   buyerId: number | undefined,
   ctx: Ctx,
-) => Promise<GameBoostOrderMessage[]>;
+) => Promise<OrderMessage<GameBoostMessage>[]>;
 
-function listPage(kind: GameBoostOrderKind, page: number, ctx: Ctx) {
+function listPage(kind: Kind, page: number, ctx: Ctx) {
   const query = { page, per_page: PER_PAGE, sort: SORT };
   switch (kind) {
     case 'account':
@@ -81,7 +79,7 @@ function updatedSince(updatedAt: Date | undefined, since: Date): boolean {
 }
 
 async function changedOrder(
-  kind: GameBoostOrderKind,
+  kind: Kind,
   order: Record<string, unknown>,
   request: ChangesRequest,
   read: ReadMessages,
