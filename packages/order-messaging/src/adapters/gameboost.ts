@@ -4,6 +4,7 @@
  * - send: `POST /v2/<kind>-orders/{id}/messages` `{message}`; only while the order is processing
  *   (a 422 about the order's status becomes `InvalidOrderStateError`).
  * - list: `GET` the order (to tell the buyer's messages from the seller's) and its messages (one page).
+ * - sync: a scan of the three order lists, open orders always read (see `./gameboost/changes.ts`).
  * - limits, per API key and so per connection, as the spec's `x-rate-limit` states them (chat:
  *   every message read AND send; writes; reads). Reconciling a send lists messages, which spends a
  *   chat slot: the limiter counts it like any other call.
@@ -38,6 +39,7 @@ import {
   type SendRequest,
 } from '../adapter-kit.js';
 import type { RateLimitRuleSpec, SpecRateLimit } from '@org/http-runtime';
+import { changedOrders, GAMEBOOST_SYNC } from './gameboost/changes.js';
 
 export type { GameBoostClient, GameBoostMessage } from '@org/gameboost-client';
 
@@ -73,6 +75,7 @@ export const gameboostCapabilities: Capabilities = Object.freeze({
   sendOptions: ['orderKind'],
   pagination: 'none',
   reconcile: 'by-listing',
+  sync: GAMEBOOST_SYNC,
 } as const satisfies Capabilities);
 
 /** A bucket of the spec's `x-rate-limit` as a limiter window. */
@@ -265,15 +268,23 @@ async function buyerOf(
   return isRecord(buyer) && typeof buyer.id === 'number' ? buyer.id : undefined;
 }
 
+/** The order's messages (one chat request); the buyer tells the customer's apart. */
+async function readMessages(
+  ref: OrderRef<GameBoostVendorOptions>,
+  buyerId: number | undefined,
+  ctx: Ctx,
+): Promise<GameBoostOrderMessage[]> {
+  const operation = `list ${kindOf(ref)} order messages`;
+  const { data } = await ctx.call(operation, () => getMessages(kindOf(ref), ref.orderId, ctx));
+  if (!Array.isArray(data?.data)) throw ctx.unexpected(operation, 'no `data` array', data);
+  return data.data.map((message) => normalize(message, ref, buyerId, ctx));
+}
+
 async function* list(
   ref: OrderRef<GameBoostVendorOptions>,
   ctx: Ctx,
 ): AsyncGenerator<GameBoostOrderMessage> {
-  const buyerId = await buyerOf(ref, ctx);
-  const operation = `list ${kindOf(ref)} order messages`;
-  const { data } = await ctx.call(operation, () => getMessages(kindOf(ref), ref.orderId, ctx));
-  if (!Array.isArray(data?.data)) throw ctx.unexpected(operation, 'no `data` array', data);
-  for (const message of data.data) yield normalize(message, ref, buyerId, ctx);
+  yield* await readMessages(ref, await buyerOf(ref, ctx), ctx);
 }
 
 async function send(
@@ -308,6 +319,8 @@ function createGameBoostAdapter(options: GameBoostConnectionOptions): GameBoostA
     secrets: () => (options.token ? [options.token] : []),
     send,
     list,
+    // The listing carries each order's buyer: no order read before the messages.
+    changedOrders: (request, ctx) => changedOrders(request, ctx, readMessages),
     mapError: gameboostErrorHint,
   });
 }

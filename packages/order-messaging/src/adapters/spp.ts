@@ -4,6 +4,7 @@
  *   `internal` ↔ `staff_only`, always sent explicitly since the REST default is undocumented.
  * - list: `GET /api/order_messages/{order}`, Laravel pages walked through `links.next`
  *   (newest first, as SPP returns them).
+ * - sync: `GET /api/orders` by `last_message_at` (see `./spp/changes.ts`).
  */
 import {
   createSppClient,
@@ -31,6 +32,7 @@ import {
   type OrderRef,
   type SendRequest,
 } from '../adapter-kit.js';
+import { changedOrders } from './spp/changes.js';
 
 export type { SppClient, SppMessage } from '@org/spp-client';
 
@@ -64,6 +66,10 @@ export const sppCapabilities: Capabilities = Object.freeze({
   sendOptions: [],
   pagination: 'page',
   reconcile: 'by-listing',
+  sync: {
+    mode: 'updated-since',
+    cost: "1 order list per 100 changed orders, plus each changed order's message pages",
+  },
 } as const satisfies Capabilities);
 
 type Ctx = AdapterContext<SppClient>;
@@ -210,6 +216,7 @@ function createSppAdapter(options: SppConnectionOptions): SppAdapter {
     secrets: () => (options.token ? [options.token] : []),
     send: (request, ctx) => send(config, request, ctx),
     list: (ref, ctx) => list(config, ref, ctx),
+    changedOrders,
   });
 }
 

@@ -7,10 +7,10 @@ import type { CallRecord } from '../call-context.js';
 import { createCallContext } from '../call-context.js';
 import type { Connection } from '../connection.js';
 import { ValidationError } from '../errors.js';
-import type { OrderMessage } from '../model.js';
+import type { OrderMessage, OrderRef } from '../model.js';
 import { typedAbort } from '../operations.js';
 import { changedAt, syncKey } from './cursor.js';
-import { syncAdapter, type SyncingAdapter } from './orders.js';
+import { refKey, refOf, syncAdapter, type SyncingAdapter } from './orders.js';
 import type { AuditOptions, AuditReport } from './types.js';
 import type { AdapterContext } from '../adapter.js';
 
@@ -34,10 +34,19 @@ function seenTest(seen: AuditOptions['seen']): (key: string) => boolean {
 
 /** Every order the vendor lists, whatever its update time: the audit trusts no filter. */
 async function allOrders(adapter: SyncingAdapter, ctx: AdapterContext<unknown>) {
-  const orders = new Set<string>();
+  const orders = new Map<string, OrderRef>();
   for await (const page of adapter.changedOrders({ since: undefined }, ctx))
-    for (const entry of page) orders.add(entry.orderId);
+    for (const entry of page) orders.set(refKey(refOf(entry)), refOf(entry));
   return orders;
+}
+
+function givenOrders(orders: Iterable<string | OrderRef>): Map<string, OrderRef> {
+  const refs = new Map<string, OrderRef>();
+  for (const order of orders) {
+    const ref = typeof order === 'string' ? { orderId: order } : refOf(order);
+    refs.set(refKey(ref), ref);
+  }
+  return refs;
 }
 
 export async function auditSync(
@@ -52,12 +61,12 @@ export async function auditSync(
   const record: CallRecord = { attempts: 0, writeAttempts: 0 };
   const ctx = createCallContext(connection, options, record);
   try {
-    const orders = options.orders ? new Set(options.orders) : await allOrders(adapter, ctx);
+    const orders = options.orders ? givenOrders(options.orders) : await allOrders(adapter, ctx);
     let scannedMessages = 0;
     const missing: OrderMessage[] = [];
-    for (const orderId of orders) {
+    for (const ref of orders.values()) {
       // `list` reads the whole order (M10 per thread on Mirakl), not the sync's capped pages.
-      for await (const message of adapter.list({ orderId }, ctx)) {
+      for await (const message of adapter.list(ref, ctx)) {
         scannedMessages++;
         const at = changedAt(message);
         if (at >= since && at < until && !seen(syncKey(message))) missing.push(message);

@@ -59,7 +59,11 @@ export async function* runSync(
           yield {
             type: 'message',
             message,
-            order: { id: order.orderId, needsReply: order.needsReply },
+            order: {
+              id: order.orderId,
+              ...(order.vendorOptions ? { vendorOptions: order.vendorOptions } : {}),
+              needsReply: order.needsReply,
+            },
             edited: message.editedAt !== undefined,
           };
         }

@@ -2,13 +2,14 @@
 import type { CallRecord } from '../call-context.js';
 import { createCallContext } from '../call-context.js';
 import type { Connection } from '../connection.js';
-import type { OrderMessage } from '../model.js';
+import type { OrderMessage, OrderRef } from '../model.js';
 import { typedAbort } from '../operations.js';
 import { earliestNeedsReply } from './needs-reply.js';
-import { resolvePage, syncAdapter } from './orders.js';
+import { refKey, resolvePage, syncAdapter } from './orders.js';
 import type { InboxEntry, InboxOptions, NeedsReply } from './types.js';
 
 interface Seen {
+  ref: OrderRef;
   needsReply: NeedsReply | null;
   lastMessage?: OrderMessage;
 }
@@ -31,8 +32,12 @@ export async function inbox(
   try {
     for await (const page of adapter.changedOrders({ since: options.since }, ctx)) {
       for (const order of await resolvePage(adapter, page, ctx)) {
-        const known = orders.get(order.orderId);
-        orders.set(order.orderId, {
+        const ref: OrderRef = order.vendorOptions
+          ? { orderId: order.orderId, vendorOptions: order.vendorOptions }
+          : { orderId: order.orderId };
+        const known = orders.get(refKey(ref));
+        orders.set(refKey(ref), {
+          ref,
           needsReply: earliestNeedsReply(known?.needsReply, order.needsReply),
           lastMessage: later(known?.lastMessage, order.messages.at(-1)),
         });
@@ -42,8 +47,8 @@ export async function inbox(
     throw typedAbort(error, connection, options, record, 'inbox');
   }
   const waiting: InboxEntry[] = [];
-  for (const [orderId, { needsReply, lastMessage }] of orders) {
-    if (needsReply) waiting.push({ orderId, needsReply, ...(lastMessage ? { lastMessage } : {}) });
+  for (const { ref, needsReply, lastMessage } of orders.values()) {
+    if (needsReply) waiting.push({ ...ref, needsReply, ...(lastMessage ? { lastMessage } : {}) });
   }
   return waiting.sort((a, b) => a.needsReply.since.getTime() - b.needsReply.since.getTime());
 }

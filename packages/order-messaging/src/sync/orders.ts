@@ -5,7 +5,7 @@
  */
 import type { AdapterContext, AnyAdapter } from '../adapter.js';
 import type { Connection } from '../connection.js';
-import type { OrderMessage } from '../model.js';
+import type { OrderMessage, OrderRef, VendorOptions } from '../model.js';
 import { unsupported } from '../request-checks.js';
 import { changedAt } from './cursor.js';
 import { deriveNeedsReply, earliestNeedsReply } from './needs-reply.js';
@@ -25,8 +25,23 @@ export function syncAdapter(connection: Connection): SyncingAdapter {
 /** One order of a page: its messages oldest change first, and whether it waits for a reply. */
 export interface ResolvedOrder {
   readonly orderId: string;
+  readonly vendorOptions?: VendorOptions;
   readonly messages: OrderMessage[];
   readonly needsReply: NeedsReply | null;
+}
+
+/** The reference `list` and `send` take for a listed order. */
+export function refOf(entry: Pick<ChangedOrder, 'orderId' | 'vendorOptions'>): OrderRef {
+  const { orderId, vendorOptions } = entry;
+  return vendorOptions ? { orderId, vendorOptions } : { orderId };
+}
+
+/**
+ * Tells orders apart by id and options: ids of different order kinds (GameBoost) may be equal.
+ * An adapter builds the same options the same way, so their JSON text is stable.
+ */
+export function refKey(ref: OrderRef): string {
+  return ref.vendorOptions ? `${ref.orderId} ${JSON.stringify(ref.vendorOptions)}` : ref.orderId;
 }
 
 async function messagesOf(
@@ -36,7 +51,7 @@ async function messagesOf(
 ): Promise<readonly OrderMessage[]> {
   if (entry.messages) return entry.messages;
   const all: OrderMessage[] = [];
-  for await (const message of adapter.list({ orderId: entry.orderId }, ctx)) all.push(message);
+  for await (const message of adapter.list(refOf(entry), ctx)) all.push(message);
   return all;
 }
 
@@ -50,20 +65,24 @@ export async function resolvePage(
   page: readonly ChangedOrder[],
   ctx: AdapterContext<unknown>,
 ): Promise<ResolvedOrder[]> {
-  const byOrder = new Map<string, { messages: OrderMessage[]; needsReply: NeedsReply | null }>();
+  const byOrder = new Map<
+    string,
+    { ref: OrderRef; messages: OrderMessage[]; needsReply: NeedsReply | null }
+  >();
   for (const entry of page) {
     const messages = await messagesOf(adapter, entry, ctx);
     const needsReply = needsReplyOf(entry, messages);
-    const known = byOrder.get(entry.orderId);
+    const ref = refOf(entry);
+    const known = byOrder.get(refKey(ref));
     if (known) {
       known.messages.push(...messages);
       known.needsReply = earliestNeedsReply(known.needsReply, needsReply);
     } else {
-      byOrder.set(entry.orderId, { messages: [...messages], needsReply });
+      byOrder.set(refKey(ref), { ref, messages: [...messages], needsReply });
     }
   }
-  return [...byOrder].map(([orderId, { messages, needsReply }]) => ({
-    orderId,
+  return [...byOrder.values()].map(({ ref, messages, needsReply }) => ({
+    ...ref,
     messages: messages.sort((a, b) => changedAt(a) - changedAt(b)),
     needsReply,
   }));

@@ -4,7 +4,7 @@
  * watermark, the overlap, de-duplication and checkpoints; an adapter only lists what changed.
  */
 import type { CallSettings } from '../connection.js';
-import type { OrderMessage, VendorName } from '../model.js';
+import type { OrderMessage, OrderRef, VendorName, VendorOptions } from '../model.js';
 
 /**
  * How a vendor finds what changed:
@@ -39,6 +39,12 @@ export interface ChangesRequest {
  */
 export interface ChangedOrder<Raw = unknown> {
   readonly orderId: string;
+  /**
+   * What `list` and `send` need besides the id to find the order (GameBoost's
+   * `{ gameboost: { orderKind } }`): the engine passes it to `list` and on to the caller. Entries
+   * with the same id but different options are different orders.
+   */
+  readonly vendorOptions?: VendorOptions;
   /** What the vendor listed, when not the order itself (a Mirakl thread id): repeats are found by it. */
   readonly listingKey?: string;
   /** When the vendor last changed the order (its thread, its ticket), where it says. */
@@ -64,6 +70,8 @@ export interface NeedsReply {
 
 export interface SyncOrder {
   readonly id: string;
+  /** Pass it with `id` to `send` or `list` (GameBoost: the order kind); absent when not needed. */
+  readonly vendorOptions?: VendorOptions;
   /** Null: the latest message is not an unanswered customer message. */
   readonly needsReply: NeedsReply | null;
 }
@@ -118,8 +126,11 @@ export interface AuditOptions extends CallSettings {
   until?: Date;
   /** The message keys (`syncKey(message)`, the message id for unedited ones) the caller processed. */
   seen: Iterable<string> | ((key: string) => boolean);
-  /** Only these orders (default: every order the vendor lists, whatever its update time). */
-  orders?: Iterable<string>;
+  /**
+   * Only these orders, by id or as `{ orderId, vendorOptions }` (default: every order the vendor
+   * lists, whatever its update time).
+   */
+  orders?: Iterable<string | OrderRef>;
 }
 
 export interface AuditReport<Raw = unknown> {
@@ -136,6 +147,8 @@ export interface InboxOptions extends CallSettings {
 
 export interface InboxEntry<Raw = unknown> {
   readonly orderId: string;
+  /** Pass it with `orderId` to `send` (GameBoost: the order kind); absent when not needed. */
+  readonly vendorOptions?: VendorOptions;
   readonly needsReply: NeedsReply;
   /** The order's latest message, where the scan saw one. */
   readonly lastMessage?: OrderMessage<Raw>;
