@@ -32,6 +32,11 @@ export interface MessagingRuntimeOptions {
   /** Longest wait for a rate-limit slot; by default a call waits as long as its deadline allows. */
   maxRateLimitWaitMs?: number;
   maxRetries?: number;
+  /**
+   * False: no pacing by the vendors' documented limits (a plan with higher quotas, a sandbox
+   * started with wider ones); 429 answers are still honoured, and learned from.
+   */
+  declaredRateLimits?: boolean;
   logger?: Logger;
 }
 
@@ -116,8 +121,12 @@ export function createMessaging(
   settings: ReadonlyMap<VendorName, ConnectionSettings>,
   runtime: MessagingRuntimeOptions = {},
 ): Messaging {
-  const connections: Record<string, AnyAdapter> = {};
-  for (const [vendor, connection] of settings) connections[vendor] = adapterFor(connection);
+  const connections: Record<string, AnyAdapter | { adapter: AnyAdapter; rateLimits: false }> = {};
+  for (const [vendor, connection] of settings) {
+    const adapter = adapterFor(connection);
+    connections[vendor] =
+      runtime.declaredRateLimits === false ? { adapter, rateLimits: false } : adapter;
+  }
   const facade = createOrderMessaging({
     connections,
     ...(runtime.timeoutMs !== undefined ? { timeoutMs: runtime.timeoutMs } : {}),

@@ -81,6 +81,10 @@ function addGlobalOptions(program: Command, output: Output): void {
       positiveInteger('--max-rate-limit-wait', { allowZero: true }),
     )
     .option(
+      '--no-rate-limits',
+      "do not pace requests by the vendor's documented rate limits (a plan with higher quotas, a sandbox started with wider ones); 429 answers are still honoured",
+    )
+    .option(
       '--retries <n>',
       'retries of a failed request (rate limits, 5xx, network)',
       positiveInteger('--retries', { allowZero: true }),

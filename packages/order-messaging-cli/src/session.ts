@@ -31,6 +31,8 @@ export interface GlobalOptions {
   timeout?: number;
   totalTimeout?: number;
   maxRateLimitWait?: number;
+  /** False with `--no-rate-limits`. */
+  rateLimits?: boolean;
   retries?: number;
   logLevel?: LogLevel;
   [setting: string]: unknown;
@@ -131,6 +133,7 @@ export class Session {
         ? { maxRateLimitWaitMs: this.options.maxRateLimitWait }
         : {}),
       ...(this.options.retries !== undefined ? { maxRetries: this.options.retries } : {}),
+      ...(this.options.rateLimits === false ? { declaredRateLimits: false } : {}),
       ...(this.options.logLevel !== undefined
         ? { logger: stderrLogger(this.output, this.options.logLevel) }
         : {}),
