@@ -21,6 +21,13 @@ export interface SyncLoadOptions {
   readonly arrivalsPerCheckpoint: number;
   /** Orders given one new customer message before the incremental sync. */
   readonly changedOrders: readonly number[];
+  /**
+   * The sync's overlap (default 2 s): the run's timeline is seconds long where real syncs are
+   * minutes apart, so the overlap is scaled down with it (the sandbox's clock is this process's
+   * clock: no skew to cover). Each incremental step waits past it first, so it measures the
+   * orders changed since the last sync, not those still inside the overlap.
+   */
+  readonly overlapMs?: number;
 }
 
 export interface IncrementalFigure {
@@ -64,8 +71,11 @@ function facadeFor(sb: Sandbox, vendor: RegisteredVendorName) {
 
 interface Tally {
   readonly counts: Map<string, number>;
+  readonly overlapMs: number;
   cursor: SyncCursor | undefined;
 }
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One sync from the tally's cursor (or from `SINCE`); `afterCheckpoint` runs at each checkpoint. */
 async function scan(
@@ -75,7 +85,10 @@ async function scan(
   afterCheckpoint: () => void = () => {},
 ): Promise<number> {
   let delivered = 0;
-  const options = tally.cursor ? { cursor: tally.cursor } : { since: SINCE };
+  const options = {
+    ...(tally.cursor ? { cursor: tally.cursor } : { since: SINCE }),
+    overlapMs: tally.overlapMs,
+  };
   for await (const event of messaging.sync(vendor, options)) {
     if (event.type === 'message') {
       tally.counts.set(event.message.id, (tally.counts.get(event.message.id) ?? 0) + 1);
@@ -110,7 +123,8 @@ export async function runSyncLoad(options: SyncLoadOptions): Promise<SyncLoadRes
       from: new Date(SINCE.getTime() + 3_600_000),
     });
     const { messaging, mode } = facadeFor(sb, vendor);
-    const tally: Tally = { counts: new Map(), cursor: undefined };
+    const overlapMs = options.overlapMs ?? 2_000;
+    const tally: Tally = { counts: new Map(), overlapMs, cursor: undefined };
     let arrivals = 0;
     const customerWrites = (count: number, label: string) => {
       for (let i = 0; i < count; i++) {
@@ -137,6 +151,9 @@ export async function runSyncLoad(options: SyncLoadOptions): Promise<SyncLoadRes
 
     const incremental: IncrementalFigure[] = [];
     for (const changed of options.changedOrders) {
+      await pause(overlapMs + 500);
+      // A quiet sync first: the last scan's overlap still covered the writes before it.
+      await scan(messaging, vendor, tally);
       for (let i = 0; i < changed; i++) {
         sb.simulate.customerMessage(vendor, orderIds[i]!, `changed order ${changed}/${i}`);
       }
