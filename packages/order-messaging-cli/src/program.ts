@@ -72,7 +72,7 @@ function addGlobalOptions(program: Command, output: Output): void {
     )
     .option(
       '--total-timeout <ms>',
-      'deadline of each call in milliseconds: its requests, retries, rate-limit waits and checks (default 120000)',
+      'deadline of each call in milliseconds: its requests, retries, rate-limit waits and checks (default 120000; a sync or inbox scan: 3600000)',
       positiveInteger('--total-timeout'),
     )
     .option(

@@ -5,7 +5,7 @@ import { excerpt, table } from '../output.js';
 import { ScanProgress } from '../progress.js';
 import { withSession, type CommandContext } from '../session.js';
 import { syncVendorTitles } from '../vendors.js';
-import { isoDate, messageToJson, positiveInteger, shortTime } from './shared.js';
+import { isoDate, messageToJson, positiveInteger, scanDeadline, shortTime } from './shared.js';
 
 export function inboxEntryJson(entry: InboxEntry, includeRaw: boolean) {
   return {
@@ -58,7 +58,10 @@ export function addInboxCommand(program: Command, context: CommandContext): void
         );
         let entries: InboxEntry[];
         try {
-          entries = await messaging.inbox(vendor, since ? { since } : {});
+          entries = await messaging.inbox(vendor, {
+            ...scanDeadline(session.options.totalTimeout),
+            ...(since ? { since } : {}),
+          });
         } finally {
           progress.stop();
         }

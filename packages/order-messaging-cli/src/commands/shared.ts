@@ -51,3 +51,15 @@ export function shortTime(at: Date): string {
     .replace('T', ' ')
     .replace(/\.\d+Z$/, 'Z');
 }
+
+/**
+ * A scan (sync, inbox) is many requests under one deadline, paced by the vendor's limits:
+ * GameBoost's 5 chat reads a minute make a first scan of 50 open orders take ten minutes. So
+ * without `--total-timeout` a scan gets an hour, not the two minutes a single send gets.
+ */
+export const SCAN_TOTAL_TIMEOUT_MS = 3_600_000;
+
+/** The deadline of a scan: the user's `--total-timeout`, else `SCAN_TOTAL_TIMEOUT_MS`. */
+export function scanDeadline(totalTimeout: number | undefined): { totalTimeoutMs: number } {
+  return { totalTimeoutMs: totalTimeout ?? SCAN_TOTAL_TIMEOUT_MS };
+}

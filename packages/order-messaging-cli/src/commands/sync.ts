@@ -19,7 +19,14 @@ import { excerpt } from '../output.js';
 import { ScanProgress } from '../progress.js';
 import { withSession, type CommandContext, type Session } from '../session.js';
 import { syncVendorTitles, type VendorName } from '../vendors.js';
-import { isoDate, messageToJson, positiveInteger, positiveSeconds, shortTime } from './shared.js';
+import {
+  isoDate,
+  messageToJson,
+  positiveInteger,
+  positiveSeconds,
+  scanDeadline,
+  shortTime,
+} from './shared.js';
 import type { JournalTarget } from '../journal.js';
 
 export const DEFAULT_FOLLOW_INTERVAL_S = 60;
@@ -115,6 +122,7 @@ async function scanOnce(settings: SyncSettings, start: string | undefined): Prom
   let messages = 0;
   let pages = 0;
   const events = messaging.sync(vendor, {
+    ...scanDeadline(session.options.totalTimeout),
     ...(start !== undefined ? { cursor: start } : { since: settings.since! }),
     ...(settings.overlapMs !== undefined ? { overlapMs: settings.overlapMs } : {}),
     signal: interruption.abort,
