@@ -5,7 +5,14 @@ import { excerpt, table } from '../output.js';
 import { ScanProgress } from '../progress.js';
 import { withSession, type CommandContext } from '../session.js';
 import { syncVendorTitles } from '../vendors.js';
-import { isoDate, messageToJson, positiveInteger, scanDeadline, shortTime } from './shared.js';
+import {
+  isoDate,
+  messageToJson,
+  progressIntervalOption,
+  rawOption,
+  scanDeadline,
+  shortTime,
+} from './shared.js';
 
 export function inboxEntryJson(entry: InboxEntry, includeRaw: boolean) {
   return {
@@ -38,13 +45,8 @@ export function addInboxCommand(program: Command, context: CommandContext): void
       'only orders changed since this instant (default: every order the vendor lists)',
       isoDate('--since'),
     )
-    .option('--raw', "with --json: include the vendor's own message objects")
-    .option(
-      '--progress-interval <ms>',
-      'how often a progress line is printed on stderr during a long scan',
-      positiveInteger('--progress-interval'),
-      2000,
-    )
+    .addOption(rawOption())
+    .addOption(progressIntervalOption())
     .action(
       withSession(context, async (session, options: Record<string, unknown>) => {
         const vendor = session.requireVendor();

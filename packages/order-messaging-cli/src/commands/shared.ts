@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import type { CliMessage } from '../facade.js';
 
 /** A commander parser for integer options. */
@@ -62,4 +62,19 @@ export const SCAN_TOTAL_TIMEOUT_MS = 3_600_000;
 /** The deadline of a scan: the user's `--total-timeout`, else `SCAN_TOTAL_TIMEOUT_MS`. */
 export function scanDeadline(totalTimeout: number | undefined): { totalTimeoutMs: number } {
   return { totalTimeoutMs: totalTimeout ?? SCAN_TOTAL_TIMEOUT_MS };
+}
+
+/** `--raw`, shared by the commands that print messages as JSON. */
+export function rawOption(): Option {
+  return new Option('--raw', "with --json: include the vendor's own message objects");
+}
+
+/** `--progress-interval`, shared by the scans (sync, inbox). */
+export function progressIntervalOption(): Option {
+  return new Option(
+    '--progress-interval <ms>',
+    'how often a progress line is printed on stderr during a long scan',
+  )
+    .argParser(positiveInteger('--progress-interval'))
+    .default(2000);
 }

@@ -24,6 +24,8 @@ import {
   messageToJson,
   positiveInteger,
   positiveSeconds,
+  progressIntervalOption,
+  rawOption,
   scanDeadline,
   shortTime,
 } from './shared.js';
@@ -267,13 +269,8 @@ export function addSyncCommand(program: Command, context: CommandContext): void 
       `how far back each scan re-reads, for the vendor's clock skew (default ${DEFAULT_SYNC_OVERLAP_MS})`,
       positiveInteger('--overlap', { allowZero: true }),
     )
-    .option('--raw', "with --json: include the vendor's own message objects")
-    .option(
-      '--progress-interval <ms>',
-      'how often a progress line is printed on stderr during a long scan',
-      positiveInteger('--progress-interval'),
-      2000,
-    )
+    .addOption(rawOption())
+    .addOption(progressIntervalOption())
     .addHelpText('after', SYNC_HELP)
     .action(
       withSession(
