@@ -1,0 +1,93 @@
+/**
+ * The producer side: `enqueue` records the key in the ledger and adds one job per key to the
+ * connection's queue; `outcome` and `reviewList` read the ledger.
+ */
+import { Queue, type JobsOptions } from 'bullmq';
+import type { SendRequest } from '@org/order-messaging';
+import { QueueError } from './errors.js';
+import { SendLedger, type LedgerEntry, type LedgerState } from './ledger.js';
+import { DEFAULT_PREFIX, jobIdOf, openRedis, queueName, type RedisSettings } from './redis.js';
+
+export interface SendJobData {
+  readonly key: string;
+  readonly connection: string;
+  readonly request: SendRequest;
+}
+
+export interface SendQueueOptions {
+  readonly redis: RedisSettings;
+  /** Key prefix in Redis (default `om`); producers and workers must agree on it. */
+  readonly prefix?: string;
+  /**
+   * How many times a job may run after failures that prove nothing was stored (network before a
+   * byte left, refusals marked retryable). Default 5, with exponential back-off from 1 s.
+   */
+  readonly attempts?: number;
+}
+
+export interface EnqueueResult {
+  /** False when the key was already known: nothing was added. */
+  readonly enqueued: boolean;
+  /** The key's ledger state after the call. */
+  readonly state: LedgerState;
+}
+
+export interface SendQueue {
+  enqueue(key: string, job: { connection: string; request: SendRequest }): Promise<EnqueueResult>;
+  /** The key's ledger entry: `sent` with the message id, `rejected` with the error, `unknown` with why. */
+  outcome(key: string): Promise<LedgerEntry | undefined>;
+  /** Keys whose outcome is `unknown`: never retried, waiting for a person to check the order. */
+  reviewList(): Promise<LedgerEntry[]>;
+  close(): Promise<void>;
+}
+
+export function createSendQueue(options: SendQueueOptions): SendQueue {
+  const prefix = options.prefix ?? DEFAULT_PREFIX;
+  const client = openRedis(options.redis);
+  const ledger = new SendLedger(client, prefix);
+  const queues = new Map<string, Queue<SendJobData>>();
+  const jobOptions: JobsOptions = {
+    attempts: options.attempts ?? 5,
+    backoff: { type: 'exponential', delay: 1000 },
+    removeOnComplete: { count: 10_000 },
+    removeOnFail: false,
+  };
+  const queueOf = (connection: string) => {
+    let queue = queues.get(connection);
+    if (!queue) {
+      queue = new Queue<SendJobData>(queueName(connection), {
+        connection: client,
+        prefix,
+        defaultJobOptions: jobOptions,
+      });
+      queues.set(connection, queue);
+    }
+    return queue;
+  };
+
+  return {
+    async enqueue(key, { connection, request }) {
+      if (typeof key !== 'string' || key.length === 0)
+        throw new QueueError('configuration', 'enqueue: the key must be a non-empty string');
+      const created = await ledger.create(key, connection);
+      const entry = await ledger.get(key);
+      if (!entry) throw new QueueError('ledger', `enqueue: the ledger lost key "${key}"`);
+      // A producer that crashed between the ledger write and the add left a `pending` key without
+      // a job: adding again with the same job id is a no-op in BullMQ when the job exists.
+      if (entry.state === 'pending' && entry.connection === connection) {
+        await queueOf(connection).add(
+          'send',
+          { key, connection, request },
+          { jobId: jobIdOf(key) },
+        );
+      }
+      return { enqueued: created, state: entry.state };
+    },
+    outcome: (key) => ledger.get(key),
+    reviewList: () => ledger.review(),
+    async close() {
+      await Promise.all([...queues.values()].map((queue) => queue.close()));
+      await client.quit();
+    },
+  };
+}

@@ -1,0 +1,189 @@
+/**
+ * Workers: one BullMQ worker per connection, each running its jobs through the facade. The facade
+ * validates, retries, reconciles and types errors; the worker keeps the ledger so that a job run
+ * twice (BullMQ is at-least-once) posts at most once.
+ */
+import { Worker, type Job } from 'bullmq';
+import { isOrderMessagingError, RateLimitedError } from '@org/order-messaging';
+import { QueueError } from './errors.js';
+import { SendLedger, type LedgerState } from './ledger.js';
+import { limiterFor, type LimitSource, type QueueLimiter } from './limits.js';
+import type { SendJobData } from './queue.js';
+import { DEFAULT_PREFIX, openRedis, queueName, type RedisSettings } from './redis.js';
+import type { QueueMessaging } from './messaging.js';
+
+export interface SendWorkerOptions {
+  readonly redis: RedisSettings;
+  /** The facade, or a factory called once: workers build connections from their own config. */
+  readonly messaging: QueueMessaging | (() => QueueMessaging);
+  /** Jobs in flight per connection in this process (default 1). */
+  readonly concurrency?: number;
+  /** Connections to serve (default: every connection of the facade). */
+  readonly connections?: readonly string[];
+  /**
+   * Per connection: the adapter's declared rules (`adapter.rateLimits`, the tightest applies) or
+   * an explicit `{ max, duration }`. Shared through Redis by every worker of the connection.
+   */
+  readonly limits?: Readonly<Record<string, LimitSource>>;
+  readonly prefix?: string;
+  /** Back-off after a 429 without `Retry-After` (default 1000 ms). */
+  readonly defaultRetryAfterMs?: number;
+}
+
+export interface SendJobResult {
+  readonly state: LedgerState;
+  readonly messageId?: string;
+}
+
+export interface SendWorker {
+  /** Stops taking jobs and waits for the sends in flight to finish and be written to the ledger. */
+  close(): Promise<void>;
+}
+
+// BullMQ honours a manual back-off (`worker.rateLimit`) only on a queue with a limiter.
+const NO_DECLARED_LIMIT: QueueLimiter = { max: 1_000_000, duration: 1000 };
+
+export function createSendWorker(options: SendWorkerOptions): SendWorker {
+  const messaging =
+    typeof options.messaging === 'function' ? options.messaging() : options.messaging;
+  const prefix = options.prefix ?? DEFAULT_PREFIX;
+  const client = openRedis(options.redis);
+  const ledger = new SendLedger(client, prefix);
+  const names = options.connections ?? messaging.connections.map((c) => c.name);
+  if (names.length === 0) throw new QueueError('configuration', 'createSendWorker: no connections');
+  const connectionsOpened = names.map(() => openRedis(options.redis));
+  const workers = names.map((connection, index) => {
+    const worker: Worker<SendJobData, SendJobResult> = new Worker(
+      queueName(connection),
+      (job) =>
+        processSend(job, {
+          messaging,
+          ledger,
+          rateLimit: (ms) => worker.rateLimit(ms),
+          defaultRetryAfterMs: options.defaultRetryAfterMs ?? 1000,
+        }),
+      {
+        connection: connectionsOpened[index]!,
+        prefix,
+        concurrency: options.concurrency ?? 1,
+        limiter: limiterFor(options.limits?.[connection]) ?? NO_DECLARED_LIMIT,
+      },
+    );
+    // Failures are in the ledger and the job; an unhandled 'error' event would crash the process.
+    worker.on('error', () => {});
+    return worker;
+  });
+  return {
+    async close() {
+      await Promise.all(workers.map((worker) => worker.close()));
+      await Promise.all([client, ...connectionsOpened].map((c) => c.quit()));
+    },
+  };
+}
+
+interface Context {
+  readonly messaging: QueueMessaging;
+  readonly ledger: SendLedger;
+  readonly rateLimit: (ms: number) => Promise<void>;
+  readonly defaultRetryAfterMs: number;
+}
+
+async function processSend(job: Job<SendJobData>, ctx: Context): Promise<SendJobResult> {
+  const { key } = job.data;
+  const entry = await ctx.ledger.get(key);
+  if (!entry) throw new QueueError('ledger', `job for "${key}" has no ledger entry`);
+  switch (entry.state) {
+    case 'pending':
+      return attempt(job, ctx);
+    case 'sending':
+      return recover(job, ctx, new Date(entry.attemptStartedAt ?? entry.updatedAt));
+    default:
+      // A finished key run again (a stalled job BullMQ re-delivered): the ledger already knows.
+      return { state: entry.state, ...(entry.messageId ? { messageId: entry.messageId } : {}) };
+  }
+}
+
+async function attempt(job: Job<SendJobData>, ctx: Context): Promise<SendJobResult> {
+  const { key, connection, request } = job.data;
+  const attemptStartedAt = new Date().toISOString();
+  if (!(await ctx.ledger.transition(key, ['pending'], 'sending', { attemptStartedAt }))) {
+    // Another holder of this job claimed the post; it writes the outcome.
+    const now = await ctx.ledger.get(key);
+    return { state: now?.state ?? 'pending' };
+  }
+  let result;
+  try {
+    result = await ctx.messaging.send(connection, request);
+  } catch (error) {
+    return settleFailure(job, ctx, error);
+  }
+  const messageId = result.message.id;
+  // `unknown` too: a re-run that found nothing yet may have flagged the key while this post was in flight.
+  await ctx.ledger.transition(key, ['sending', 'unknown'], 'sent', {
+    messageId,
+    reconciled: result.reconciled,
+  });
+  return { state: 'sent', messageId };
+}
+
+async function settleFailure(
+  job: Job<SendJobData>,
+  ctx: Context,
+  error: unknown,
+): Promise<SendJobResult> {
+  const { key } = job.data;
+  if (!isOrderMessagingError(error) || error.delivery === 'unknown') {
+    await ctx.ledger.transition(key, ['sending'], 'unknown', {
+      reason: 'the send failed and the facade could not tell whether the vendor stored the message',
+      ...(isOrderMessagingError(error)
+        ? { error: error.toJSON() }
+        : { error: { kind: 'internal' } }),
+    });
+    return { state: 'unknown' };
+  }
+  // From here the answer proves the vendor stored nothing (`not_sent` or `rejected`).
+  if (error instanceof RateLimitedError) {
+    await ctx.ledger.transition(key, ['sending'], 'pending');
+    // Only this connection's queue waits; other accounts have their own queues and limiters.
+    await ctx.rateLimit(error.retryAfterMs ?? ctx.defaultRetryAfterMs);
+    throw Worker.RateLimitError();
+  }
+  const attemptsLeft = (job.opts.attempts ?? 1) - job.attemptsMade - 1;
+  if (error.retryable && attemptsLeft > 0) {
+    await ctx.ledger.transition(key, ['sending'], 'pending');
+    throw error;
+  }
+  await ctx.ledger.transition(key, ['sending'], 'rejected', { error: error.toJSON() });
+  return { state: 'rejected' };
+}
+
+/**
+ * The ledger says `sending`: a worker began a post and never wrote how it ended (it crashed, or
+ * lost its lock and may still be running). The listing decides; absence is no proof, since the
+ * post may have been stored after the listing or be stored still, so it goes to review.
+ */
+async function recover(job: Job<SendJobData>, ctx: Context, since: Date): Promise<SendJobResult> {
+  const { key, connection, request } = job.data;
+  let found;
+  try {
+    found = await ctx.messaging.findSent(connection, request, { since });
+  } catch (error) {
+    if (isOrderMessagingError(error) && error.retryable) throw error;
+    await ctx.ledger.transition(key, ['sending'], 'unknown', {
+      reason: 'interrupted mid-send, and the order could not be listed to check',
+      ...(isOrderMessagingError(error) ? { error: error.toJSON() } : {}),
+    });
+    return { state: 'unknown' };
+  }
+  if (found) {
+    await ctx.ledger.transition(key, ['sending', 'unknown'], 'sent', {
+      messageId: found.id,
+      reconciled: true,
+    });
+    return { state: 'sent', messageId: found.id };
+  }
+  await ctx.ledger.transition(key, ['sending'], 'unknown', {
+    reason: 'interrupted mid-send (crash or lost lock) and absent from the listing',
+  });
+  return { state: 'unknown' };
+}
