@@ -1,5 +1,5 @@
 export { QueueError } from './errors.js';
-export type { LedgerEntry, LedgerState } from './ledger.js';
+export type { LedgerEntry, LedgerState, LedgerStatus } from './ledger.js';
 export { limiterFor, type LimitSource, type QueueLimiter } from './limits.js';
 export type { QueueMessaging } from './messaging.js';
 export {

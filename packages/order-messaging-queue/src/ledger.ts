@@ -30,6 +30,18 @@ export interface LedgerEntry {
   readonly reason?: string;
 }
 
+export interface LedgerStatus {
+  /** Ledger entries counted. */
+  readonly total: number;
+  readonly byState: Readonly<Record<LedgerState, number>>;
+  /** Per connection (account), its counts per state. */
+  readonly byConnection: Readonly<Record<string, Readonly<Record<LedgerState, number>>>>;
+  /** Keys on the review list (`unknown` outcomes waiting for a person). */
+  readonly review: number;
+  /** True when the count stopped at the limit: the numbers are a lower bound. */
+  readonly truncated: boolean;
+}
+
 // Sets fields only when the state is one of the expected ones; returns 1 when it did.
 const COMPARE_AND_SET = `
 local state = redis.call('HGET', KEYS[1], 'state')
@@ -106,6 +118,54 @@ export class SendLedger {
       else await this.redis.zrem(this.reviewKey, key);
     }
     return done === 1;
+  }
+
+  /**
+   * Counts per state and per connection, reading at most `limit` entries with SCAN (never KEYS,
+   * which blocks every other client of a large Redis); `truncated` says the count stopped early.
+   */
+  async status(limit: number): Promise<LedgerStatus> {
+    const byState: Record<LedgerState, number> = {
+      pending: 0,
+      sending: 0,
+      sent: 0,
+      rejected: 0,
+      unknown: 0,
+    };
+    const byConnection: Record<string, Record<LedgerState, number>> = {};
+    let total = 0;
+    let truncated = false;
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(
+        cursor,
+        'MATCH',
+        `${this.prefix}:ledger:*`,
+        'COUNT',
+        500,
+      );
+      cursor = next;
+      for (const entryKey of keys) {
+        if (total >= limit) {
+          truncated = true;
+          break;
+        }
+        const [state, connection] = await this.redis.hmget(entryKey, 'state', 'connection');
+        if (!state || !(state in byState)) continue;
+        total += 1;
+        byState[state as LedgerState] += 1;
+        const perConnection = (byConnection[connection ?? ''] ??= {
+          pending: 0,
+          sending: 0,
+          sent: 0,
+          rejected: 0,
+          unknown: 0,
+        });
+        perConnection[state as LedgerState] += 1;
+      }
+    } while (cursor !== '0' && !truncated);
+    const review = await this.redis.zcard(this.reviewKey);
+    return { total, byState, byConnection, review, truncated };
   }
 
   async review(): Promise<LedgerEntry[]> {

@@ -5,7 +5,7 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { SendRequest } from '@org/order-messaging';
 import { QueueError } from './errors.js';
-import { SendLedger, type LedgerEntry, type LedgerState } from './ledger.js';
+import { SendLedger, type LedgerEntry, type LedgerState, type LedgerStatus } from './ledger.js';
 import { DEFAULT_PREFIX, jobIdOf, openRedis, queueName, type RedisSettings } from './redis.js';
 
 export interface SendJobData {
@@ -38,6 +38,8 @@ export interface SendQueue {
   outcome(key: string): Promise<LedgerEntry | undefined>;
   /** Keys whose outcome is `unknown`: never retried, waiting for a person to check the order. */
   reviewList(): Promise<LedgerEntry[]>;
+  /** Counts per state and per connection, reading at most `limit` entries (default 1,000,000). */
+  status(options?: { limit?: number }): Promise<LedgerStatus>;
   close(): Promise<void>;
 }
 
@@ -85,6 +87,7 @@ export function createSendQueue(options: SendQueueOptions): SendQueue {
     },
     outcome: (key) => ledger.get(key),
     reviewList: () => ledger.review(),
+    status: (statusOptions) => ledger.status(statusOptions?.limit ?? 1_000_000),
     async close() {
       await Promise.all([...queues.values()].map((queue) => queue.close()));
       await client.quit();
