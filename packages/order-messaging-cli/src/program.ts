@@ -8,6 +8,7 @@ import { VENDORS } from '@org/order-messaging/vendors';
 import { addCapabilitiesCommand } from './commands/capabilities.js';
 import { addInboxCommand } from './commands/inbox.js';
 import { addListCommand } from './commands/list.js';
+import { addQueueCommands } from './commands/queue.js';
 import { addSendBulkCommand } from './commands/send-bulk.js';
 import { addSendCommand } from './commands/send.js';
 import { addSyncCommand } from './commands/sync.js';
@@ -133,6 +134,7 @@ export function createProgram(
   addSendBulkCommand(program, context);
   addSyncCommand(program, context);
   addInboxCommand(program, context);
+  addQueueCommands(program, context);
   return program;
 }
 

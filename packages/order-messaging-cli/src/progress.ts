@@ -14,21 +14,32 @@ export interface ProgressReporter {
   stop(counts: ProgressCounts): void;
 }
 
-export function formatProgressLine(counts: ProgressCounts): string {
+/** What the counts mean: `send-bulk --queue` enqueues rather than sends. */
+export interface ProgressLabels {
+  readonly action: string;
+  readonly sent: string;
+  readonly skipped: string;
+}
+
+const SENDING: ProgressLabels = { action: 'sending', sent: 'sent', skipped: 'skipped' };
+
+export function formatProgressLine(
+  counts: ProgressCounts,
+  labels: ProgressLabels = SENDING,
+): string {
   const percent = counts.total === 0 ? 100 : Math.floor((counts.done / counts.total) * 100);
-  return `progress ${counts.done}/${counts.total} (${percent}%) sent=${counts.sent} skipped=${counts.skipped} failed=${counts.failed} unknown=${counts.unknown}`;
+  return `progress ${counts.done}/${counts.total} (${percent}%) ${labels.sent}=${counts.sent} ${labels.skipped}=${counts.skipped} failed=${counts.failed} unknown=${counts.unknown}`;
 }
 
 /** An interactive bar on a terminal. */
 class BarReporter implements ProgressReporter {
   readonly #bar: cliProgress.SingleBar;
 
-  constructor(stream: NodeJS.WriteStream, counts: ProgressCounts) {
+  constructor(stream: NodeJS.WriteStream, counts: ProgressCounts, labels: ProgressLabels) {
     this.#bar = new cliProgress.SingleBar(
       {
         stream,
-        format:
-          'sending |{bar}| {value}/{total} {percentage}% | sent {sent} skipped {skipped} failed {failed} unknown {unknown} | ETA {eta_formatted}',
+        format: `${labels.action} |{bar}| {value}/{total} {percentage}% | ${labels.sent} {sent} ${labels.skipped} {skipped} failed {failed} unknown {unknown} | ETA {eta_formatted}`,
         hideCursor: true,
         etaBuffer: 50,
         fps: 10,
@@ -64,18 +75,25 @@ class BarReporter implements ProgressReporter {
 class LineReporter implements ProgressReporter {
   readonly #write: (line: string) => void;
   readonly #timer: NodeJS.Timeout;
+  readonly #labels: ProgressLabels;
   #latest: ProgressCounts;
   #lastPrinted = '';
 
-  constructor(write: (line: string) => void, counts: ProgressCounts, intervalMs: number) {
+  constructor(
+    write: (line: string) => void,
+    counts: ProgressCounts,
+    intervalMs: number,
+    labels: ProgressLabels,
+  ) {
     this.#write = write;
+    this.#labels = labels;
     this.#latest = counts;
     this.#timer = setInterval(() => this.#print(), intervalMs);
     this.#timer.unref();
   }
 
   #print(): void {
-    const line = formatProgressLine(this.#latest);
+    const line = formatProgressLine(this.#latest, this.#labels);
     if (line === this.#lastPrinted) return;
     this.#lastPrinted = line;
     this.#write(line);
@@ -97,14 +115,22 @@ export interface ProgressOptions {
   /** `--json`: never draw a bar, whatever the terminal. */
   readonly plain: boolean;
   readonly intervalMs: number;
+  readonly labels?: ProgressLabels;
 }
 
 export function createProgressReporter(
   options: ProgressOptions,
   initial: ProgressCounts,
 ): ProgressReporter {
-  if (options.stream.isTTY && !options.plain) return new BarReporter(options.stream, initial);
-  return new LineReporter((line) => options.stream.write(`${line}\n`), initial, options.intervalMs);
+  const labels = options.labels ?? SENDING;
+  if (options.stream.isTTY && !options.plain)
+    return new BarReporter(options.stream, initial, labels);
+  return new LineReporter(
+    (line) => options.stream.write(`${line}\n`),
+    initial,
+    options.intervalMs,
+    labels,
+  );
 }
 
 /**

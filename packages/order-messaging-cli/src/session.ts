@@ -11,6 +11,7 @@ import { UsageError } from './exit-codes.js';
 import { createMessaging, type Messaging, type MessagingRuntimeOptions } from './facade.js';
 import type { JournalTarget } from './journal.js';
 import type { Output } from './output.js';
+import type { LoadQueue } from './queue.js';
 import type { EmbeddedSandbox, LoadSandbox } from './sandbox.js';
 import { isVendorName, VENDOR_NAMES, type VendorName } from './vendors.js';
 
@@ -21,6 +22,8 @@ export interface RunOptions {
   readonly handleSignals?: boolean;
   /** How `--sandbox` loads `@org/provider-sandbox` (an optional peer); tests inject its absence. */
   readonly loadSandbox?: LoadSandbox;
+  /** How `--queue` loads `@org/order-messaging-queue` (an optional peer); tests inject its absence. */
+  readonly loadQueue?: LoadQueue;
 }
 
 /** The program's own options, with every vendor's connection settings (one per flag). */

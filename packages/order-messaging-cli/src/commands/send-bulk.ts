@@ -6,8 +6,10 @@ import { detectFormat, readBulkFile, type BulkLine } from '../input.js';
 import { listenForInterrupts } from '../interrupts.js';
 import type { Output } from '../output.js';
 import { createProgressReporter, type ProgressCounts } from '../progress.js';
+import { queueUrlOf } from '../queue.js';
 import { withSession, type CommandContext } from '../session.js';
 import { isVendorName, type VendorName } from '../vendors.js';
+import { enqueueBulk } from './send-bulk-queue.js';
 import { positiveInteger } from './shared.js';
 
 const JOURNAL_HELP = `
@@ -160,6 +162,10 @@ export function addSendBulkCommand(program: Command, context: CommandContext): v
       positiveInteger('--progress-interval'),
       2000,
     )
+    .option(
+      '--queue <url>',
+      'enqueue the lines on this Redis (redis://host:port) for `order-messaging worker` instead of sending them; needs @org/order-messaging-queue',
+    )
     .addHelpText('after', JOURNAL_HELP)
     .action(
       withSession(context, async (session, options: Record<string, unknown>) => {
@@ -169,6 +175,14 @@ export function addSendBulkCommand(program: Command, context: CommandContext): v
           detectFormat(file, options.format as string | undefined),
         );
         const vendorOf = vendorOfLines(file, lines, session.options.vendor);
+        if (options.queue !== undefined) {
+          return enqueueBulk(session, context, {
+            url: queueUrlOf(options.queue, session.output),
+            lines,
+            vendorOf,
+            progressIntervalMs: options.progressInterval as number,
+          });
+        }
         const { messaging, targets } = await session.messagingWithTargets([
           ...new Set(lines.map(vendorOf)),
         ]);

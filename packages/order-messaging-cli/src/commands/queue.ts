@@ -1,0 +1,175 @@
+/**
+ * The Redis queue's commands: `worker` sends what `send-bulk --queue` enqueued, `queue status`
+ * counts the ledger. Both load `@org/order-messaging-queue` (an optional peer) only when run.
+ */
+import type { Command } from 'commander';
+import { connectionSettingsFor } from '../connections.js';
+import { EXIT_CODES, UsageError } from '../exit-codes.js';
+import {
+  formatStates,
+  formatStatus,
+  queueMessaging,
+  queueUrlOf,
+  redactedQueueUrl,
+  requireQueue,
+} from '../queue.js';
+import type { LedgerStatus } from '../queue-types.js';
+import { withSession, type CommandContext, type Session } from '../session.js';
+import { isVendorName, VENDOR_NAMES, type VendorName } from '../vendors.js';
+import { positiveInteger } from './shared.js';
+
+/** `--vendor`, `--vendors a,b`, else every vendor whose connection settings are all given. */
+function workerVendors(session: Session, list: string | undefined): VendorName[] {
+  if (list !== undefined) {
+    const names = list
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean);
+    const unknown = names.filter((name) => !isVendorName(name));
+    if (unknown.length > 0 || names.length === 0)
+      throw new UsageError(`--vendors: use names among ${VENDOR_NAMES.join(', ')}`);
+    return [...new Set(names)] as VendorName[];
+  }
+  if (session.options.vendor !== undefined) return [session.requireVendor()];
+  if (session.options.sandbox) return [...VENDOR_NAMES];
+  const configured = VENDOR_NAMES.filter((vendor) => {
+    try {
+      connectionSettingsFor(vendor, session.options);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  if (configured.length === 0)
+    throw new UsageError(
+      'worker: no vendor has its connection settings; set them (flags or environment) or pass --vendor',
+    );
+  return configured;
+}
+
+/** Work left for the served connections: what an idle worker waits for. */
+function outstanding(status: LedgerStatus, vendors: readonly string[]): number {
+  return vendors.reduce((sum, vendor) => {
+    const counts = status.byConnection[vendor];
+    return sum + (counts ? counts.pending + counts.sending : 0);
+  }, 0);
+}
+
+async function runWorker(
+  session: Session,
+  context: CommandContext,
+  options: Record<string, unknown>,
+): Promise<number> {
+  const url = queueUrlOf(options.queue, session.output);
+  const vendors = workerVendors(session, options.vendors as string | undefined);
+  const { createSendQueue, createSendWorker, closeOnSignals } = await requireQueue(
+    context.runOptions.loadQueue,
+  );
+  const messaging = await session.messaging(vendors);
+  const worker = createSendWorker({
+    redis: url,
+    messaging: queueMessaging(messaging, vendors),
+    connections: vendors,
+    concurrency: options.concurrency as number,
+  });
+  // A second client only for the progress lines and --exit-when-idle.
+  const queue = createSendQueue({ redis: url });
+  session.output.err(
+    `worker: sending for ${vendors.join(', ')} from ${redactedQueueUrl(url)} (concurrency ${String(options.concurrency)} per account); Ctrl-C stops after the sends in flight`,
+  );
+  let lastLine = '';
+  let polling = false;
+  const stopped = new Promise<{ reason: 'signal' | 'idle'; error?: unknown }>((resolve) => {
+    const unhook = closeOnSignals(worker, (error) => {
+      unhook();
+      resolve({ reason: 'signal', error });
+    });
+    const timer = setInterval(() => {
+      if (polling) return;
+      polling = true;
+      queue
+        .status()
+        .then(async (status) => {
+          const line = `worker: ${formatStates(status.byState)} review=${status.review}`;
+          if (line !== lastLine) session.output.err((lastLine = line));
+          if (options.exitWhenIdle === true && outstanding(status, vendors) === 0) {
+            clearInterval(timer);
+            unhook();
+            await worker.close();
+            resolve({ reason: 'idle' });
+          }
+        })
+        .catch(() => {})
+        .finally(() => (polling = false));
+    }, options.progressInterval as number);
+  });
+  const { reason, error } = await stopped;
+  await queue.close();
+  if (error !== undefined) throw error;
+  session.output.err(
+    reason === 'idle'
+      ? 'worker: nothing left to send; stopped'
+      : 'worker: interrupted; the sends in flight finished and are in the ledger',
+  );
+  return reason === 'idle' ? EXIT_CODES.ok : EXIT_CODES.interrupted;
+}
+
+const WORKER_HELP = `
+Connections are named after their vendor, as send-bulk --queue enqueues them, and built from the
+same flags and environment variables as every other command; credentials never reach Redis.
+Several workers (processes or machines) may serve one queue: each account's rate limit is shared
+through Redis, and the ledger makes each key post at most once. SIGINT/SIGTERM stop taking jobs,
+finish the sends in flight, and exit 130.`;
+
+export function addQueueCommands(program: Command, context: CommandContext): void {
+  program
+    .command('worker')
+    .description('send the messages enqueued on a Redis queue (by send-bulk --queue)')
+    .requiredOption('--queue <url>', 'the Redis of the queue: redis://host:port')
+    .option(
+      '--concurrency <n>',
+      'sends in flight per account in this process',
+      positiveInteger('--concurrency'),
+      2,
+    )
+    .option(
+      '--vendors <list>',
+      'vendors to send for, comma-separated (default: --vendor, else every configured one)',
+    )
+    .option('--exit-when-idle', 'exit 0 once nothing is pending or being sent for these vendors')
+    .option(
+      '--progress-interval <ms>',
+      'how often the queue counts are checked and, when they changed, printed on stderr',
+      positiveInteger('--progress-interval'),
+      2000,
+    )
+    .addHelpText('after', WORKER_HELP)
+    .action(
+      withSession(context, (session, options: Record<string, unknown>) =>
+        runWorker(session, context, options),
+      ),
+    );
+
+  const queue = program.command('queue').description('inspect the Redis send queue');
+  queue
+    .command('status')
+    .description(
+      'counts per state (pending, sending, sent, rejected, unknown) and per account, and the review list size',
+    )
+    .requiredOption('--queue <url>', 'the Redis of the queue: redis://host:port')
+    .action(
+      withSession(context, async (session, options: Record<string, unknown>) => {
+        const url = queueUrlOf(options.queue, session.output);
+        const { createSendQueue } = await requireQueue(context.runOptions.loadQueue);
+        const sendQueue = createSendQueue({ redis: url });
+        try {
+          const status = await sendQueue.status();
+          if (session.json) session.output.json({ queue: redactedQueueUrl(url), ...status });
+          else session.output.out(formatStatus(status));
+        } finally {
+          await sendQueue.close();
+        }
+        return EXIT_CODES.ok;
+      }),
+    );
+}

@@ -1,0 +1,122 @@
+/**
+ * `--queue`: the CLI's use of `@org/order-messaging-queue`, an optional peer loaded only by the
+ * commands that take `--queue`, so a CLI user without Redis never needs it (nor BullMQ).
+ */
+import type { LedgerState, LedgerStatus, QueueModule } from './queue-types.js';
+import { UsageError } from './exit-codes.js';
+import type { Messaging } from './facade.js';
+import type { Output } from './output.js';
+import { isMissingPackage } from './sandbox.js';
+import type { VendorName } from './vendors.js';
+
+export const QUEUE_PACKAGE = '@org/order-messaging-queue';
+
+export type LoadQueue = () => Promise<QueueModule | undefined>;
+
+export const loadQueue: LoadQueue = async () => {
+  try {
+    const module: QueueModule = await import('@org/order-messaging-queue');
+    return module;
+  } catch (error) {
+    if (isMissingPackage(error, QUEUE_PACKAGE)) return undefined;
+    throw error;
+  }
+};
+
+export async function requireQueue(load: LoadQueue = loadQueue): Promise<QueueModule> {
+  const module = await load();
+  if (!module)
+    throw new UsageError(`--queue needs ${QUEUE_PACKAGE}: npm install ${QUEUE_PACKAGE} bullmq`);
+  return module;
+}
+
+/** A `redis://` or `rediss://` URL; anything else is a typo better caught before connecting. */
+export function queueUrl(value: unknown): string {
+  if (typeof value !== 'string' || !/^rediss?:\/\//.test(value))
+    throw new UsageError('--queue takes a Redis URL: redis://host:port or rediss://host:port');
+  return value;
+}
+
+/** The URL without its password, for output (the password is also scrubbed from all output). */
+export function redactedQueueUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'redis://(unparsable URL)';
+  }
+}
+
+/** A `redis://` or `rediss://` URL, its password kept out of every line the CLI prints. */
+export function queueUrlOf(value: unknown, output: Output): string {
+  const url = queueUrl(value);
+  try {
+    const password = new URL(url).password;
+    if (password) {
+      output.addSecret(password);
+      output.addSecret(decodeURIComponent(password));
+    }
+  } catch {
+    throw new UsageError('--queue: not a valid URL');
+  }
+  return url;
+}
+
+/**
+ * The queue's view of the CLI facade: connections are named after their vendor, as `send-bulk
+ * --queue` names them when it enqueues.
+ */
+export function queueMessaging(messaging: Messaging, vendors: readonly VendorName[]) {
+  return {
+    connections: vendors.map((name) => ({ name })),
+    send: (
+      connection: string,
+      request: Parameters<Messaging['send']>[1],
+      options?: { signal?: AbortSignal },
+    ) =>
+      messaging.send(
+        connection as VendorName,
+        request,
+        options?.signal ? { signal: options.signal } : undefined,
+      ),
+    findSent: (
+      connection: string,
+      request: Parameters<Messaging['send']>[1],
+      options: { since: Date; signal?: AbortSignal },
+    ) =>
+      messaging.findSent(
+        connection as VendorName,
+        request,
+        options.since,
+        options.signal ? { signal: options.signal } : undefined,
+      ),
+  };
+}
+
+export const LEDGER_STATES: readonly LedgerState[] = [
+  'pending',
+  'sending',
+  'sent',
+  'rejected',
+  'unknown',
+];
+
+export function formatStates(counts: Readonly<Record<LedgerState, number>>): string {
+  return LEDGER_STATES.map((state) => `${state}=${counts[state]}`).join(' ');
+}
+
+export function formatStatus(status: LedgerStatus): string {
+  const lines = [
+    `queue: ${status.total} key(s)${status.truncated ? ' (counting stopped at the limit)' : ''}`,
+    ...LEDGER_STATES.map((state) => `  ${state.padEnd(10)}${status.byState[state]}`),
+    `  review    ${status.review}  (outcome unknown: check these orders by hand)`,
+  ];
+  const connections = Object.keys(status.byConnection).sort();
+  if (connections.length > 0) {
+    lines.push('per account:');
+    for (const connection of connections)
+      lines.push(`  ${connection.padEnd(10)}${formatStates(status.byConnection[connection]!)}`);
+  }
+  return lines.join('\n');
+}
