@@ -3,6 +3,7 @@
  * commands that take `--queue`, so a CLI user without Redis never needs it (nor BullMQ).
  */
 import type { LedgerState, LedgerStatus, QueueModule } from './queue-types.js';
+import { NetworkError } from '@org/order-messaging';
 import { UsageError } from './exit-codes.js';
 import type { Messaging } from './facade.js';
 import type { Output } from './output.js';
@@ -61,6 +62,41 @@ export function queueUrlOf(value: unknown, output: Output): string {
     throw new UsageError('--queue: not a valid URL');
   }
   return url;
+}
+
+/**
+ * Redis settings for the short commands (send-bulk --queue, queue status): a Redis that does not
+ * answer fails the command after a few tries instead of waiting forever, as the queue package's
+ * default (right for a long-lived worker riding out a Redis restart) would.
+ */
+export function shortLivedRedis(url: string) {
+  const parsed = new URL(url);
+  return {
+    host: parsed.hostname,
+    port: parsed.port ? Number(parsed.port) : 6379,
+    ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
+    ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
+    ...(parsed.pathname.length > 1 ? { db: Number(parsed.pathname.slice(1)) } : {}),
+    ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
+    connectTimeout: 5000,
+    retryStrategy: (times: number) => (times > 3 ? null : 250 * times),
+  };
+}
+
+/** A Redis that went away or never answered, as a `network` error (exit 10) naming it, not a bug. */
+export async function onRedis<T>(url: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    if (message === 'Connection is closed.' || code === 'ECONNREFUSED' || code === 'ETIMEDOUT')
+      throw new NetworkError(`the queue's Redis at ${redactedQueueUrl(url)} did not answer`, {
+        delivery: 'not_sent',
+        cause: error,
+      });
+    throw error;
+  }
 }
 
 /**

@@ -95,5 +95,24 @@ describe.skipIf(!enabled)('the Redis queue from the CLI (built bin, sandbox)', (
       spp: { pending: 0, sending: 0, sent: 10, rejected: 0, unknown: 0 },
     });
     expect(after.review).toBe(0);
+
+    // Nothing left for spp: --exit-when-idle stops at its first look, sending nothing.
+    const idle = await runCli(
+      [
+        '--vendor',
+        'spp',
+        'worker',
+        '--queue',
+        redis.url,
+        '--exit-when-idle',
+        '--progress-interval',
+        '100',
+      ],
+      env,
+    );
+    expect(idle.code, idle.stderr).toBe(EXIT_CODES.ok);
+    expect(idle.stderr).toMatch(/nothing left to send/);
+    for (const text of texts)
+      expect(sandbox.state.messages('spp').filter((m) => m.text === text)).toHaveLength(1);
   }, 90_000);
 });

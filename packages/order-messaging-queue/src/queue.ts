@@ -46,6 +46,9 @@ export interface SendQueue {
 export function createSendQueue(options: SendQueueOptions): SendQueue {
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   const client = openRedis(options.redis);
+  // Each call rejects with the connection's error; ioredis would also print every failed
+  // reconnect as an "unhandled error event" on stderr.
+  client.on('error', () => {});
   const ledger = new SendLedger(client, prefix);
   const queues = new Map<string, Queue<SendJobData>>();
   const jobOptions: JobsOptions = {

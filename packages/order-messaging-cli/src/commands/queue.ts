@@ -8,10 +8,12 @@ import { EXIT_CODES, UsageError } from '../exit-codes.js';
 import {
   formatStates,
   formatStatus,
+  onRedis,
   queueMessaging,
   queueUrlOf,
   redactedQueueUrl,
   requireQueue,
+  shortLivedRedis,
 } from '../queue.js';
 import type { LedgerStatus } from '../queue-types.js';
 import { withSession, type CommandContext, type Session } from '../session.js';
@@ -161,13 +163,14 @@ export function addQueueCommands(program: Command, context: CommandContext): voi
       withSession(context, async (session, options: Record<string, unknown>) => {
         const url = queueUrlOf(options.queue, session.output);
         const { createSendQueue } = await requireQueue(context.runOptions.loadQueue);
-        const sendQueue = createSendQueue({ redis: url });
+        const sendQueue = createSendQueue({ redis: shortLivedRedis(url) });
         try {
-          const status = await sendQueue.status();
+          const status = await onRedis(url, () => sendQueue.status());
           if (session.json) session.output.json({ queue: redactedQueueUrl(url), ...status });
           else session.output.out(formatStatus(status));
         } finally {
-          await sendQueue.close();
+          // After a lost Redis, closing fails too: the error that matters is the one already thrown.
+          await sendQueue.close().catch(() => {});
         }
         return EXIT_CODES.ok;
       }),

@@ -8,7 +8,7 @@ import { requestOf } from '../facade.js';
 import type { BulkLine } from '../input.js';
 import { listenForInterrupts } from '../interrupts.js';
 import { createProgressReporter, type ProgressCounts } from '../progress.js';
-import { redactedQueueUrl, requireQueue } from '../queue.js';
+import { onRedis, redactedQueueUrl, requireQueue, shortLivedRedis } from '../queue.js';
 import type { LedgerState } from '../queue-types.js';
 import type { CommandContext, Session } from '../session.js';
 import type { VendorName } from '../vendors.js';
@@ -34,7 +34,7 @@ export async function enqueueBulk(
   },
 ): Promise<number> {
   const { createSendQueue } = await requireQueue(context.runOptions.loadQueue);
-  const queue = createSendQueue({ redis: run.url });
+  const queue = createSendQueue({ redis: shortLivedRedis(run.url) });
   const interruption = listenForInterrupts(
     session.output,
     context.runOptions.handleSignals === true,
@@ -56,10 +56,9 @@ export async function enqueueBulk(
       if (interruption.stop.aborted) break;
       const vendor = run.vendorOf(line);
       // Connections are named after their vendor: the worker serves the same names.
-      const result = await queue.enqueue(line.key, {
-        connection: vendor,
-        request: requestOf(line, vendor),
-      });
+      const result = await onRedis(run.url, () =>
+        queue.enqueue(line.key, { connection: vendor, request: requestOf(line, vendor) }),
+      );
       counts.done += 1;
       if (result.enqueued) counts.sent += 1;
       else {
@@ -71,7 +70,8 @@ export async function enqueueBulk(
   } finally {
     interruption.dispose();
     reporter.stop({ ...counts });
-    await queue.close();
+    // After a lost Redis, closing fails too: the error that matters is the one already thrown.
+    await queue.close().catch(() => {});
   }
   const summary: QueuedBulkSummary = {
     total: counts.total,
