@@ -119,8 +119,9 @@ async function runWorker(
 const WORKER_HELP = `
 Connections are named after their vendor, as send-bulk --queue enqueues them, and built from the
 same flags and environment variables as every other command; credentials never reach Redis.
-Several workers (processes or machines) may serve one queue: each account's rate limit is shared
-through Redis, and the ledger makes each key post at most once. SIGINT/SIGTERM stop taking jobs,
+Several workers (processes or machines) may serve one queue: the ledger makes each key post at most
+once; each process paces its own requests by the vendor's documented limits (not yet shared
+through Redis), so several workers on one account may meet 429s, which they back off from. SIGINT/SIGTERM stop taking jobs,
 finish the sends in flight, and exit 130.`;
 
 export function addQueueCommands(program: Command, context: CommandContext): void {
