@@ -87,6 +87,11 @@ export interface Messaging {
     options?: { signal?: AbortSignal },
   ): AsyncIterable<OrderMessage>;
   capabilities(vendor: VendorName): Capabilities;
+  /**
+   * The limits this run paces the vendor by (the adapter's documented ones; none with
+   * `--no-rate-limits`): what a queue worker shares through Redis for the account.
+   */
+  rateLimits(vendor: VendorName): AnyAdapter['rateLimits'];
   /** Each new message on any order of the connection once, with checkpoints to save. */
   sync(vendor: VendorName, options: SyncOptions): AsyncIterable<SyncEvent>;
   /** The orders whose customer waits for an answer, longest waiting first. */
@@ -122,8 +127,10 @@ export function createMessaging(
   runtime: MessagingRuntimeOptions = {},
 ): Messaging {
   const connections: Record<string, AnyAdapter | { adapter: AnyAdapter; rateLimits: false }> = {};
+  const adapters = new Map<VendorName, AnyAdapter>();
   for (const [vendor, connection] of settings) {
     const adapter = adapterFor(connection);
+    adapters.set(vendor, adapter);
     connections[vendor] =
       runtime.declaredRateLimits === false ? { adapter, rateLimits: false } : adapter;
   }
@@ -146,6 +153,8 @@ export function createMessaging(
     list: (vendor, ref, options) =>
       facade.list(vendor, ref, options?.signal ? { signal: options.signal } : undefined),
     capabilities: (vendor) => facade.capabilities(vendor),
+    rateLimits: (vendor) =>
+      runtime.declaredRateLimits === false ? {} : (adapters.get(vendor)?.rateLimits ?? {}),
     sync: (vendor, options) => facade.sync(vendor, options),
     inbox: (vendor, options) => facade.inbox(vendor, options),
 

@@ -73,6 +73,8 @@ async function runWorker(
     messaging: queueMessaging(messaging, vendors),
     connections: vendors,
     concurrency: options.concurrency as number,
+    // One pace per account for every worker, from the vendor's documented limits (its tightest).
+    limits: Object.fromEntries(vendors.map((vendor) => [vendor, messaging.rateLimits(vendor)])),
   });
   // A second client only for the progress lines and --exit-when-idle.
   const queue = createSendQueue({ redis: url });
@@ -120,9 +122,9 @@ const WORKER_HELP = `
 Connections are named after their vendor, as send-bulk --queue enqueues them, and built from the
 same flags and environment variables as every other command; credentials never reach Redis.
 Several workers (processes or machines) may serve one queue: the ledger makes each key post at most
-once; each process paces its own requests by the vendor's documented limits (not yet shared
-through Redis), so several workers on one account may meet 429s, which they back off from. SIGINT/SIGTERM stop taking jobs,
-finish the sends in flight, and exit 130.`;
+once; every worker of an account shares one pace through Redis, the tightest of the vendor's
+documented limits (none with --no-rate-limits), and a 429 backs off that account only.
+SIGINT/SIGTERM stop taking jobs, finish the sends in flight, and exit 130.`;
 
 export function addQueueCommands(program: Command, context: CommandContext): void {
   program
