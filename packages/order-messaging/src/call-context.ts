@@ -4,7 +4,7 @@
  * and the caller's signal), so an adapter cannot forget them. The call also records what left
  * this process (attempts, the last write), which decides `delivery` on failures.
  */
-import { redactUrl, type ResilientFetch } from '@org/http-runtime';
+import { redactUrl, type ResilientFetch, type ResilientFetchPolicy } from '@org/http-runtime';
 import type { AdapterContext, ClientResult, HttpFailure } from './adapter.js';
 import { policyOf, type CallSettings, type Connection } from './connection.js';
 import { errorFromException, errorFromHttp } from './error-mapping.js';
@@ -69,6 +69,8 @@ export function createCallContext(
   connection: Connection,
   settings: CallSettings | undefined,
   record: CallRecord,
+  /** What the operation itself fixes, over the caller's settings (a download's body cap). */
+  operationPolicy: Pick<ResilientFetchPolicy, 'maxResponseBytes'> = {},
 ): AdapterContext<unknown> {
   const { adapter, scope } = connection;
   const signal = settings?.signal;
@@ -77,6 +79,7 @@ export function createCallContext(
   const deadline = Date.now() + (settings?.totalTimeoutMs ?? connection.totalTimeoutMs);
   const fetch = connection.fetch.withPolicy({
     ...policyOf(settings),
+    ...operationPolicy,
     deadline,
     ...(signal ? { signal } : {}),
     onAttempt(request) {

@@ -162,7 +162,7 @@ export async function downloadAttachment(
     settings?.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     maxBytes,
   );
-  const ctx = createCallContext(connection, { ...settings, maxResponseBytes }, record);
+  const ctx = createCallContext(connection, settings, record, { maxResponseBytes });
   return guarded(connection, settings, record, 'downloadAttachment', async () =>
     readAttachment(await adapter.downloadAttachment!(id as string, ctx), {
       vendor: adapter.vendor,
