@@ -54,6 +54,13 @@ export interface SyncLoadResult {
 
 /** Before the populated data: the first scan starts here. */
 const SINCE = new Date('2025-01-01T00:00:00Z');
+/**
+ * How much earlier than its watermark an adapter may list: SPP's filter works on whole seconds
+ * and starts one second before the watermark's second (`lastMessageAfter`), so up to 2 s. The
+ * incremental steps wait past it too, or orders written just before the quiet sync are listed
+ * again (and skipped by the cursor), which would count their reads against the changed orders.
+ */
+const LISTING_SLACK_MS = 2_000;
 /** Scans after the first one, before giving up on catching up (a bug if ever reached). */
 const MAX_CATCH_UP_SCANS = 5;
 
@@ -151,7 +158,7 @@ export async function runSyncLoad(options: SyncLoadOptions): Promise<SyncLoadRes
 
     const incremental: IncrementalFigure[] = [];
     for (const changed of options.changedOrders) {
-      await pause(overlapMs + 500);
+      await pause(overlapMs + LISTING_SLACK_MS + 500);
       // A quiet sync first: the last scan's overlap still covered the writes before it.
       await scan(messaging, vendor, tally);
       for (let i = 0; i < changed; i++) {
