@@ -6,6 +6,7 @@
 import { Worker, type Job } from 'bullmq';
 import { isOrderMessagingError, RateLimitedError } from '@org/order-messaging';
 import { QueueError } from './errors.js';
+import { settleFailedJob } from './failed-jobs.js';
 import { SendLedger, type LedgerState } from './ledger.js';
 import { limiterFor, type LimitSource, type QueueLimiter } from './limits.js';
 import type { SendJobData } from './queue.js';
@@ -28,6 +29,20 @@ export interface SendWorkerOptions {
   readonly prefix?: string;
   /** Back-off after a 429 without `Retry-After` (default 1000 ms). */
   readonly defaultRetryAfterMs?: number;
+  /**
+   * How long a job's lock lasts without renewal (BullMQ's `lockDuration`, default 30 s): after a
+   * worker dies, its jobs wait this long before another worker takes them. Running workers renew
+   * their locks, so a long send does not lose its lock.
+   */
+  readonly lockDurationMs?: number;
+  /** How often stalled jobs are looked for (BullMQ's `stalledInterval`, default 30 s). */
+  readonly stalledIntervalMs?: number;
+  /**
+   * How many times a job may stall (its worker died holding it) before BullMQ gives up on it
+   * (default 3). A re-run never posts twice (the ledger), so this only bounds a job that kills
+   * its worker each time; a job given up on ends `unknown` (a post may have left) or `rejected`.
+   */
+  readonly maxStalledCount?: number;
 }
 
 export interface SendJobResult {
@@ -67,10 +82,18 @@ export function createSendWorker(options: SendWorkerOptions): SendWorker {
         prefix,
         concurrency: options.concurrency ?? 1,
         limiter: limiterFor(options.limits?.[connection]) ?? NO_DECLARED_LIMIT,
+        ...(options.lockDurationMs !== undefined ? { lockDuration: options.lockDurationMs } : {}),
+        ...(options.stalledIntervalMs !== undefined
+          ? { stalledInterval: options.stalledIntervalMs }
+          : {}),
+        maxStalledCount: options.maxStalledCount ?? 3,
       },
     );
     // Failures are in the ledger and the job; an unhandled 'error' event would crash the process.
     worker.on('error', () => {});
+    worker.on('failed', (job, error) => {
+      if (job) settleFailedJob(job, error, ledger).catch(() => {});
+    });
     return worker;
   });
   return {

@@ -1,0 +1,58 @@
+/**
+ * `pnpm --filter @org/order-messaging-queue chaos [--messages N] [--workers N] [--kills N]
+ *  [--limit N] [--fault-every REQUESTS] [--max-duration S]`
+ *
+ * Prints progress on stderr, then the figures; the last line is `lost N, duplicated N, goodput X`.
+ * Exits 1 when anything was lost, duplicated, misreported or left unsettled.
+ */
+import { parseArgs } from 'node:util';
+import { runChaos } from './run.js';
+import type { ChaosFigures } from './types.js';
+
+const { values } = parseArgs({
+  options: {
+    messages: { type: 'string', default: '5000' },
+    workers: { type: 'string', default: '4' },
+    kills: { type: 'string', default: '2' },
+    limit: { type: 'string', default: '50' },
+    'fault-every': { type: 'string', default: '50' },
+    'max-duration': { type: 'string', default: '600' },
+  },
+});
+
+function positive(name: string, value: string | undefined, allowZero = false): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < (allowZero ? 0 : 1)) {
+    console.error(`--${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer`);
+    process.exit(2);
+  }
+  return n;
+}
+
+export function describeChaos(f: ChaosFigures): string[] {
+  const accounts = f.accounts
+    .map(
+      (a) => `${a.name} ${a.messages} (${a.requestsPerSend} requests/send → ${a.jobsPerSecond}/s)`,
+    )
+    .join(', ');
+  return [
+    `messages ${f.messages} over ${accounts}`,
+    `workers killed ${f.workersKilled}, faults injected ${f.faultsInjected}`,
+    `delivered ${f.delivered}, lost ${f.lost}, duplicated ${f.duplicated}, unknown ${f.unknown} (${f.unknownStored} of them stored), rejected ${f.rejected}, misreported ${f.misreported}, unsettled ${f.unsettled}`,
+    `elapsed ${(f.elapsedMs / 1000).toFixed(1)} s, ${(f.delivered / (f.elapsedMs / 1000)).toFixed(1)} delivered/s of ${f.combinedLimitPerSecond.toFixed(1)}/s allowed`,
+    `lost ${f.lost}, duplicated ${f.duplicated}, goodput ${f.goodput.toFixed(2)}`,
+  ];
+}
+
+const figures = await runChaos({
+  messages: positive('messages', values.messages),
+  workers: positive('workers', values.workers),
+  kills: positive('kills', values.kills, true),
+  limitPerSecond: positive('limit', values.limit),
+  faultEveryRequests: positive('fault-every', values['fault-every']),
+  maxDurationMs: positive('max-duration', values['max-duration']) * 1000,
+  onProgress: (line) => console.error(line),
+});
+for (const line of describeChaos(figures)) console.log(line);
+const broken = figures.lost + figures.duplicated + figures.misreported + figures.unsettled;
+process.exitCode = broken > 0 ? 1 : 0;
