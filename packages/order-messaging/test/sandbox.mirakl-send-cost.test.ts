@@ -193,6 +193,21 @@ describe('mirakl send cost', () => {
     ).toEqual(['listThreads', 'createOrderThread']);
   });
 
+  it('after a refused remembered thread, a lookup that fails reports the refusal, not `not_sent`', async () => {
+    const messaging = facade();
+    const orderId = sb.seed.mirakl.orderWithThread;
+    await messaging.send('shop', { orderId, text: 'Remember this thread.' });
+    const stored = threadMessages(orderId).length;
+    sb.faults.inject({ vendor: 'mirakl', operationId: 'replyToThread', status: 404 });
+    sb.faults.inject({ vendor: 'mirakl', operationId: 'listThreads', drop: 'before-apply' });
+    const error = await messaging
+      .send('shop', { orderId, text: 'Refused, then the lookup fails.' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error).toMatchObject({ status: 404, delivery: 'rejected' });
+    expect(threadMessages(orderId)).toHaveLength(stored);
+  });
+
   it('threadCacheSize: 0 looks every send up', async () => {
     const messaging = facade({ threadCacheSize: 0 });
     const orderId = sb.seed.mirakl.orderWithThread;

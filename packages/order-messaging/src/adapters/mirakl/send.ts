@@ -235,6 +235,25 @@ function staleThread(error: unknown): boolean {
   return error.status === 404 || (error.status === 400 && THREAD_FULL.test(error.message));
 }
 
+/**
+ * The lookup and post after Mirakl refused a remembered thread. A failure there that says nothing
+ * left (`not_sent`) is not this send's whole story: a post did leave, and was refused. The
+ * refusal is then the error, which says what happened to the message (nothing stored).
+ */
+async function afterRefusal(refusal: unknown, ctx: Ctx, retry: () => Promise<Sent>): Promise<Sent> {
+  try {
+    return await retry();
+  } catch (error) {
+    if (!(error instanceof OrderMessagingError) || error.delivery !== 'not_sent') throw error;
+    ctx.logger.warn('a remembered thread was refused; looking the order up again failed', {
+      vendor: 'mirakl',
+      connection: ctx.connection,
+      reason: error.message,
+    });
+    throw refusal;
+  }
+}
+
 /** The stored message from M10; a description from the request when the read-back fails (it was sent). */
 async function readBack(
   config: MiraklConfig,
@@ -283,7 +302,9 @@ export async function send(
       config.threads.delete(key);
       // The thread the caller named is gone or full: no other thread stands in for it.
       if (options.threadId !== undefined) throw error;
-      sent = await lookUpAndPost(config, key, outgoing, ctx, known.threadId);
+      sent = await afterRefusal(error, ctx, () =>
+        lookUpAndPost(config, key, outgoing, ctx, known.threadId),
+      );
     }
   }
   // Attachment ids exist only in Mirakl's stored copy; without them a download is impossible.
