@@ -9,13 +9,19 @@
  * 2. type instantiations of each type-cost consumer have a budget in examples/bench/budgets.json
  *    and are at most that budget;
  * 3. goodput under a rate limit, small: the facade loses and duplicates no message, with the limit
- *    declared and without it (SPP at 20/s; GameBoost's own limits, a minute lasting a second).
+ *    declared and without it (SPP at 20/s; GameBoost's own limits, a minute lasting a second);
+ * 4. send cost against history: for every vendor, the requests of the first send to an order and
+ *    of the sends after it (`requestsPerSend`), and requests and response bytes with 1,000
+ *    messages on the order ÷ with 1 (`sendCostGrowth`), each at most its budget in budgets.json;
+ *    no send may fail.
  * A target without a budget fails: a new export or vendor cannot slip past the check. Give it one
- * with `node examples/bench/dist/run.js --only=size` (or `--only=types`), which adds missing budgets.
+ * with `node examples/bench/dist/run.js --only=size` (or `--only=types`, `--only=history`), which
+ * adds missing budgets.
  * Exits 1 if any check fails, after running all of them.
  */
-import { readBudgets } from './budgets.js';
+import { readBudgets, type Budgets } from './budgets.js';
 import { goodputSandboxOptions, QUICK_GOODPUT_OPTIONS, runGoodputBench } from './goodput.js';
+import { QUICK_HISTORY_OPTIONS, runHistoryBench } from './history.js';
 import { SIZE_LIMIT_CONFIG } from './paths.js';
 import { vendorPlans } from './plans.js';
 import { startRemoteSandbox } from './sandbox-process.js';
@@ -28,6 +34,33 @@ function check(ok: boolean, line: string): void {
   if (ok) passed += 1;
   else failed += 1;
   process.stdout.write(`${ok ? 'ok  ' : 'FAIL'} ${line}\n`);
+}
+
+/** Requests per send and their growth with the order's history, per vendor (counts only). */
+async function checkHistory(budgets: Budgets): Promise<void> {
+  const { rows, vendors } = await runHistoryBench(QUICK_HISTORY_OPTIONS);
+  for (const row of rows) {
+    check(
+      row.failedSends === 0,
+      `history ${row.vendor} ${row.history}: ${row.failedSends} of ${row.requests.length} sends failed`,
+    );
+  }
+  for (const { vendor, requestsPerSend, growth } of vendors) {
+    const perSend = budgets.requestsPerSend[vendor];
+    const growthBudget = budgets.sendCostGrowth[vendor];
+    if (!perSend || !growthBudget) {
+      check(false, `history ${vendor}: no budget in budgets.json (run.js --only=history adds it)`);
+      continue;
+    }
+    check(
+      requestsPerSend.first <= perSend.first && requestsPerSend.then <= perSend.then,
+      `requests per send ${vendor}: first ${requestsPerSend.first}, then ${requestsPerSend.then} (budget ${perSend.first}, ${perSend.then})`,
+    );
+    check(
+      growth.requests <= growthBudget.requests && growth.bytes <= growthBudget.bytes,
+      `send cost growth ${vendor} (1,000 messages ÷ 1): requests ×${growth.requests.toFixed(2)}, bytes ×${growth.bytes.toFixed(2)} (budget ×${growthBudget.requests}, ×${growthBudget.bytes})`,
+    );
+  }
 }
 
 async function main(): Promise<void> {
@@ -67,6 +100,8 @@ async function main(): Promise<void> {
       `type instantiations ${target.name}: ${instantiations} (budget ${budget})`,
     );
   }
+
+  await checkHistory(budgets);
 
   const options = QUICK_GOODPUT_OPTIONS;
   const sandbox = await startRemoteSandbox(goodputSandboxOptions(options));

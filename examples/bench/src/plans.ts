@@ -64,7 +64,10 @@ export interface VendorPlan {
   readonly query: Readonly<Record<string, string>>;
   /** The order (ticket) every benchmark message goes to. */
   readonly orderId: string;
-  /** The HTTP requests the facade's `send` makes for one message, in order. */
+  /**
+   * The HTTP requests the facade's `send` makes for one message, in order, once the connection
+   * has sent to the order before (a first send may look the order up: see history.ts).
+   */
   sendCalls(text: string): PlannedCall[];
   /** Index of the write among `sendCalls` (the "one POST" of the single-call tiers). */
   readonly writeIndex: number;

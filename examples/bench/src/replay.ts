@@ -58,8 +58,9 @@ export type StubFetch = ((
 };
 
 /**
- * Replays a recording. A path answered several times in one send (Omnidesk reads the ticket
- * before and after) gets its answers in turn, so use one stub per benchmark task.
+ * Replays a recording. A path answered several times in one send gets its answers in turn, so use
+ * one stub per benchmark task. Requests the recorded send made and a later one skips (Mirakl's
+ * M11, once the thread is known) are simply not asked for.
  */
 export function replayFetch(recording: Recording): StubFetch {
   const turns = new Map<string, number>();

@@ -4,6 +4,7 @@
  * and is replaced on every run, so numbers in the doc are always the last run's.
  */
 import type { GoodputResult } from './goodput.js';
+import type { HistoryResult } from './history.js';
 import type { LoopbackVendorResult } from './loopback.js';
 import { LOOPBACK_TIERS } from './loopback.js';
 import type { MachineInfo } from './machine.js';
@@ -22,6 +23,7 @@ export interface BenchResults {
   readonly goodput?: GoodputResult[];
   readonly size?: SizeBench;
   readonly types?: TypeCostResult[];
+  readonly history?: HistoryResult;
 }
 
 function fixed(value: number, digits: number): string {
@@ -151,6 +153,48 @@ export function goodputSection(results: readonly GoodputResult[]): string {
       r.lost > 0 ? '–' : fixed(r.efficiency, 2),
     ]),
   );
+}
+
+const mean = (values: readonly number[]) =>
+  values.length === 0 ? Number.NaN : values.reduce((a, b) => a + b, 0) / values.length;
+
+export function historySection(result: HistoryResult): string {
+  const rows = result.rows.map((r) => [
+    r.vendor,
+    String(r.history),
+    r.requests.join(', '),
+    fixed(mean(r.requests), 2),
+    fixed(mean(r.responseBytes), 0),
+    r.firstOperations.join(' + '),
+    r.lastOperations.join(' + '),
+    String(r.failedSends),
+  ]);
+  const summary = result.vendors.map((v) => [
+    v.vendor,
+    `${v.requestsPerSend.first}, then ${v.requestsPerSend.then}`,
+    fixed(v.growth.requests, 2),
+    fixed(v.growth.bytes, 2),
+  ]);
+  return [
+    table(
+      [
+        'vendor',
+        'messages on the order',
+        'requests of each send',
+        'requests / send',
+        'response bytes / send',
+        'first send',
+        'last send',
+        'failed',
+      ],
+      rows,
+    ),
+    '',
+    table(
+      ['vendor', 'requests per send', 'requests growth (max ÷ min history)', 'bytes growth'],
+      summary,
+    ),
+  ].join('\n');
 }
 
 export function sizeSection(size: SizeBench): string {

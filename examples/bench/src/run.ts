@@ -1,15 +1,16 @@
 /**
- * `pnpm bench`: runs the five benchmarks, writes examples/bench/results/latest.json and the
+ * `pnpm bench`: runs the six benchmarks, writes examples/bench/results/latest.json and the
  * results sections of docs/benchmarks.md.
  *
- *   node examples/bench/dist/run.js [--only=size,types,overhead,loopback,goodput] [--quick] [--update-budgets]
+ *   node examples/bench/dist/run.js [--only=size,types,overhead,loopback,goodput,history] [--quick] [--update-budgets]
  *
  * --quick runs one short round of each (a smoke test, not numbers to quote).
- * --update-budgets rewrites the size budgets (.size-limit.json) and instantiation budgets
- * (examples/bench/budgets.json) to measured + 10 %; without it only missing budgets are added.
+ * --update-budgets rewrites the size budgets (.size-limit.json), instantiation budgets and send
+ * cost budgets (examples/bench/budgets.json) to measured + 10 % (growth: 1.1 when met); without it
+ * only missing budgets are added.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { readBudgets, writeBudgets, headroom } from './budgets.js';
+import { growthBudget, readBudgets, writeBudgets, headroom, type Budgets } from './budgets.js';
 import { writeFormatted } from './format.js';
 import {
   goodputSandboxOptions,
@@ -17,6 +18,12 @@ import {
   runGoodputBench,
   type GoodputOptions,
 } from './goodput.js';
+import {
+  HISTORY_OPTIONS,
+  QUICK_HISTORY_OPTIONS,
+  runHistoryBench,
+  type HistoryResult,
+} from './history.js';
 import { runLoopbackBench, type LoopbackOptions } from './loopback.js';
 import { describeMachine } from './machine.js';
 import { recordAll, runOverheadBench, type OverheadOptions } from './overhead.js';
@@ -24,6 +31,7 @@ import { DOC_FILE, RESULTS_FILE } from './paths.js';
 import { vendorPlans } from './plans.js';
 import {
   goodputSection,
+  historySection,
   loopbackSection,
   machineSection,
   overheadSection,
@@ -36,7 +44,7 @@ import { startRemoteSandbox } from './sandbox-process.js';
 import { runSizeBench } from './size.js';
 import { runTypeCostBench } from './type-cost.js';
 
-const BENCHMARKS = ['size', 'types', 'overhead', 'loopback', 'goodput'] as const;
+const BENCHMARKS = ['size', 'types', 'overhead', 'loopback', 'goodput', 'history'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 function parseArgs(argv: readonly string[]) {
@@ -54,6 +62,19 @@ function parseArgs(argv: readonly string[]) {
 }
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/** Missing send-cost budgets (all of them with `update`) from a history run. */
+function historyBudgets(budgets: Budgets, result: HistoryResult, update: boolean): void {
+  for (const { vendor, requestsPerSend, growth } of result.vendors) {
+    if (update || budgets.requestsPerSend[vendor] === undefined)
+      budgets.requestsPerSend[vendor] = { ...requestsPerSend };
+    if (update || budgets.sendCostGrowth[vendor] === undefined)
+      budgets.sendCostGrowth[vendor] = {
+        requests: growthBudget(growth.requests),
+        bytes: growthBudget(growth.bytes),
+      };
+  }
+}
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
@@ -143,6 +164,16 @@ async function main(): Promise<void> {
     }
   }
 
+  if (args.selected.includes('history')) {
+    results.history = await runHistoryBench(
+      args.quick ? QUICK_HISTORY_OPTIONS : HISTORY_OPTIONS,
+      log,
+    );
+    const budgets = readBudgets();
+    historyBudgets(budgets, results.history, args.updateBudgets);
+    await writeBudgets(budgets);
+  }
+
   results.durationSeconds = (performance.now() - started) / 1000;
   await writeFormatted(RESULTS_FILE, JSON.stringify(results, null, 2));
 
@@ -151,6 +182,7 @@ async function main(): Promise<void> {
   if (results.overhead) doc = replaceSection(doc, 'overhead', overheadSection(results.overhead));
   if (results.loopback) doc = replaceSection(doc, 'loopback', loopbackSection(results.loopback));
   if (results.goodput) doc = replaceSection(doc, 'goodput', goodputSection(results.goodput));
+  if (results.history) doc = replaceSection(doc, 'history', historySection(results.history));
   if (results.size) doc = replaceSection(doc, 'size', sizeSection(results.size));
   if (results.types) doc = replaceSection(doc, 'types', typesSection(results.types));
   await writeFormatted(DOC_FILE, doc);

@@ -74,12 +74,15 @@ beforeEach(() => {
 });
 
 describe.each(VENDOR_NAMES)('%s', (vendor) => {
+  /** The requests of a send once the connection has sent to the order (what the tiers repeat). */
   async function facadeRequests(): Promise<WireRequest[]> {
     const rec = recorder();
     const plan = plans[vendor];
     const messaging = createOrderMessaging({
       connections: { [vendor]: plan.connection({ fetch: rec.fetch, rateLimits: false }) },
     });
+    await messaging.send(vendor, { orderId: plan.orderId, text: `${TEXT} (first)` });
+    rec.seen.length = 0;
     const result = await messaging.send(vendor, { orderId: plan.orderId, text: TEXT });
     expect(result.message.text).toBe(TEXT);
     return rec.seen;

@@ -87,6 +87,7 @@ export type {
   OrderMessage,
   OrderRef,
   OutgoingAttachment,
+  SendCost,
   SendRequest,
   VendorName,
   VendorOptions,

@@ -69,6 +69,12 @@ const SYNC: Record<SyncMode, string> = {
   none: 'no',
 };
 
+function sendCost(cost: Capabilities['sendCost']): string {
+  if (!cost) return '—';
+  const first = cost.firstRequests === undefined ? '' : ` (${cost.firstRequests} to a new order)`;
+  return `${cost.requests}${first}; ${cost.note}`;
+}
+
 const ROWS: readonly [string, (source: CapabilitySource) => string][] = [
   ['send', (s) => yesNo(s.capabilities.send)],
   ['list', (s) => yesNo(s.capabilities.list)],
@@ -85,6 +91,7 @@ const ROWS: readonly [string, (source: CapabilitySource) => string][] = [
     (s) =>
       s.capabilities.reconcile === 'by-listing' ? 'reconciled by listing' : '`delivery: unknown`',
   ],
+  ['requests per send', (s) => sendCost(s.capabilities.sendCost)],
   ['sync', (s) => SYNC[s.capabilities.sync?.mode ?? 'none']],
   ['sync cost', (s) => s.capabilities.sync?.cost ?? '—'],
   ['proactive rate limits', (s) => rateLimits(s.rateLimits)],

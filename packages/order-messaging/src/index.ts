@@ -72,6 +72,7 @@ export type {
   OrderRef,
   OutgoingAttachment,
   SendOption,
+  SendCost,
   SendRequest,
   SendResult,
   VendorName,

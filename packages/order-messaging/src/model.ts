@@ -92,7 +92,7 @@ export interface AttachmentLimits {
 }
 
 /** Options a vendor honours under `vendorOptions.<vendor>`. */
-export type SendOption = 'subject' | 'channel' | 'threadId' | 'orderKind';
+export type SendOption = 'subject' | 'channel' | 'threadId' | 'orderKind' | 'readBack';
 
 export interface Capabilities {
   vendor: VendorName;
@@ -115,6 +115,21 @@ export interface Capabilities {
   attachmentDownload?: boolean;
   /** How `sync` finds changed orders, and what a sync costs. Absent: no sync (`mode: 'none'`). */
   sync?: SyncCapability;
+  /** What one successful `send` costs on the wire. Absent: not stated. */
+  sendCost?: SendCost;
+}
+
+/**
+ * The requests one successful `send` makes (no retries, no reconciliation), as the history
+ * benchmark counts them (docs/benchmarks.md, "history").
+ */
+export interface SendCost {
+  /** Requests of a send once the connection knows where the order's messages go. */
+  requests: number;
+  /** Requests of a send to an order the connection has not written to yet, when more. */
+  firstRequests?: number;
+  /** Whether the bytes read per send grow with the order's history, and what else adds requests. */
+  note: string;
 }
 
 export interface DownloadedAttachment {

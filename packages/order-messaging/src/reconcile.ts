@@ -91,15 +91,21 @@ export function pickSent<M extends OrderMessage>(
   return best;
 }
 
-/** Scans an async listing for the probe's message, reading at most `maxMessages`. */
+/**
+ * Scans an async listing for the probe's message, reading at most `maxMessages`. With
+ * `newestFirst` (a listing the vendor documents as newest first) it stops at the first message
+ * dated before `probe.notBefore`: everything after it is older still, so no further page is read.
+ */
 export async function findInListing<M extends OrderMessage>(
   listing: AsyncIterable<M>,
   probe: SentProbe<object>,
   maxMessages = 10_000,
+  newestFirst = false,
 ): Promise<M | undefined> {
   const matches: M[] = [];
   let seen = 0;
   for await (const message of listing) {
+    if (newestFirst && message.sentAt.getTime() < probe.notBefore.getTime()) break;
     if (matchesSent(message, probe)) matches.push(message);
     if (++seen >= maxMessages) break;
   }

@@ -40,6 +40,14 @@ function checkOption(
       message: `${field} must be one of ${capabilities.orderKinds.join(', ')} (got ${quoted(value)})`,
     };
   }
+  if (option === 'readBack') {
+    if (typeof value === 'boolean') return undefined;
+    return {
+      field,
+      reason: 'invalid',
+      message: `${field} must be a boolean (got ${quoted(value)})`,
+    };
+  }
   if (typeof value === 'string' && value.trim() !== '') return undefined;
   return { field, reason: 'invalid', message: `${field} must be a non-empty string` };
 }

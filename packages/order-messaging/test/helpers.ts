@@ -41,8 +41,8 @@ export function recordedFacade(
 }
 
 /**
- * A responder that plays the read calls a send needs before its POST (a thread lookup, a ticket
- * read before and after...) and answers the POST with `onPost`.
+ * A responder that plays the read calls a send needs around its POST (a thread lookup, a ticket
+ * read after it...) and answers the POST with `onPost`.
  */
 export function sendScript(vendor: Vendor, onPost: Responder): Responder {
   return sendResponder(vendor, onPost);

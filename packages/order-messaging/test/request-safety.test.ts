@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { jsonResponse } from '@org/http-runtime/testing';
 import { ValidationError } from '@org/order-messaging';
-import { recordedFacade, sendScript, type Vendor } from './helpers.js';
+import { recordedFacade, type Vendor } from './helpers.js';
+import { miraklThreadWith } from './support/vendors/mirakl.js';
 
 const HOSTILE_IDS = ['../x', 'a/b', '?', '#', '../../admin?x=1#y', '%2e%2e'] as const;
 
@@ -72,16 +73,21 @@ describe('ids cannot move a request off its path', () => {
   );
 
   it.each(HOSTILE_IDS)('mirakl thread %j stays one path segment', async (id) => {
-    const { messaging, recorder } = recordedFacade(
-      sendScript('mirakl', () => jsonResponse(201, { message_id: 'm-1', thread_id: id })),
+    const thread = { ...miraklThreadWith([]), id };
+    const { messaging, recorder } = recordedFacade((request) =>
+      request.method === 'GET'
+        ? jsonResponse(200, { data: [thread] })
+        : jsonResponse(201, { message_id: 'm-1', thread_id: id }),
     );
     await messaging.send('mirakl', {
       orderId: 'ORDER-1',
-      vendorOptions: { mirakl: { threadId: id } },
+      vendorOptions: { mirakl: { threadId: id, readBack: true } },
       text: 'hello',
     });
-    expect(recorder.requests[0]!.url.pathname).toBe(`/api/inbox/threads/${encoded(id)}`);
+    // M11 finds the named thread among the order's, M12 replies, M10 reads it back.
+    expect(recorder.requests[0]!.url.pathname).toBe('/api/inbox/threads');
     expect(recorder.requests[1]!.url.pathname).toBe(`/api/inbox/threads/${encoded(id)}/message`);
+    expect(recorder.requests[2]!.url.pathname).toBe(`/api/inbox/threads/${encoded(id)}`);
   });
 
   it.each(HOSTILE_IDS)(

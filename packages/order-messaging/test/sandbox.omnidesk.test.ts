@@ -116,14 +116,17 @@ describe('omnidesk against the sandbox (the order is a ticket)', () => {
     expect(sb.state.messages('omnidesk', ticket()).filter((m) => m.internal)).toHaveLength(1);
   });
 
-  it('an unknown ticket is NotFoundError and nothing is posted', async () => {
+  it('an unknown ticket is NotFoundError, rejected by the post itself (no read before it)', async () => {
+    const before = sb.state.requests.length;
     const error = await facade()
       .send('desk', { orderId: '999999', text: 'Anyone there?' })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotFoundError);
     expect(error).toMatchObject({ status: 404, delivery: 'rejected' });
     expect((error as Error).message).toContain('Ticket 999999 not found');
-    expect(sb.state.requests.some((r) => r.operationId === 'createMessage')).toBe(false);
+    expect(sb.state.requests.slice(before).map((r) => [r.operationId, r.status])).toEqual([
+      ['createMessage', 404],
+    ]);
   });
 
   it('Omnidesk’s own 400 (an unknown agent) is a ValidationError', async () => {

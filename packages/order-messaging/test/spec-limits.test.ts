@@ -135,8 +135,10 @@ interface VendorLimits {
 const IDS_CHECKED =
   'ids are checked by the facade for every vendor (non-empty, no control characters)';
 const PER_THREAD =
-  'a count kept by the vendor across earlier messages: the facade cannot check it before a send; the vendor refuses the message';
+  'a count kept by the vendor across earlier messages, not a limit of one send: the adapter passes over a thread M11 counts full, and the vendor refuses a reply to one that filled up since';
 const FLOOR = 'the facade refuses empty text for every vendor, so 1 is the floor';
+const COST =
+  'requests the adapter makes per send, not a vendor limit: the history benchmark holds them (examples/bench/budgets.json)';
 
 const VENDORS: Record<VendorName, VendorLimits> = {
   mirakl: {
@@ -156,7 +158,11 @@ const VENDORS: Record<VendorName, VendorLimits> = {
     notSends: {
       postOrderMessage: 'OR42 is deprecated; the adapter sends with M12 and OR43',
     },
-    notFromSpec: { 'text.minLength': FLOOR },
+    notFromSpec: {
+      'text.minLength': FLOOR,
+      'sendCost.requests': COST,
+      'sendCost.firstRequests': COST,
+    },
   },
   spp: {
     adapter: spp,
@@ -168,7 +174,7 @@ const VENDORS: Record<VendorName, VendorLimits> = {
       },
     },
     notSends: {},
-    notFromSpec: {},
+    notFromSpec: { 'sendCost.requests': COST },
   },
   omnidesk: {
     adapter: omnidesk,
@@ -181,7 +187,7 @@ const VENDORS: Record<VendorName, VendorLimits> = {
     notSends: {
       createTicket: 'creates a ticket, not a message on one; the adapter never calls it',
     },
-    notFromSpec: {},
+    notFromSpec: { 'sendCost.requests': COST },
   },
   gameboost: {
     adapter: gameboost,
@@ -193,7 +199,7 @@ const VENDORS: Record<VendorName, VendorLimits> = {
       ]),
     ),
     notSends: {},
-    notFromSpec: { 'text.minLength': FLOOR },
+    notFromSpec: { 'text.minLength': FLOOR, 'sendCost.requests': COST },
   },
 };
 

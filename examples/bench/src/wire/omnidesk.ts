@@ -1,4 +1,4 @@
-/** Omnidesk's send on the wire: the ticket read before and after a multipart POST. */
+/** Omnidesk's send on the wire: a multipart POST, then the ticket read once to find the entry. */
 import { createOmnideskClient } from '@org/omnidesk-client';
 import { asAnyClient, type SandboxInfo, type Wire } from '../plans.js';
 
@@ -10,16 +10,14 @@ export default function omnideskWire({ vendors, seed }: SandboxInfo): Wire {
     headers: {},
     query: { apiKey: access.apiKey },
     orderId: String(ticket),
-    writeIndex: 1,
+    writeIndex: 0,
     sendCalls: (text) => [
-      // The ticket before: which timeline entries already exist.
-      { method: 'GET', path: '/ticket/{ticketID}', pathParams: { ticketID: ticket } },
       {
         method: 'POST',
         path: '/message',
         multipart: { ticketID: ticket, type: '1', message: text },
       },
-      // The ticket after: the new entry is the sent message (the POST returns no id).
+      // The ticket after: the newest matching entry is the sent message (the POST returns no id).
       { method: 'GET', path: '/ticket/{ticketID}', pathParams: { ticketID: ticket } },
     ],
     client: (fetch) =>

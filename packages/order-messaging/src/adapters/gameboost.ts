@@ -76,6 +76,10 @@ export const gameboostCapabilities: Capabilities = Object.freeze({
   pagination: 'none',
   reconcile: 'by-listing',
   sync: GAMEBOOST_SYNC,
+  sendCost: {
+    requests: 1,
+    note: 'the POST answers with the stored message; nothing is read',
+  },
 } as const satisfies Capabilities);
 
 /** A bucket of the spec's `x-rate-limit` as a limiter window. */

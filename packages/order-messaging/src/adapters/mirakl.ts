@@ -1,7 +1,9 @@
 /**
  * Mirakl (MMP) adapter. Order messages live in threads:
- * - send: M11 finds the order's threads; the newest one open to the requested audience gets an
- *   M12 reply, otherwise OR43 opens a thread with a topic. M10 then reads the stored message back.
+ * - send: M11 finds the order's threads (once per order and connection: the thread is
+ *   remembered); the newest one open to the requested audience gets an M12 reply, otherwise OR43
+ *   opens a thread with a topic. The message returned is built from M12's answer; M10 reads the
+ *   stored copy back only with `vendorOptions.mirakl.readBack` or attachments.
  * - list: M11 (seek pages, `next_page_token`) for the order's threads, then M10 for each thread,
  *   because M11's `with_messages` stops at the last 100 messages of a thread.
  * - audience → M12/OR43 `to`: customer → CUSTOMER, seller → SHOP, operator → OPERATOR.
@@ -35,7 +37,7 @@ import {
 import { changedOrders } from './mirakl/changes.js';
 import { downloadAttachment } from './mirakl/download.js';
 import { send } from './mirakl/send.js';
-import { listMessages } from './mirakl/threads.js';
+import { findSent, listMessages } from './mirakl/threads.js';
 import { validate } from './mirakl/validate.js';
 
 export type { MiraklAuth, MiraklClient, MiraklThreadMessage } from '@org/mirakl-client';
@@ -60,13 +62,18 @@ export const miraklCapabilities: Capabilities = Object.freeze({
   },
   internalNotes: false,
   audiences: ['customer', 'seller', 'operator'],
-  sendOptions: ['subject', 'threadId'],
+  sendOptions: ['subject', 'threadId', 'readBack'],
   pagination: 'seek',
   reconcile: 'by-listing',
   attachmentDownload: true,
   sync: {
     mode: 'updated-since',
     cost: "1 M11 per page of changed threads; 1 M10 per thread changed past M11's 100-message cap",
+  },
+  sendCost: {
+    requests: 1,
+    firstRequests: 2,
+    note: 'M12 in the thread the connection remembers (M11 first when it knows none); +1 M10 reading the whole thread with `readBack` or attachments',
   },
 } as const satisfies Capabilities);
 
@@ -92,6 +99,7 @@ function createMiraklAdapter(options: MiraklConnectionOptions): MiraklAdapter {
     validate,
     send: (request, ctx) => send(config, request, ctx),
     list: (ref, ctx) => listMessages(config, ref, ctx),
+    findSent: (probe, ctx) => findSent(config, probe, ctx),
     downloadAttachment,
     changedOrders: (request, ctx) => changedOrders(config, request, ctx),
   });

@@ -3,8 +3,8 @@
  * - send: `POST /message` (multipart) into the ticket, in the channel `type` the request names
  *   (default e-mail, `1`); an internal note goes to the `noteChannel` the connection names (Omnidesk
  *   documents no note channel, so without that option there are no internal notes). Omnidesk answers only
- *   `{type: 'result'}`, so the ticket is read before and after the post and the new timeline
- *   entry is the sent message.
+ *   `{type: 'result'}`, so the ticket is read once after the post and the newest matching
+ *   timeline entry is the sent message.
  * - list: the ticket's `timeline` (`GET /ticket/{ticketID}`), events left out. One page.
  *
  * This module is the public face (options, capabilities, error wording, the factory, the vendor
@@ -68,6 +68,10 @@ export const omnideskCapabilities: Capabilities = Object.freeze({
   sync: {
     mode: 'scan-open-orders',
     cost: '1 list per 100 tickets and 1 read per ticket, every sync',
+  },
+  sendCost: {
+    requests: 2,
+    note: 'the POST answers without an id, so the ticket is read once after it: the whole timeline (Omnidesk cannot read part of one), so the bytes grow with the history',
   },
 } as const satisfies Capabilities);
 

@@ -19,6 +19,7 @@ import {
   defineAdapter,
   defineVendor,
   fileNameFromUrl,
+  findInListing,
   integerSetting,
   isoDate,
   MAX_PAGES,
@@ -69,6 +70,10 @@ export const sppCapabilities: Capabilities = Object.freeze({
   sync: {
     mode: 'updated-since',
     cost: "1 order list per 100 changed orders, plus each changed order's message pages",
+  },
+  sendCost: {
+    requests: 1,
+    note: 'the POST answers with the stored message; nothing is read',
   },
 } as const satisfies Capabilities);
 
@@ -216,6 +221,9 @@ function createSppAdapter(options: SppConnectionOptions): SppAdapter {
     secrets: () => (options.token ? [options.token] : []),
     send: (request, ctx) => send(config, request, ctx),
     list: (ref, ctx) => list(config, ref, ctx),
+    // SPP lists newest first: the check stops at the first page that reaches before the send.
+    findSent: (probe, ctx) =>
+      findInListing(list(config, probe.request, ctx), probe, undefined, true),
     changedOrders,
   });
 }

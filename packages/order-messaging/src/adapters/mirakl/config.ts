@@ -14,6 +14,7 @@ import {
   type OrderRef,
   type SendRequest,
 } from '../../adapter-kit.js';
+import { DEFAULT_THREAD_CACHE_SIZE, ThreadCache } from './thread-cache.js';
 
 export interface MiraklConnectionOptions extends ConnectionOptions {
   auth: MiraklAuth;
@@ -27,6 +28,11 @@ export interface MiraklConnectionOptions extends ConnectionOptions {
   defaultAudience?: readonly Audience[];
   /** Threads per M11 page (Mirakl's default 50). */
   pageSize?: number;
+  /**
+   * Orders whose reply thread this connection remembers, so a send to one of them is a single
+   * M12 (default 1000; 0 looks every order up with M11 before posting).
+   */
+  threadCacheSize?: number;
 }
 
 export type MiraklOrderMessage = OrderMessage<MiraklThreadMessage>;
@@ -39,6 +45,8 @@ export interface MiraklConfig {
   readonly defaultAudience: readonly Audience[];
   /** Threads per M11 page; absent: Mirakl's default. */
   readonly pageSize: number | undefined;
+  /** The thread each recently written order was replied in (per connection). */
+  readonly threads: ThreadCache;
 }
 
 export function configOf(options: MiraklConnectionOptions): MiraklConfig {
@@ -46,6 +54,7 @@ export function configOf(options: MiraklConnectionOptions): MiraklConfig {
     actingAs: options.actingAs ?? 'seller',
     defaultAudience: options.defaultAudience ?? ['customer'],
     pageSize: options.pageSize,
+    threads: new ThreadCache(options.threadCacheSize ?? DEFAULT_THREAD_CACHE_SIZE),
   };
 }
 
@@ -70,6 +79,12 @@ export interface MiraklSendOptions {
   subject?: string;
   /** Reply in this thread instead of the order's most recent one. */
   threadId?: string;
+  /**
+   * Read the stored message back with M10 (the whole thread, up to 1,000 messages) and return
+   * Mirakl's copy: its `date_created`, author and attachment ids. `false` never reads back;
+   * absent reads back only a message with attachments, whose ids exist only in the stored copy.
+   */
+  readBack?: boolean;
 }
 export type MiraklVendorOptions = { mirakl?: MiraklSendOptions };
 

@@ -43,7 +43,12 @@ export function normalize(
   };
 }
 
-/** A sent message described from its request, for when the stored one cannot be read. */
+/**
+ * A sent message as M12's (or OR43's) answer and the request describe it, without reading the
+ * thread: the ids are Mirakl's, the text and attachments' names and sizes are what was sent, the
+ * author is this connection's side (no id or name), `sentAt` is the local clock when Mirakl
+ * answered, and attachment ids are empty (only the stored copy has them: `readBack`).
+ */
 export function describeSent(
   config: MiraklConfig,
   sent: { threadId: string; messageId: string },

@@ -3,7 +3,7 @@
  * one thread with all its messages (M11's `with_messages` stops at the last 100 of a thread).
  */
 import type { MiraklThread } from '@org/mirakl-client';
-import { MAX_PAGES, type OrderRef } from '../../adapter-kit.js';
+import { findInListing, MAX_PAGES, type OrderRef, type SentProbe } from '../../adapter-kit.js';
 import type { Ctx, MiraklConfig, MiraklOrderMessage, MiraklVendorOptions } from './config.js';
 import { normalize } from './normalize.js';
 
@@ -13,27 +13,34 @@ export function belongsTo(thread: MiraklThread, orderId: string): boolean {
 }
 
 /** M11's query: the order's threads on the first page, the token's page after it. */
-function threadsQuery(config: MiraklConfig, orderId: string, pageToken: string | undefined) {
+function threadsQuery(
+  config: MiraklConfig,
+  orderId: string,
+  pageToken: string | undefined,
+  updatedSince: Date | undefined,
+) {
   const { pageSize } = config;
   return pageToken
     ? { page_token: pageToken, ...(pageSize ? { limit: pageSize } : {}) }
     : {
         entity_type: 'MMP_ORDER' as const,
         entity_id: [orderId],
+        ...(updatedSince ? { updated_since: updatedSince.toISOString() } : {}),
         ...(pageSize ? { limit: pageSize } : {}),
       };
 }
 
-/** Every thread of the order (M11, following `next_page_token`). */
+/** Every thread of the order (M11, following `next_page_token`), or those updated since a date. */
 export async function* orderThreads(
   config: MiraklConfig,
   orderId: string,
   ctx: Ctx,
+  updatedSince?: Date,
 ): AsyncGenerator<MiraklThread> {
   let pageToken: string | undefined;
   const seenTokens = new Set<string>();
   for (let page = 0; page < MAX_PAGES; page++) {
-    const query = threadsQuery(config, orderId, pageToken);
+    const query = threadsQuery(config, orderId, pageToken, updatedSince);
     const { data } = await ctx.call('M11 list threads', () =>
       ctx.client.GET('/api/inbox/threads', { params: { query } }),
     );
@@ -73,4 +80,23 @@ export async function* listMessages(
     const full = await getThread(thread.id, ctx);
     for (const message of full.messages) yield normalize(message, full, ref.orderId, ctx);
   }
+}
+
+/**
+ * After an ambiguous send: the message can only be in a thread updated since the send (minus the
+ * clock-skew allowance), so M11 asks for those alone and only they are read with M10.
+ */
+export function findSent(
+  config: MiraklConfig,
+  probe: SentProbe<MiraklVendorOptions>,
+  ctx: Ctx,
+): Promise<MiraklOrderMessage | undefined> {
+  const { orderId } = probe.request;
+  async function* recent(): AsyncGenerator<MiraklOrderMessage> {
+    for await (const thread of orderThreads(config, orderId, ctx, probe.notBefore)) {
+      const full = await getThread(thread.id, ctx);
+      for (const message of full.messages) yield normalize(message, full, orderId, ctx);
+    }
+  }
+  return findInListing(recent(), probe);
 }

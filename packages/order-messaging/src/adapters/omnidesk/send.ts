@@ -2,14 +2,16 @@
  * Sending on Omnidesk: `POST /message` (multipart) into the ticket, in the channel `type` the
  * request names (default e-mail) or, for an internal note, the configured note channel (the facade
  * refuses notes before this when there is none: `capabilities.internalNotes`). Omnidesk answers
- * only `{type: 'result'}`, so the ticket is read before and after the post and the new timeline
- * entry is the sent message.
+ * only `{type: 'result'}`, without an id, so the ticket is read once after the post and the
+ * newest entry from our side with the same text (and note flag) is the sent message.
+ *
+ * That one read is the whole ticket: Omnidesk documents no way to read part of a timeline, so
+ * the bytes of a send grow with the ticket's history (stated in `capabilities.sendCost`).
  */
 import type { OmnideskTicket } from '@org/omnidesk-client';
 import {
   comparableText,
   isRecord,
-  pickSent,
   vendorMessage,
   type SendRequest,
   type SentProbe,
@@ -23,40 +25,30 @@ import {
 } from './config.js';
 import { getTicket, isMessage, normalize } from './timeline.js';
 
-const SNAPSHOT = 'omnidesk.timelineIdsBeforeSend';
-
-/** Notes the ticket's timeline ids before the first attempt of a send, for `findNew`. */
-async function rememberTimeline(
-  request: SendRequest<OmnideskVendorOptions>,
-  ctx: Ctx,
-): Promise<void> {
-  if (ctx.sendState.has(SNAPSHOT)) return;
-  const before = await getTicket(request.orderId, ctx);
-  ctx.sendState.set(SNAPSHOT, new Set((before.timeline ?? []).map((entry) => String(entry.id))));
-}
-
-/** The timeline entry the send created: new since the snapshot, same text, newest. */
-function findNew(
+/**
+ * Entries that can be the request's message: ours (not the customer's), same text and note flag,
+ * and, with `notBefore`, dated from then on (Omnidesk's times are the account's wall clock, read
+ * with `utcOffsetMinutes`).
+ */
+function candidates(
   config: OmnideskConfig,
   ticket: OmnideskTicket,
-  probe: SentProbe<OmnideskVendorOptions>,
+  request: SendRequest<OmnideskVendorOptions>,
+  notBefore: Date | undefined,
   ctx: Ctx,
-): OmnideskOrderMessage | undefined {
-  const before = ctx.sendState.get(SNAPSHOT) as ReadonlySet<string> | undefined;
-  const candidates = (ticket.timeline ?? [])
-    .filter((entry) => isMessage(entry) && !(before && before.has(String(entry.id))))
-    .map((entry) => normalize(config, entry, ticket, ctx));
-  if (before) {
-    // Timestamps have no documented zone, so the snapshot decides what is new, not the clock.
-    const wanted = comparableText(probe.request.text);
-    return candidates
-      .filter(
-        (m) =>
-          m.internal === (probe.request.internal === true) && comparableText(m.text) === wanted,
-      )
-      .at(-1);
-  }
-  return pickSent(candidates, probe);
+): OmnideskOrderMessage[] {
+  const wanted = comparableText(request.text);
+  const internal = request.internal === true;
+  return (ticket.timeline ?? [])
+    .filter(isMessage)
+    .map((entry) => normalize(config, entry, ticket, ctx))
+    .filter(
+      (m) =>
+        m.author.kind !== 'customer' &&
+        m.internal === internal &&
+        comparableText(m.text) === wanted &&
+        (notBefore === undefined || m.sentAt.getTime() >= notBefore.getTime()),
+    );
 }
 
 /** The configured note channel; the facade's checks keep notes away when there is none. */
@@ -101,19 +93,19 @@ async function postMessage(
   return data;
 }
 
-/** The sent message, read from the ticket; undefined when the read fails or does not show it. */
+/**
+ * The sent message, read from the ticket after Omnidesk took the post: the newest matching entry
+ * (the timeline is in posting order; its times are not used, so a wrong `utcOffsetMinutes` cannot
+ * hide it). Undefined when the read fails or does not show it.
+ */
 async function readBack(
   config: OmnideskConfig,
   request: SendRequest<OmnideskVendorOptions>,
   ctx: Ctx,
 ): Promise<OmnideskOrderMessage | undefined> {
-  const probe: SentProbe<OmnideskVendorOptions> = {
-    request,
-    since: new Date(),
-    notBefore: new Date(Date.now() - 120_000),
-  };
   try {
-    return findNew(config, await getTicket(request.orderId, ctx), probe, ctx);
+    const ticket = await getTicket(request.orderId, ctx);
+    return candidates(config, ticket, request, undefined, ctx).at(-1);
   } catch (error) {
     ctx.logger.warn('message sent; reading the ticket back failed', {
       vendor: 'omnidesk',
@@ -129,7 +121,6 @@ export async function send(
   request: SendRequest<OmnideskVendorOptions>,
   ctx: Ctx,
 ): Promise<OmnideskOrderMessage> {
-  await rememberTimeline(request, ctx);
   const result = await postMessage(config, request, ctx);
   const stored = await readBack(config, request, ctx);
   // `{type: 'result'}` carries no id: without the ticket showing the entry there is no message to
@@ -146,10 +137,22 @@ export async function send(
   return stored;
 }
 
+/**
+ * After an ambiguous post: the one matching entry dated from the send on (minus the clock-skew
+ * allowance). Two or more cannot be told apart (an earlier identical message, or ours and a
+ * resend), so the answer is "cannot tell" and the delivery stays unknown.
+ */
 export async function findSent(
   config: OmnideskConfig,
   probe: SentProbe<OmnideskVendorOptions>,
   ctx: Ctx,
-) {
-  return findNew(config, await getTicket(probe.request.orderId, ctx), probe, ctx);
+): Promise<OmnideskOrderMessage | undefined> {
+  const ticket = await getTicket(probe.request.orderId, ctx);
+  const found = candidates(config, ticket, probe.request, probe.notBefore, ctx);
+  if (found.length > 1) {
+    throw new Error(
+      `${found.length} entries of ticket ${probe.request.orderId} match the message; which one this send stored cannot be told`,
+    );
+  }
+  return found[0];
 }

@@ -28,7 +28,7 @@ export default defineVendorTestData({
     apiKey: 'mk_live_4f9c2b7e1a8d6c3f5e0b9a7d2c4e6f81',
   },
   order: ORDER,
-  // M11 finds the order's thread; M10 reads it back.
+  // M11 finds the order's thread; M10 reads it back (with `readBack` or attachments).
   sendReads: (_request, path) =>
     path === '/api/inbox/threads'
       ? jsonResponse(200, { data: [miraklThread] })

@@ -11,8 +11,8 @@ export default defineVendorTestData({
     apiKey: 'od_live_0f1e2d3c4b5a69788796a5b4c3d2e1f0',
   },
   order: TICKET,
-  // The ticket, read before the POST and after it: Omnidesk answers a post with no id, so the
-  // read-back must show each posted message as a new timeline entry.
+  // The ticket, read after the POST: Omnidesk answers a post with no id, so the read-back must
+  // show each posted message as a timeline entry.
   sendReads: async (_request, _path, posted) => {
     const timeline = await Promise.all(
       posted.map(async (post, index) => ({
