@@ -12,6 +12,12 @@ export {
   type SpecRateLimit,
   type VendorDefinition,
 } from './client.js';
+export {
+  PaginationError,
+  walkPages,
+  type PaginationErrorReason,
+  type WalkPagesOptions,
+} from './pages.js';
 export { PathParameterError } from './path-params.js';
 export { redactHeaders, redactUrl, scrubSecrets, scrubValue } from './redact.js';
 export {

@@ -183,3 +183,5 @@ export type MiraklReplyToThreadBody =
 /** OR43 multipart body: `thread_input` JSON part plus one `files` part per Blob/File. */
 export type MiraklCreateOrderThreadBody =
   paths['/api/orders/{order_id}/threads']['post']['requestBody']['content']['multipart/form-data'];
+
+export { listThreadPages, type MiraklListThreadsQuery } from './pages.js';

@@ -122,3 +122,5 @@ export type SppPaginationMeta = components['schemas']['PaginationMeta'];
 export type SppPaginationMetaLink = components['schemas']['PaginationMetaLink'];
 /** Laravel-style error body of 400/401/404/422 responses. */
 export type SppError = components['schemas']['Error'];
+
+export { listOrderMessagePages, listOrderPages } from './pages.js';
