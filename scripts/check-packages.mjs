@@ -4,7 +4,11 @@
 //   - the tarball holds the built entry points and type declarations of every export,
 //     and no tests, sources maps of tests, env files or node_modules;
 //   - publint (strict) finds nothing;
-//   - @arethetypeswrong/cli resolves the types under every ESM resolution mode.
+//   - the tarball holds LICENSE, identical to the repository's; a client package (`*-client`) also
+//     holds the spec it is generated from (dist/specs/<vendor>.yaml, identical to specs/) and its
+//     README names that file;
+//   - @arethetypeswrong/cli resolves the types under every resolution mode (node10, node16 and
+//     nodenext from CommonJS and from ESM, bundler), with no problem of any kind.
 // Needs `pnpm build` first. Exits non-zero on the first package with a problem, after listing all.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, existsSync, rmSync } from 'node:fs';
@@ -36,6 +40,11 @@ function exportTargets(exportsField) {
   return targets.filter((t) => t.startsWith('./') && !t.endsWith('package.json'));
 }
 
+/** One file of a tarball, as text. */
+function tarText(tarPath, member) {
+  return execFileSync('tar', ['-xzOf', tarPath, member], { encoding: 'utf8' });
+}
+
 const only = process.argv.slice(2);
 for (const dir of readdirSync(path.join(root, 'packages')).sort()) {
   if (only.length > 0 && !only.includes(dir)) continue;
@@ -64,6 +73,22 @@ for (const dir of readdirSync(path.join(root, 'packages')).sort()) {
     if (!files.includes(`package/${target.slice(2)}`))
       issues.push(`export target missing from tarball: ${target}`);
   }
+  const license = readFileSync(path.join(root, 'LICENSE'), 'utf8');
+  if (!files.includes('package/LICENSE')) issues.push('LICENSE missing from tarball');
+  else if (tarText(tarPath, 'package/LICENSE') !== license)
+    issues.push("the tarball's LICENSE differs from the repository's LICENSE");
+  const vendor = /^@org\/(.+)-client$/.exec(manifest.name)?.[1];
+  if (vendor) {
+    const spec = `dist/specs/${vendor}.yaml`;
+    if (!files.includes(`package/${spec}`)) issues.push(`spec missing from tarball: ${spec}`);
+    else if (
+      tarText(tarPath, `package/${spec}`) !==
+      readFileSync(path.join(root, 'specs', `${vendor}.yaml`), 'utf8')
+    )
+      issues.push(`${spec} in the tarball differs from specs/${vendor}.yaml`);
+    if (!tarText(tarPath, 'package/README.md').includes(spec))
+      issues.push(`README.md does not name the shipped spec (${spec})`);
+  }
   for (const file of files) {
     if (FORBIDDEN.some((re) => re.test(file))) issues.push(`should not be published: ${file}`);
   }
@@ -82,7 +107,7 @@ for (const dir of readdirSync(path.join(root, 'packages')).sort()) {
   try {
     execFileSync(
       path.join(root, 'node_modules/.bin/attw'),
-      [tarPath, '--profile', 'esm-only', '--format', 'ascii'],
+      [tarPath, '--profile', 'strict', '--format', 'ascii'],
       {
         cwd: root,
         encoding: 'utf8',

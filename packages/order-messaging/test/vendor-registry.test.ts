@@ -20,6 +20,7 @@ import {
 
 const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
   exports: Record<string, unknown>;
+  typesVersions: Record<string, Record<string, string[]>>;
   peerDependencies: Record<string, string>;
 };
 
@@ -61,9 +62,15 @@ describe('vendor registry', () => {
     '%s: is published as a subpath, with its client as an optional peer',
     (name) => {
       expect(manifest.exports[`./${name}`]).toEqual({
+        require: {
+          types: `./dist/cjs/adapters/${name}.d.ts`,
+          default: `./dist/cjs/adapters/${name}.js`,
+        },
         types: `./dist/adapters/${name}.d.ts`,
         import: `./dist/adapters/${name}.js`,
       });
+      // Resolvers that predate `exports` (TypeScript's node10) find the subpath's types here.
+      expect(manifest.typesVersions['*']?.[name]).toEqual([`./dist/cjs/adapters/${name}.d.ts`]);
       expect(Object.keys(manifest.peerDependencies)).toContain(`@org/${name}-client`);
     },
   );

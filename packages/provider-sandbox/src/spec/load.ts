@@ -8,10 +8,11 @@ import type { CompiledSpec, Json } from './model.js';
 
 /** `dist/specs` of a built package, else the repository's `specs/` when running from source. */
 export function defaultSpecsDir(): string {
-  // `dist/` when built, `src/` when run from source.
+  // `dist/` when built (`dist/cjs/` for the CommonJS build), `src/` when run from source.
   const codeRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
   const candidates = [
     path.join(codeRoot, 'specs'),
+    ...(path.basename(codeRoot) === 'cjs' ? [path.resolve(codeRoot, '..', 'specs')] : []),
     path.resolve(codeRoot, '..', '..', '..', 'specs'),
   ];
   for (const dir of candidates) {
