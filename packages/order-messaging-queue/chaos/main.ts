@@ -15,7 +15,7 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '4' },
     kills: { type: 'string', default: '2' },
     limit: { type: 'string', default: '50' },
-    'fault-every': { type: 'string', default: '50' },
+    'fault-every': { type: 'string', default: '100' },
     'max-duration': { type: 'string', default: '600' },
   },
 });
@@ -37,9 +37,10 @@ export function describeChaos(f: ChaosFigures): string[] {
     .join(', ');
   return [
     `messages ${f.messages} over ${accounts}`,
-    `workers killed ${f.workersKilled}, faults injected ${f.faultsInjected}`,
+    `workers killed ${f.workersKilled}, faults injected ${f.faultsInjected}, requests ${f.requests} (${f.throttled} refused by the accounts' limits)`,
     `delivered ${f.delivered}, lost ${f.lost}, duplicated ${f.duplicated}, unknown ${f.unknown} (${f.unknownStored} of them stored), rejected ${f.rejected}, misreported ${f.misreported}, unsettled ${f.unsettled}`,
     `elapsed ${(f.elapsedMs / 1000).toFixed(1)} s, ${(f.delivered / (f.elapsedMs / 1000)).toFixed(1)} delivered/s of ${f.combinedLimitPerSecond.toFixed(1)}/s allowed`,
+    `goodput per account while it had work: ${f.accounts.map((a) => `${a.name} ${a.goodput.toFixed(2)}`).join(', ')}`,
     `lost ${f.lost}, duplicated ${f.duplicated}, goodput ${f.goodput.toFixed(2)}`,
   ];
 }

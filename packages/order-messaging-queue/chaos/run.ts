@@ -29,7 +29,7 @@ function defaults(options: ChaosOptions) {
     workers: options.workers ?? 4,
     kills: options.kills ?? 2,
     limitPerSecond: options.limitPerSecond ?? 50,
-    faultEveryRequests: options.faultEveryRequests ?? 50,
+    faultEveryRequests: options.faultEveryRequests ?? 100,
     concurrency: options.concurrency ?? 4,
     lockDurationMs: options.lockDurationMs ?? 5000,
     maxDurationMs: options.maxDurationMs ?? 600_000,
@@ -142,7 +142,12 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosFigures
     await watch(queue, fleet, o, started);
     faults.stop();
     await fleet.stop();
-    const { lastSettledAt, ...verdict } = await tally(sb, queue, keys);
+    const { lastSettledAt, byVendor, ...verdict } = await tally(sb, queue, keys);
+    const accountGoodput = (vendor: string) => {
+      const v = byVendor.get(vendor);
+      const seconds = v ? (v.lastSettledAt - started) / 1000 : 0;
+      return v && seconds > 0 ? v.delivered / seconds / (o.limitPerSecond / costs.get(vendor)!) : 0;
+    };
     // The ledger's last write, not the poll that saw it: the poll runs once a second.
     const elapsedMs = (verdict.unsettled === 0 ? lastSettledAt : Date.now()) - started;
     return {
@@ -152,10 +157,13 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosFigures
         requestsPerSend: costs.get(a.vendor)!,
         jobsPerSecond: a.jobsPerSecond,
         messages: perAccount[i]!,
+        goodput: accountGoodput(a.vendor),
       })),
       ...verdict,
       workersKilled: fleet.killed,
       faultsInjected: faults.injected(),
+      requests: sb.state.requests.length,
+      throttled: sb.state.requests.filter((r) => r.status === 429 && !r.faulted).length,
       elapsedMs,
       combinedLimitPerSecond,
       goodput: verdict.delivered / (elapsedMs / 1000) / combinedLimitPerSecond,
@@ -185,8 +193,11 @@ async function watch(
     const { sent, rejected, unknown } = status.byState;
     const settled = sent + rejected + unknown;
     const now = Date.now();
+    const left = Object.entries(status.byConnection)
+      .map(([name, c]) => `${name} ${c.pending + c.sending}`)
+      .join(', ');
     o.onProgress(
-      `${((now - started) / 1000).toFixed(1)} s: settled ${settled}/${o.messages} (sent ${sent}, unknown ${unknown}, rejected ${rejected}), workers ${fleet.size}, killed ${fleet.killed}`,
+      `${((now - started) / 1000).toFixed(1)} s: settled ${settled}/${o.messages} (sent ${sent}, unknown ${unknown}, rejected ${rejected}; left: ${left}), workers ${fleet.size}, killed ${fleet.killed}`,
     );
     if (settled >= o.messages || now > deadline) return;
     if (fleet.killed < o.kills && settled >= ((fleet.killed + 1) * o.messages) / (o.kills + 1)) {

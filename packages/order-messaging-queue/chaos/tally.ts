@@ -22,6 +22,8 @@ export interface Tally {
   readonly unsettled: number;
   /** When the last key reached its final state (epoch ms, the ledger's `updatedAt`). */
   readonly lastSettledAt: number;
+  /** Per vendor: keys delivered, and when its last key reached its final state. */
+  readonly byVendor: ReadonlyMap<string, { delivered: number; lastSettledAt: number }>;
 }
 
 async function outcomes(queue: SendQueue, keys: readonly ChaosKey[]) {
@@ -55,13 +57,21 @@ export async function tally(
   const entries = await outcomes(queue, keys);
   const counts = { delivered: 0, lost: 0, duplicated: 0, unknown: 0, unknownStored: 0 };
   const more = { rejected: 0, misreported: 0, unsettled: 0, lastSettledAt: 0 };
+  const byVendor = new Map<string, { delivered: number; lastSettledAt: number }>();
   keys.forEach((k, index) => {
     const copies = stored.get(k.text) ?? [];
     const state = entries[index]?.state;
     const updatedAt = Date.parse(entries[index]?.updatedAt ?? '');
-    if (state !== 'pending' && state !== 'sending' && updatedAt > more.lastSettledAt)
-      more.lastSettledAt = updatedAt;
-    if (copies.length > 0) counts.delivered += 1;
+    const vendor = byVendor.get(k.vendor) ?? { delivered: 0, lastSettledAt: 0 };
+    byVendor.set(k.vendor, vendor);
+    if (state !== 'pending' && state !== 'sending') {
+      more.lastSettledAt = Math.max(more.lastSettledAt, updatedAt);
+      vendor.lastSettledAt = Math.max(vendor.lastSettledAt, updatedAt);
+    }
+    if (copies.length > 0) {
+      counts.delivered += 1;
+      vendor.delivered += 1;
+    }
     counts.duplicated += Math.max(0, copies.length - 1);
     if (state === 'unknown') {
       counts.unknown += 1;
@@ -78,5 +88,5 @@ export async function tally(
     // Nobody would look for it: absent, and the ledger neither refused nor flagged it.
     if (copies.length === 0 && state !== 'rejected' && state !== 'unknown') counts.lost += 1;
   });
-  return { ...counts, ...more };
+  return { ...counts, ...more, byVendor };
 }

@@ -32,7 +32,7 @@ export interface ChaosOptions {
   readonly kills?: number;
   /** Requests per second the sandbox allows each account (default 50). */
   readonly limitPerSecond?: number;
-  /** One fault (429, 503, connection dropped after storing) per this many requests to a vendor (default 50). */
+  /** One fault (429, 503, connection dropped after storing) per this many requests to a vendor (default 100). */
   readonly faultEveryRequests?: number;
   /** Jobs in flight per account in each worker process (default 4). */
   readonly concurrency?: number;
@@ -51,6 +51,11 @@ export interface ChaosAccountFigures {
   readonly requestsPerSend: number;
   readonly jobsPerSecond: number;
   readonly messages: number;
+  /**
+   * Delivered per second until this account's last key settled ÷ what its limit allows: its
+   * goodput while it had work (an account done early cannot lend its limit to another).
+   */
+  readonly goodput: number;
 }
 
 export interface ChaosFigures {
@@ -72,6 +77,9 @@ export interface ChaosFigures {
   readonly unsettled: number;
   readonly workersKilled: number;
   readonly faultsInjected: number;
+  /** Requests the sandbox answered, and how many of them it refused for its limits (429). */
+  readonly requests: number;
+  readonly throttled: number;
   readonly elapsedMs: number;
   /** Messages per second the accounts' limits allow together. */
   readonly combinedLimitPerSecond: number;

@@ -1,6 +1,6 @@
 export { QueueError } from './errors.js';
 export type { LedgerEntry, LedgerState, LedgerStatus } from './ledger.js';
-export { limiterFor, type LimitSource, type QueueLimiter } from './limits.js';
+export { limiterFor, pacedLimiter, type LimitSource, type QueueLimiter } from './limits.js';
 export type { QueueMessaging } from './messaging.js';
 export {
   createSendQueue,

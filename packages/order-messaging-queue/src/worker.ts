@@ -8,7 +8,7 @@ import { isOrderMessagingError, RateLimitedError } from '@org/order-messaging';
 import { QueueError } from './errors.js';
 import { settleFailedJob } from './failed-jobs.js';
 import { SendLedger, type LedgerState } from './ledger.js';
-import { limiterFor, type LimitSource, type QueueLimiter } from './limits.js';
+import { limiterFor, pacedLimiter, type LimitSource, type QueueLimiter } from './limits.js';
 import type { SendJobData } from './queue.js';
 import { DEFAULT_PREFIX, openRedis, queueName, type RedisSettings } from './redis.js';
 import type { QueueMessaging } from './messaging.js';
@@ -81,7 +81,7 @@ export function createSendWorker(options: SendWorkerOptions): SendWorker {
         connection: connectionsOpened[index]!,
         prefix,
         concurrency: options.concurrency ?? 1,
-        limiter: limiterFor(options.limits?.[connection]) ?? NO_DECLARED_LIMIT,
+        limiter: pacedLimiter(limiterFor(options.limits?.[connection]) ?? NO_DECLARED_LIMIT),
         ...(options.lockDurationMs !== undefined ? { lockDuration: options.lockDurationMs } : {}),
         ...(options.stalledIntervalMs !== undefined
           ? { stalledInterval: options.stalledIntervalMs }

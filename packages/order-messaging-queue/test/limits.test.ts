@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { limiterFor, QueueError } from '../src/index.js';
+import { limiterFor, pacedLimiter, QueueError } from '../src/index.js';
 
 describe('limiterFor', () => {
   it('takes the tightest declared rule as the queue limiter', () => {
@@ -18,5 +18,25 @@ describe('limiterFor', () => {
   it('nothing declared: no limiter', () => {
     expect(limiterFor({})).toBeUndefined();
     expect(limiterFor(undefined)).toBeUndefined();
+  });
+});
+
+describe('pacedLimiter', () => {
+  it('cuts a window into up to four sub-windows with their share of jobs, a little longer', () => {
+    expect(pacedLimiter({ max: 50, duration: 1000 })).toEqual({ max: 12, duration: 252 });
+    expect(pacedLimiter({ max: 16, duration: 1000 })).toEqual({ max: 4, duration: 252 });
+    expect(pacedLimiter({ max: 10, duration: 1000 })).toEqual({ max: 5, duration: 502 });
+  });
+
+  it('leaves small windows whole: a share would round down to nothing useful', () => {
+    expect(pacedLimiter({ max: 5, duration: 60_000 })).toEqual({ max: 5, duration: 60_000 });
+    expect(pacedLimiter({ max: 7, duration: 1000 })).toEqual({ max: 7, duration: 1000 });
+  });
+
+  it('never lets more jobs through than the window it paces', () => {
+    for (const max of [8, 9, 16, 25, 33, 50, 100, 1000]) {
+      const paced = pacedLimiter({ max, duration: 1000 });
+      expect((paced.max * 1000) / paced.duration).toBeLessThanOrEqual(max);
+    }
   });
 });
