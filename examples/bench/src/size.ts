@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 import { headroom } from './budgets.js';
 import { writeFormatted } from './format.js';
@@ -232,7 +233,20 @@ export interface SizeBench {
   readonly results: SizeResult[];
   /** Largest inputs of each facade bundle (minified bytes before gzip), to see what would move the size. */
   readonly breakdown: Record<string, { input: string; bytes: number }[]>;
+  /**
+   * Each facade bundle as a code-splitting bundler ships it (esbuild `splitting`, ESM): the
+   * initial chunk and what dynamic imports load on demand, min+gzip bytes. size-limit bundles
+   * without splitting, so its number (the budget) is the sum: everything an application may load.
+   */
+  readonly firstLoad: Record<string, SplitLoad>;
   readonly skipped: string[];
+}
+
+export interface SplitLoad {
+  /** The entry chunk: what loads before the first call. */
+  readonly initial: number;
+  /** The chunks dynamic imports load on demand (the HTML entity decoder), summed. */
+  readonly onDemand: number;
 }
 
 export async function runSizeBench(options: SizeBenchOptions): Promise<SizeBench> {
@@ -280,21 +294,57 @@ export async function runSizeBench(options: SizeBenchOptions): Promise<SizeBench
   });
 
   const breakdown: SizeBench['breakdown'] = {};
+  const firstLoad: SizeBench['firstLoad'] = {};
   for (const check of checks.filter((c) => c.name.startsWith('facade + '))) {
     breakdown[check.name] = await largestInputs(check);
+    firstLoad[check.name] = await splitLoad(check);
   }
-  return { results, breakdown, skipped };
+  return { results, breakdown, firstLoad, skipped };
 }
 
-/** Re-bundles one import check with the same esbuild settings and lists its heaviest inputs. */
-async function largestInputs(check: SizeLimitCheck): Promise<{ input: string; bytes: number }[]> {
-  const imports = Object.entries(check.import ?? {});
-  const contents = imports
+/** An entry module that imports and uses the check's named imports, as size-limit writes it. */
+function entryContents(check: SizeLimitCheck): string {
+  return Object.entries(check.import ?? {})
     .map(
       ([file, names]) =>
         `import ${names} from ${JSON.stringify(path.join(REPO_ROOT, file))};\nconsole.log(${names.replace(/[{}]/g, '').trim()});`,
     )
     .join('\n');
+}
+
+/** Bundles one import check with code splitting; gzip level 9, as size-limit's file plugin. */
+async function splitLoad(check: SizeLimitCheck): Promise<SplitLoad> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-split-'));
+  try {
+    const entry = path.join(dir, 'entry.js');
+    writeFileSync(entry, entryContents(check));
+    const result = await esbuild.build({
+      entryPoints: [entry],
+      bundle: true,
+      minify: true,
+      treeShaking: true,
+      splitting: true,
+      format: 'esm',
+      write: false,
+      outdir: path.join(dir, 'out'),
+      logLevel: 'silent',
+    });
+    let initial = 0;
+    let onDemand = 0;
+    for (const file of result.outputFiles) {
+      const bytes = gzipSync(file.contents, { level: 9 }).length;
+      if (path.basename(file.path) === 'entry.js') initial += bytes;
+      else onDemand += bytes;
+    }
+    return { initial, onDemand };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Re-bundles one import check with the same esbuild settings and lists its heaviest inputs. */
+async function largestInputs(check: SizeLimitCheck): Promise<{ input: string; bytes: number }[]> {
+  const contents = entryContents(check);
   const result = await esbuild.build({
     stdin: { contents, resolveDir: REPO_ROOT, loader: 'js' },
     bundle: true,
