@@ -121,6 +121,16 @@ async function main(): Promise<void> {
     results.size = await runSizeBench({ updateBudgets: args.updateBudgets });
     for (const r of results.size.results)
       log(`size ${r.name}: ${r.gzipBytes} B (budget ${r.limitBytes ?? '–'})`);
+    const budgets = readBudgets();
+    for (const [name, load] of Object.entries(results.size.firstLoad)) {
+      if (args.updateBudgets || budgets.initialLoad[name] === undefined) {
+        budgets.initialLoad[name] = headroom(load.initial);
+      }
+      log(
+        `size ${name}, initial load with code splitting: ${load.initial} B (budget ${budgets.initialLoad[name]}), on demand ${load.onDemand} B`,
+      );
+    }
+    await writeBudgets(budgets);
   }
 
   if (args.selected.includes('types')) {

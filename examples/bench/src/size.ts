@@ -312,6 +312,15 @@ function entryContents(check: SizeLimitCheck): string {
     .join('\n');
 }
 
+/** The facade bundles (facade + one vendor), as code-splitting bundlers ship them, by check name. */
+export async function facadeSplitLoads(): Promise<Record<string, SplitLoad>> {
+  const loads: Record<string, SplitLoad> = {};
+  for (const check of sizeChecks().filter((c) => c.name.startsWith('facade + '))) {
+    if (missingFiles(check).length === 0) loads[check.name] = await splitLoad(check);
+  }
+  return loads;
+}
+
 /** Bundles one import check with code splitting; gzip level 9, as size-limit's file plugin. */
 async function splitLoad(check: SizeLimitCheck): Promise<SplitLoad> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-split-'));
