@@ -11,12 +11,14 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 import { headroom } from './budgets.js';
 import { writeFormatted } from './format.js';
 import { BENCH_DIR, REPO_ROOT, SIZE_LIMIT_CONFIG } from './paths.js';
 import { VENDOR_NAMES } from './plans.js';
+import { splitLoad, type SplitLoad } from './split-load.js';
+
+export { facadeSplitLoads, type SplitLoad } from './split-load.js';
 
 /** Each registered vendor's client package: `packages/<vendor>-client`. */
 const clientDir = (vendor: string) => `${vendor}-client`;
@@ -170,7 +172,7 @@ function kindOf(name: string): SizeResult['kind'] {
   return 'app';
 }
 
-function missingFiles(check: SizeLimitCheck): string[] {
+export function missingFiles(check: SizeLimitCheck): string[] {
   const files = [...(check.path ? [check.path] : []), ...Object.keys(check.import ?? {})];
   return files.filter((file) => !existsSync(path.join(REPO_ROOT, file)));
 }
@@ -242,13 +244,6 @@ export interface SizeBench {
   readonly skipped: string[];
 }
 
-export interface SplitLoad {
-  /** The entry chunk and the chunks it imports statically: what loads before the first call. */
-  readonly initial: number;
-  /** The chunks only dynamic imports load (entity decoder, sync, audit, inbox, download), summed. */
-  readonly onDemand: number;
-}
-
 export async function runSizeBench(options: SizeBenchOptions): Promise<SizeBench> {
   const previous = new Map(readSizeLimitConfig().map((check) => [check.name, check.limit]));
   const all = sizeChecks();
@@ -303,76 +298,13 @@ export async function runSizeBench(options: SizeBenchOptions): Promise<SizeBench
 }
 
 /** An entry module that imports and uses the check's named imports, as size-limit writes it. */
-function entryContents(check: SizeLimitCheck): string {
+export function entryContents(check: SizeLimitCheck): string {
   return Object.entries(check.import ?? {})
     .map(
       ([file, names]) =>
         `import ${names} from ${JSON.stringify(path.join(REPO_ROOT, file))};\nconsole.log(${names.replace(/[{}]/g, '').trim()});`,
     )
     .join('\n');
-}
-
-/** The facade bundles (facade + one vendor), as code-splitting bundlers ship them, by check name. */
-export async function facadeSplitLoads(): Promise<Record<string, SplitLoad>> {
-  const loads: Record<string, SplitLoad> = {};
-  for (const check of sizeChecks().filter((c) => c.name.startsWith('facade + '))) {
-    if (missingFiles(check).length === 0) loads[check.name] = await splitLoad(check);
-  }
-  return loads;
-}
-
-/** Bundles one import check with code splitting; gzip level 9, as size-limit's file plugin. */
-async function splitLoad(check: SizeLimitCheck): Promise<SplitLoad> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'bench-split-'));
-  try {
-    const entry = path.join(dir, 'entry.js');
-    writeFileSync(entry, entryContents(check));
-    const result = await esbuild.build({
-      entryPoints: [entry],
-      bundle: true,
-      minify: true,
-      treeShaking: true,
-      splitting: true,
-      format: 'esm',
-      metafile: true,
-      write: false,
-      outdir: path.join(dir, 'out'),
-      logLevel: 'silent',
-    });
-    const gzipped = new Map(
-      result.outputFiles.map((file) => [
-        path.resolve(file.path),
-        gzipSync(file.contents, { level: 9 }).length,
-      ]),
-    );
-    const outputs = Object.entries(result.metafile.outputs).map(
-      ([file, output]) => [path.resolve(file), output] as const,
-    );
-    // The initial load: the entry chunk and every chunk it imports statically, transitively.
-    const initialFiles = new Set<string>();
-    // (A dynamic import's target is an entry point too: the check's own entry is the one file.)
-    const pending = outputs
-      .filter(([, output]) => output.entryPoint && path.resolve(output.entryPoint) === entry)
-      .map(([file]) => file);
-    while (pending.length > 0) {
-      const file = pending.pop()!;
-      if (initialFiles.has(file)) continue;
-      initialFiles.add(file);
-      const output = outputs.find(([name]) => name === file)?.[1];
-      for (const imported of output?.imports ?? []) {
-        if (imported.kind === 'import-statement') pending.push(path.resolve(imported.path));
-      }
-    }
-    let initial = 0;
-    let onDemand = 0;
-    for (const [file, bytes] of gzipped) {
-      if (initialFiles.has(file)) initial += bytes;
-      else onDemand += bytes;
-    }
-    return { initial, onDemand };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 /** Re-bundles one import check with the same esbuild settings and lists its heaviest inputs. */
