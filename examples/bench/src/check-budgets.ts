@@ -5,7 +5,9 @@
  *
  * 1. size-limit over the root .size-limit.json (esbuild, minified, gzip): every check the size
  *    benchmark measures (sizeChecks: every published export, every registered vendor) has a
- *    budget there, and is within it;
+ *    budget there, and is within it; each facade bundle's initial load with code splitting
+ *    (what loads before the first call; the entity decoder is loaded on demand) is within its
+ *    `initialLoad` budget in examples/bench/budgets.json;
  * 2. type instantiations of each type-cost consumer have a budget in examples/bench/budgets.json
  *    and are at most that budget;
  * 3. goodput under a rate limit, small: the facade loses and duplicates no message, with the limit
@@ -25,7 +27,7 @@ import { QUICK_HISTORY_OPTIONS, runHistoryBench } from './history.js';
 import { SIZE_LIMIT_CONFIG } from './paths.js';
 import { vendorPlans } from './plans.js';
 import { startRemoteSandbox } from './sandbox-process.js';
-import { readSizeLimitConfig, runSizeLimit, sizeChecks } from './size.js';
+import { facadeSplitLoads, readSizeLimitConfig, runSizeLimit, sizeChecks } from './size.js';
 import { runTsc, TYPE_COST_TARGETS } from './type-cost.js';
 
 let passed = 0;
@@ -85,6 +87,15 @@ async function main(): Promise<void> {
   }
 
   const budgets = readBudgets();
+  for (const [name, load] of Object.entries(await facadeSplitLoads())) {
+    const budget = budgets.initialLoad[name];
+    check(
+      budget !== undefined && load.initial <= budget,
+      budget === undefined
+        ? `size ${name}, initial load with code splitting: no budget in budgets.json (run.js --only=size adds it)`
+        : `size ${name}, initial load with code splitting: ${load.initial} B (budget ${budget} B)`,
+    );
+  }
   for (const target of TYPE_COST_TARGETS) {
     const budget = budgets.typeInstantiations[target.name];
     if (budget === undefined) {

@@ -222,6 +222,20 @@ export function sizeSection(size: SizeBench): string {
       ),
     );
   }
+  const split = Object.entries(size.firstLoad ?? {});
+  if (split.length > 0) {
+    parts.push('');
+    parts.push(
+      'Each facade bundle as a code-splitting bundler ships it (esbuild `splitting`, ESM; min+gzip bytes). size-limit bundles without splitting: its number above is the sum.',
+    );
+    parts.push('');
+    parts.push(
+      table(
+        ['bundle', 'initial chunk', 'loaded on demand'],
+        split.map(([name, load]) => [name, String(load.initial), String(load.onDemand)]),
+      ),
+    );
+  }
   const breakdowns = Object.entries(size.breakdown);
   if (breakdowns.length > 0) {
     parts.push('');

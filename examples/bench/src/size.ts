@@ -16,6 +16,9 @@ import { headroom } from './budgets.js';
 import { writeFormatted } from './format.js';
 import { BENCH_DIR, REPO_ROOT, SIZE_LIMIT_CONFIG } from './paths.js';
 import { VENDOR_NAMES } from './plans.js';
+import { splitLoad, type SplitLoad } from './split-load.js';
+
+export { facadeSplitLoads, type SplitLoad } from './split-load.js';
 
 /** Each registered vendor's client package: `packages/<vendor>-client`. */
 const clientDir = (vendor: string) => `${vendor}-client`;
@@ -169,7 +172,7 @@ function kindOf(name: string): SizeResult['kind'] {
   return 'app';
 }
 
-function missingFiles(check: SizeLimitCheck): string[] {
+export function missingFiles(check: SizeLimitCheck): string[] {
   const files = [...(check.path ? [check.path] : []), ...Object.keys(check.import ?? {})];
   return files.filter((file) => !existsSync(path.join(REPO_ROOT, file)));
 }
@@ -232,6 +235,12 @@ export interface SizeBench {
   readonly results: SizeResult[];
   /** Largest inputs of each facade bundle (minified bytes before gzip), to see what would move the size. */
   readonly breakdown: Record<string, { input: string; bytes: number }[]>;
+  /**
+   * Each facade bundle as a code-splitting bundler ships it (esbuild `splitting`, ESM): the
+   * initial chunk and what dynamic imports load on demand, min+gzip bytes. size-limit bundles
+   * without splitting, so its number (the budget) is the sum: everything an application may load.
+   */
+  readonly firstLoad: Record<string, SplitLoad>;
   readonly skipped: string[];
 }
 
@@ -280,21 +289,27 @@ export async function runSizeBench(options: SizeBenchOptions): Promise<SizeBench
   });
 
   const breakdown: SizeBench['breakdown'] = {};
+  const firstLoad: SizeBench['firstLoad'] = {};
   for (const check of checks.filter((c) => c.name.startsWith('facade + '))) {
     breakdown[check.name] = await largestInputs(check);
+    firstLoad[check.name] = await splitLoad(check);
   }
-  return { results, breakdown, skipped };
+  return { results, breakdown, firstLoad, skipped };
 }
 
-/** Re-bundles one import check with the same esbuild settings and lists its heaviest inputs. */
-async function largestInputs(check: SizeLimitCheck): Promise<{ input: string; bytes: number }[]> {
-  const imports = Object.entries(check.import ?? {});
-  const contents = imports
+/** An entry module that imports and uses the check's named imports, as size-limit writes it. */
+export function entryContents(check: SizeLimitCheck): string {
+  return Object.entries(check.import ?? {})
     .map(
       ([file, names]) =>
         `import ${names} from ${JSON.stringify(path.join(REPO_ROOT, file))};\nconsole.log(${names.replace(/[{}]/g, '').trim()});`,
     )
     .join('\n');
+}
+
+/** Re-bundles one import check with the same esbuild settings and lists its heaviest inputs. */
+async function largestInputs(check: SizeLimitCheck): Promise<{ input: string; bytes: number }[]> {
+  const contents = entryContents(check);
   const result = await esbuild.build({
     stdin: { contents, resolveDir: REPO_ROOT, loader: 'js' },
     bundle: true,

@@ -37,7 +37,13 @@ export {
   type VendorDescriptor,
 } from './vendor-descriptor.js';
 /** Reconciliation: whether a listed message is the one an ambiguous send stored. */
-export { comparableText, findInListing, pickSent } from './reconcile.js';
+export { comparableText, pickSent } from './comparable-text.js';
+/**
+ * `comparableText` with the entity decoder loaded on first use: an adapter that compares texts
+ * on its own paths keeps the decoder (~15 kB gzipped) out of an application's initial chunk.
+ */
+export { loadComparableText, type TextComparer } from './text-compare.js';
+export { findInListing } from './reconcile.js';
 /** Reading vendors' error bodies: the message, and the field a validation error blames. */
 export { firstFieldError, vendorMessage } from './error-mapping.js';
 /** A request's options for one vendor (`vendorOptions.<vendor>`). */

@@ -95,7 +95,8 @@ export type {
   SyncOptions,
   SyncOrder,
 } from './sync/types.js';
-export { comparableText, type ReconcileSettings } from './reconcile.js';
+export { comparableText } from './comparable-text.js';
+export type { ReconcileSettings } from './reconcile.js';
 export {
   ConfigurationError,
   type Logger,

@@ -8,11 +8,11 @@
  * after which the same request may succeed (never after a 2xx: the vendor took the post).
  */
 import { abortableSleep, type Logger } from '@org/http-runtime';
-import { decodeHTML, DecodingMode } from 'entities/decode';
 import type { AdapterContext, AnyAdapter, SentProbe } from './adapter.js';
 import { makeError } from './error-mapping.js';
 import { OrderMessagingError, TimeoutError, type Delivery } from './errors.js';
 import type { OrderMessage, SendRequest } from './model.js';
+import { loadComparableText, matchesSent, pickSentWith } from './text-compare.js';
 
 export interface ReconcileSettings {
   /**
@@ -35,62 +35,6 @@ export const DEFAULT_RECONCILE: Required<ReconcileSettings> = {
   clockSkewMs: 120_000,
 };
 
-/** Tags a browser shows as a line break: `<br>`, the end of a paragraph or block, a list item. */
-const LINE_BREAK_TAGS = /<br\s*\/?>|<\/(?:p|div)\s*>|<li(?:\s[^>]*)?>/gi;
-/** Any other tag (a letter after `<` or `</`) and comments: not displayed. */
-const OTHER_TAGS = /<!--[\s\S]*?-->|<\/?[a-z][^>]*>/gi;
-/**
- * A vendor may escape a message more than once (its own escaping on top of a framework's); each
- * round undoes one. Bounded so a hostile `&amp;amp;amp;…` costs linear time; a text nested deeper
- * is compared as it is after that many rounds.
- */
-const MAX_DECODE_ROUNDS = 8;
-
-/**
- * What a reader sees, so a stored copy is recognised whatever the vendor did to it: HTML-escaped
- * (named, decimal or hex entities, `It&#039;s`, `&eacute;`), wrapped in markup (`<p>…</p>`,
- * `<br>` for newlines), Unicode-normalised (NFC/NFD) or with its whitespace reflowed. Markup is
- * reduced to its displayed text and entities are decoded (strictly: `;`-terminated, as escaping
- * produces), repeated until nothing changes, so text escaped once or twice compares equal to the
- * text sent. Then NFC (not NFKC: `ﬁ` and `fi`, `²` and `2` display differently) and whitespace
- * (newlines included) folded to single spaces, trimmed.
- */
-export function comparableText(text: string): string {
-  // A lone surrogate cannot travel as UTF-8: form bodies and most servers store U+FFFD instead.
-  let current = text.replace(/\p{Cs}/gu, '\uFFFD');
-  for (let round = 0; round < MAX_DECODE_ROUNDS; round++) {
-    // NFC first each round: a few characters normalise to markup (U+037E to `;`, U+212A to `K`).
-    const normalized = current.normalize('NFC');
-    current = decodeHTML(
-      normalized.replace(LINE_BREAK_TAGS, '\n').replace(OTHER_TAGS, ''),
-      DecodingMode.Strict,
-    );
-    if (current === normalized) break;
-  }
-  return current.normalize('NFC').replace(/\s+/g, ' ').trim();
-}
-
-/** Whether `message` can be the one `probe` describes: same text, our side, not older than the send. */
-function matchesSent(message: OrderMessage, probe: SentProbe<object>): boolean {
-  if (message.author.kind === 'customer' || message.author.kind === 'system') return false;
-  if (message.internal !== (probe.request.internal === true)) return false;
-  if (message.sentAt.getTime() < probe.notBefore.getTime()) return false;
-  return comparableText(message.text) === comparableText(probe.request.text);
-}
-
-/** The newest message matching the probe. */
-export function pickSent<M extends OrderMessage>(
-  messages: Iterable<M>,
-  probe: SentProbe<object>,
-): M | undefined {
-  let best: M | undefined;
-  for (const message of messages) {
-    if (!matchesSent(message, probe)) continue;
-    if (!best || message.sentAt.getTime() >= best.sentAt.getTime()) best = message;
-  }
-  return best;
-}
-
 /**
  * Scans an async listing for the probe's message, reading at most `maxMessages`. With
  * `newestFirst` (a listing the vendor documents as newest first) it stops at the first message
@@ -102,14 +46,15 @@ export async function findInListing<M extends OrderMessage>(
   maxMessages = 10_000,
   newestFirst = false,
 ): Promise<M | undefined> {
+  const comparable = await loadComparableText();
   const matches: M[] = [];
   let seen = 0;
   for await (const message of listing) {
     if (newestFirst && message.sentAt.getTime() < probe.notBefore.getTime()) break;
-    if (matchesSent(message, probe)) matches.push(message);
+    if (matchesSent(comparable, message, probe)) matches.push(message);
     if (++seen >= maxMessages) break;
   }
-  return pickSent(matches, probe);
+  return pickSentWith(comparable, matches, probe);
 }
 
 function withDelivery(

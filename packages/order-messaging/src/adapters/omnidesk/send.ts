@@ -10,11 +10,12 @@
  */
 import type { OmnideskTicket } from '@org/omnidesk-client';
 import {
-  comparableText,
   isRecord,
+  loadComparableText,
   vendorMessage,
   type SendRequest,
   type SentProbe,
+  type TextComparer,
 } from '../../adapter-kit.js';
 import {
   omnideskOptionsOf,
@@ -31,6 +32,7 @@ import { getTicket, isMessage, normalize } from './timeline.js';
  * with `utcOffsetMinutes`).
  */
 function candidates(
+  comparableText: TextComparer,
   config: OmnideskConfig,
   ticket: OmnideskTicket,
   request: SendRequest<OmnideskVendorOptions>,
@@ -105,7 +107,8 @@ async function readBack(
 ): Promise<OmnideskOrderMessage | undefined> {
   try {
     const ticket = await getTicket(request.orderId, ctx);
-    return candidates(config, ticket, request, undefined, ctx).at(-1);
+    const comparable = await loadComparableText();
+    return candidates(comparable, config, ticket, request, undefined, ctx).at(-1);
   } catch (error) {
     ctx.logger.warn('message sent; reading the ticket back failed', {
       vendor: 'omnidesk',
@@ -148,7 +151,8 @@ export async function findSent(
   ctx: Ctx,
 ): Promise<OmnideskOrderMessage | undefined> {
   const ticket = await getTicket(probe.request.orderId, ctx);
-  const found = candidates(config, ticket, probe.request, probe.notBefore, ctx);
+  const comparable = await loadComparableText();
+  const found = candidates(comparable, config, ticket, probe.request, probe.notBefore, ctx);
   if (found.length > 1) {
     throw new Error(
       `${found.length} entries of ticket ${probe.request.orderId} match the message; which one this send stored cannot be told`,
