@@ -138,6 +138,18 @@ export function createProgram(
   return program;
 }
 
+/** `--json` among the options (before a `--` that ends them). */
+function asksForJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
+}
+
+/** An argument error as `--json` prints every error: `{ exitCode, error: { kind, message } }`. */
+function usageReport(error: CommanderError) {
+  const message = error.message.replace(/^error: /, '');
+  return { exitCode: EXIT_CODES.usage, error: { kind: 'usage', message } };
+}
+
 /** Runs the CLI with `argv` (as `process.argv`) and resolves to the exit code. */
 export async function run(argv: readonly string[], options: RunOptions = {}): Promise<number> {
   const output = new Output(options.stdout ?? process.stdout, options.stderr ?? process.stderr);
@@ -147,7 +159,10 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
     await program.parseAsync([...argv]);
   } catch (error) {
     if (error instanceof CommanderError) {
-      return error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage;
+      if (error.exitCode === 0) return EXIT_CODES.ok;
+      // The parse failed, so the options are unknown: `--json` is looked for in the arguments.
+      if (asksForJson(argv)) output.json(usageReport(error));
+      return EXIT_CODES.usage;
     }
     const report = errorReport(error);
     output.err(formatErrorLine(report));

@@ -225,7 +225,6 @@ it(`stores each of ${TOTAL} messages exactly once through rate limits, random fa
     requests.filter((request) => request.status === 429 && !request.faulted).length,
   ).toBeGreaterThan(0);
   expect(summaries.reduce((sum, summary) => sum + summary.reconciled, 0)).toBeGreaterThan(0);
-  expect(Date.now() - started).toBeLessThan(90_000);
   // The figures a reader of the CI log wants: how hard the run was, and the exactly-once count.
   console.log(
     `bulk run: ${TOTAL} lines; killed (SIGKILL) after ${sentBeforeKill} sent; ` +
