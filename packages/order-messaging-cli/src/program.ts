@@ -93,8 +93,10 @@ function addGlobalOptions(program: Command, output: Output): void {
     .addOption(
       new Option(
         '--log-level <level>',
-        'log retries, rate-limit waits and reconciliations to stderr',
-      ).choices([...LOG_LEVELS]),
+        'log retries, rate-limit waits and reconciliations to stderr (secrets redacted)',
+      )
+        .choices([...LOG_LEVELS])
+        .env('ORDER_MESSAGING_LOG'),
     )
     .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError('(run with --help for usage)')
