@@ -3,6 +3,7 @@
  * the commands (one module each under `commands/`).
  */
 import { Command, CommanderError, Option } from 'commander';
+import { addCommandExamples, commandHelp } from './command-help.js';
 import { LOG_LEVELS } from '@org/http-runtime';
 import { VENDORS } from '@org/order-messaging/vendors';
 import { addCapabilitiesCommand } from './commands/capabilities.js';
@@ -98,7 +99,7 @@ function addGlobalOptions(program: Command, output: Output): void {
         .choices([...LOG_LEVELS])
         .env('ORDER_MESSAGING_LOG'),
     )
-    .configureHelp({ showGlobalOptions: true })
+    .configureHelp(commandHelp())
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', ENVIRONMENT_HELP)
     .exitOverride()
@@ -137,6 +138,7 @@ export function createProgram(
   addSyncCommand(program, context);
   addInboxCommand(program, context);
   addQueueCommands(program, context);
+  addCommandExamples(program);
   return program;
 }
 
