@@ -73,6 +73,14 @@ function specAt(ref, file) {
   }
 }
 
+// A shallow clone has no release commits to compare with: every spec would look new and pass.
+if (git('rev-parse', '--is-shallow-repository') === 'true') {
+  console.error(
+    'spec:diff needs the whole history: fetch it (git fetch --unshallow) or clone with fetch-depth 0',
+  );
+  process.exit(2);
+}
+
 const packages = workspace();
 const pending = pendingBumps(path.join(root, '.changeset'));
 const report = specsOf(packages).map(({ vendor, spec, client }) => {

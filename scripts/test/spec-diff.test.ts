@@ -3,7 +3,16 @@
  * changesets, on a scratch clone of this repository where a spec is changed and committed.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,7 +78,7 @@ describe('compareSpecs', () => {
   });
 });
 
-describe('spec:diff --check on a scratch clone', () => {
+describe('spec:diff --check on a scratch repository', () => {
   let repo: string;
   const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8' });
   const run = () =>
@@ -77,15 +86,27 @@ describe('spec:diff --check on a scratch clone', () => {
       encoding: 'utf8',
     });
 
+  // A history of its own, not this checkout's (which may be shallow): the specs, the package
+  // manifests and the changeset settings, released in one commit with no pending changesets.
   beforeAll(() => {
     repo = mkdtempSync(path.join(tmpdir(), 'spec-diff-'));
-    execFileSync('git', ['clone', '-q', '--no-hardlinks', root, repo]);
+    git('init', '-q');
     git('config', 'user.email', 'test@example.invalid');
     git('config', 'user.name', 'spec-diff test');
-    // Start from no pending changesets: the ones on main are not this test's.
-    git('rm', '-q', '--ignore-unmatch', '.changeset/*-*.md', '.changeset/[a-z]*.md');
-    git('checkout', '-q', 'HEAD', '--', '.changeset/README.md', '.changeset/config.json');
-    git('commit', '-q', '--allow-empty', '-m', 'no pending changesets');
+    const files = [
+      'redocly.yaml',
+      '.changeset/config.json',
+      ...readdirSync(path.join(root, 'specs')).map((f) => `specs/${f}`),
+      ...readdirSync(path.join(root, 'packages'))
+        .map((p) => `packages/${p}/package.json`)
+        .filter((f) => existsSync(path.join(root, f))),
+    ];
+    for (const file of files) {
+      mkdirSync(path.dirname(path.join(repo, file)), { recursive: true });
+      copyFileSync(path.join(root, file), path.join(repo, file));
+    }
+    git('add', '-A');
+    git('commit', '-q', '-m', 'release');
   });
   afterAll(() => rmSync(repo, { recursive: true, force: true }));
 
@@ -108,8 +129,25 @@ describe('spec:diff --check on a scratch clone', () => {
       path.join(repo, '.changeset/spp-user-id.md'),
       "---\n'@org/spp-client': minor\n'@org/order-messaging': patch\n'@org/order-messaging-cli': patch\n---\n\nuser_id required\n",
     );
-    // Other specs changed since their release too; only SPP's entry is this test's.
-    const passing = JSON.parse(run().stdout).find((e: { vendor: string }) => e.vendor === 'spp');
-    expect(passing.short).toEqual([]);
+    const passing = run();
+    expect(passing.status, passing.stderr).toBe(0);
+    const entry = JSON.parse(passing.stdout).find((e: { vendor: string }) => e.vendor === 'spp');
+    expect(entry.short).toEqual([]);
+  }, 60_000);
+});
+
+describe('spec:diff on a shallow clone', () => {
+  it('refuses (exit 2) rather than pass with no release to compare with', () => {
+    const shallow = mkdtempSync(path.join(tmpdir(), 'spec-diff-shallow-'));
+    try {
+      execFileSync('git', ['clone', '-q', '--depth', '1', `file://${root}`, shallow]);
+      const result = spawnSync(process.execPath, [SCRIPT, '--check', '--repo', shallow], {
+        encoding: 'utf8',
+      });
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(/needs the whole history/);
+    } finally {
+      rmSync(shallow, { recursive: true, force: true });
+    }
   }, 60_000);
 });
