@@ -42,7 +42,7 @@ export { comparableText, pickSent } from './comparable-text.js';
  * `comparableText` with the entity decoder loaded on first use: an adapter that compares texts
  * on its own paths keeps the decoder (~15 kB gzipped) out of an application's initial chunk.
  */
-export { loadComparableText, type TextComparer } from './text-compare.js';
+export { loadComparableText, sentMatcher, type TextComparer } from './text-compare.js';
 export { findInListing } from './reconcile.js';
 /** Reading vendors' error bodies: the message, and the field a validation error blames. */
 export { firstFieldError, vendorMessage } from './error-mapping.js';

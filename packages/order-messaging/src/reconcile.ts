@@ -12,7 +12,7 @@ import type { AdapterContext, AnyAdapter, SentProbe } from './adapter.js';
 import { makeError } from './error-mapping.js';
 import { OrderMessagingError, TimeoutError, type Delivery } from './errors.js';
 import type { OrderMessage, SendRequest } from './model.js';
-import { loadComparableText, matchesSent, pickSentWith } from './text-compare.js';
+import { loadComparableText, newestOf, sentMatcher } from './text-compare.js';
 
 export interface ReconcileSettings {
   /**
@@ -46,15 +46,15 @@ export async function findInListing<M extends OrderMessage>(
   maxMessages = 10_000,
   newestFirst = false,
 ): Promise<M | undefined> {
-  const comparable = await loadComparableText();
-  const matches: M[] = [];
+  const matches = sentMatcher(await loadComparableText(), probe);
+  let best: M | undefined;
   let seen = 0;
   for await (const message of listing) {
     if (newestFirst && message.sentAt.getTime() < probe.notBefore.getTime()) break;
-    if (matchesSent(comparable, message, probe)) matches.push(message);
+    if (matches(message)) best = newestOf(best, message);
     if (++seen >= maxMessages) break;
   }
-  return pickSentWith(comparable, matches, probe);
+  return best;
 }
 
 function withDelivery(

@@ -51,16 +51,28 @@ export function loadComparableText(): Promise<TextComparer> {
   return loading;
 }
 
-/** Whether `message` can be the one `probe` describes: same text, our side, not older than the send. */
-export function matchesSent(
+/**
+ * Whether a message can be the one `probe` describes: same text, our side, not older than the
+ * send. The probe's text is made comparable once, not once per message of a long listing.
+ */
+export function sentMatcher(
   comparable: TextComparer,
-  message: OrderMessage,
-  probe: SentProbe<object>,
-): boolean {
-  if (message.author.kind === 'customer' || message.author.kind === 'system') return false;
-  if (message.internal !== (probe.request.internal === true)) return false;
-  if (message.sentAt.getTime() < probe.notBefore.getTime()) return false;
-  return comparable(message.text) === comparable(probe.request.text);
+  probe: Pick<SentProbe<object>, 'request' | 'notBefore'>,
+): (message: OrderMessage) => boolean {
+  const wanted = comparable(probe.request.text);
+  const internal = probe.request.internal === true;
+  const notBefore = probe.notBefore.getTime();
+  return (message) =>
+    message.author.kind !== 'customer' &&
+    message.author.kind !== 'system' &&
+    message.internal === internal &&
+    message.sentAt.getTime() >= notBefore &&
+    comparable(message.text) === wanted;
+}
+
+/** Keeps the newest of the messages offered (the later one on a tie). */
+export function newestOf<M extends OrderMessage>(best: M | undefined, message: M): M {
+  return !best || message.sentAt.getTime() >= best.sentAt.getTime() ? message : best;
 }
 
 /** The newest message matching the probe. */
@@ -69,10 +81,8 @@ export function pickSentWith<M extends OrderMessage>(
   messages: Iterable<M>,
   probe: SentProbe<object>,
 ): M | undefined {
+  const matches = sentMatcher(comparable, probe);
   let best: M | undefined;
-  for (const message of messages) {
-    if (!matchesSent(comparable, message, probe)) continue;
-    if (!best || message.sentAt.getTime() >= best.sentAt.getTime()) best = message;
-  }
+  for (const message of messages) if (matches(message)) best = newestOf(best, message);
   return best;
 }

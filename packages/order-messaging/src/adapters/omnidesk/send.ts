@@ -12,6 +12,7 @@ import type { OmnideskTicket } from '@org/omnidesk-client';
 import {
   isRecord,
   loadComparableText,
+  sentMatcher,
   vendorMessage,
   type SendRequest,
   type SentProbe,
@@ -27,30 +28,22 @@ import {
 import { getTicket, isMessage, normalize } from './timeline.js';
 
 /**
- * Entries that can be the request's message: ours (not the customer's), same text and note flag,
- * and, with `notBefore`, dated from then on (Omnidesk's times are the account's wall clock, read
- * with `utcOffsetMinutes`).
+ * Entries that can be the request's message (the facade's rule: ours, same text and note flag,
+ * dated from `notBefore` on; Omnidesk's times are the account's wall clock, read with
+ * `utcOffsetMinutes`).
  */
 function candidates(
   comparableText: TextComparer,
   config: OmnideskConfig,
   ticket: OmnideskTicket,
-  request: SendRequest<OmnideskVendorOptions>,
-  notBefore: Date | undefined,
+  probe: Pick<SentProbe<OmnideskVendorOptions>, 'request' | 'notBefore'>,
   ctx: Ctx,
 ): OmnideskOrderMessage[] {
-  const wanted = comparableText(request.text);
-  const internal = request.internal === true;
+  const matches = sentMatcher(comparableText, probe);
   return (ticket.timeline ?? [])
     .filter(isMessage)
     .map((entry) => normalize(config, entry, ticket, ctx))
-    .filter(
-      (m) =>
-        m.author.kind !== 'customer' &&
-        m.internal === internal &&
-        comparableText(m.text) === wanted &&
-        (notBefore === undefined || m.sentAt.getTime() >= notBefore.getTime()),
-    );
+    .filter(matches);
 }
 
 /** The configured note channel; the facade's checks keep notes away when there is none. */
@@ -108,7 +101,8 @@ async function readBack(
   try {
     const ticket = await getTicket(request.orderId, ctx);
     const comparable = await loadComparableText();
-    return candidates(comparable, config, ticket, request, undefined, ctx).at(-1);
+    // Any date: the timeline's times are not trusted here (see above).
+    return candidates(comparable, config, ticket, { request, notBefore: new Date(0) }, ctx).at(-1);
   } catch (error) {
     ctx.logger.warn('message sent; reading the ticket back failed', {
       vendor: 'omnidesk',
@@ -152,7 +146,7 @@ export async function findSent(
 ): Promise<OmnideskOrderMessage | undefined> {
   const ticket = await getTicket(probe.request.orderId, ctx);
   const comparable = await loadComparableText();
-  const found = candidates(comparable, config, ticket, probe.request, probe.notBefore, ctx);
+  const found = candidates(comparable, config, ticket, probe, ctx);
   if (found.length > 1) {
     throw new Error(
       `${found.length} entries of ticket ${probe.request.orderId} match the message; which one this send stored cannot be told`,
