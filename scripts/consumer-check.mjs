@@ -159,7 +159,7 @@ async function main()${t(': Promise<void>')} {
       console.log(\`${variant}: \${d.name.padEnd(9)} sent message \${sent.message.id} on order \${orderId}, listed back\`);
     }
     try {
-      await messaging.send('spp', { orderId: '', text: '' });
+      await messaging.send(descriptors[0].name, { orderId: '', text: '' });
       throw new Error('${variant}: an empty send was not refused');
     } catch (error) {
       if (!isOrderMessagingError(error)) throw error;

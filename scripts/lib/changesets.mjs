@@ -4,7 +4,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { LEVELS } from './spec-changes.mjs';
 
-/** `{ '@org/spp-client': 'minor', ... }` over every pending changeset. */
+/** `{ '<package name>': 'minor', ... }` over every pending changeset. */
 export function pendingBumps(changesetDir) {
   const bumps = {};
   for (const file of readdirSync(changesetDir)) {

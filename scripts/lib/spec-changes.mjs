@@ -1,7 +1,7 @@
 // Classifies the changes between two versions of a vendor spec with api-smart-diff, and the
 // semver bump they need. Only the path matching is ours: the library pairs paths by their
 // template shape alone (`/a/{order}` and `/a/{message}` are the same to it), so a spec with two
-// such paths (SPP) would show phantom operations; here an unchanged path pairs with itself first.
+// such paths would show phantom operations; here an unchanged path pairs with itself first.
 import { apiCompare, openapi3Rules } from 'api-smart-diff';
 
 const shape = (path) => path.replace(/{.*?}/g, '*');

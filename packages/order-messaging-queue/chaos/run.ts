@@ -8,17 +8,34 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createOrderMessaging } from '@org/order-messaging';
-import { adapterFromSettings, vendorDescriptor } from '@org/order-messaging/vendors';
+import {
+  adapterFromSettings,
+  vendorDescriptor,
+  VENDORS as REGISTERED,
+} from '@org/order-messaging/vendors';
 import { startSandbox, type Sandbox } from '@org/provider-sandbox';
-import { createSendQueue, type SendQueue } from '../src/index.js';
+import { createSendQueue, limiterFor, type SendQueue } from '../src/index.js';
 import { startRedis } from '../test/support/redis.js';
 import { injectFaults } from './faults.js';
 import { WorkerFleet } from './fleet.js';
 import { tally, type ChaosKey } from './tally.js';
 import type { ChaosAccount, ChaosFigures, ChaosOptions } from './types.js';
 
-/** Three vendors whose sends take the text as given (GameBoost's 5-a-minute chat would dominate). */
-const VENDORS = ['spp', 'mirakl', 'omnidesk'] as const;
+/** Accounts in a run: one per registered vendor, as many as this. */
+const ACCOUNTS = 3;
+
+/**
+ * The registry's vendors whose documented limits let `perSecond` sends through (a vendor that
+ * documents a few chat messages a minute would make the run hours long), the first `ACCOUNTS`.
+ */
+function chaosVendors(sb: Sandbox, perSecond: number): string[] {
+  const fastEnough = REGISTERED.filter((descriptor) => {
+    const { settings } = settingsOf(sb, descriptor.name);
+    const limiter = limiterFor(adapterFromSettings(descriptor, settings).rateLimits);
+    return !limiter || (limiter.max * 1000) / limiter.duration >= perSecond;
+  });
+  return fastEnough.slice(0, ACCOUNTS).map((descriptor) => descriptor.name);
+}
 const PREFIX = 'chaos';
 /** Counting the ledger reads every key (SCAN + HMGET): often enough to see progress, not more. */
 const POLL_MS = 1000;
@@ -46,9 +63,13 @@ function settingsOf(sb: Sandbox, vendor: string) {
 }
 
 /** Requests one send costs on each account, measured on the sandbox before any fault. */
-async function requestsPerSend(sb: Sandbox, orders: Map<string, string[]>) {
+async function requestsPerSend(
+  sb: Sandbox,
+  vendors: readonly string[],
+  orders: Map<string, string[]>,
+) {
   const costs = new Map<string, number>();
-  for (const vendor of VENDORS) {
+  for (const vendor of vendors) {
     const { descriptor, settings } = settingsOf(sb, vendor);
     const messaging = createOrderMessaging({
       connections: { probe: adapterFromSettings(descriptor, settings) },
@@ -88,36 +109,37 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosFigures
   const o = defaults(options);
   const redis = await startRedis();
   const limits = Object.fromEntries(
-    VENDORS.map((v) => [v, { all: { limit: o.limitPerSecond, windowMs: 1000 } }]),
+    REGISTERED.map((d) => [d.name, { all: { limit: o.limitPerSecond, windowMs: 1000 } }]),
   );
   // Response validation is the sandbox tests' job; here it would take CPU from the workers.
   const sb = await startSandbox({ rateLimits: limits, validateResponses: false });
   let fleet: WorkerFleet | undefined;
   let queue: SendQueue | undefined;
   try {
+    const vendors = chaosVendors(sb, o.limitPerSecond);
     const orders = new Map<string, string[]>(
-      VENDORS.map((vendor) => [
+      vendors.map((vendor) => [
         vendor,
         sb.simulate.populate({ vendor, orders: o.ordersPerAccount, messagesPerOrder: 1 }),
       ]),
     );
-    const costs = await requestsPerSend(sb, orders);
-    const accounts: ChaosAccount[] = VENDORS.map((vendor) => ({
+    const costs = await requestsPerSend(sb, vendors, orders);
+    const accounts: ChaosAccount[] = vendors.map((vendor) => ({
       name: vendor,
       vendor,
       settings: settingsOf(sb, vendor).settings,
       jobsPerSecond: Math.max(1, Math.floor(o.limitPerSecond / costs.get(vendor)!)),
     }));
-    const combinedLimitPerSecond = VENDORS.reduce(
+    const combinedLimitPerSecond = vendors.reduce(
       (sum, v) => sum + o.limitPerSecond / costs.get(v)!,
       0,
     );
     const perAccount = split(
       o.messages,
-      VENDORS.map((v) => o.limitPerSecond / costs.get(v)!),
+      vendors.map((v) => o.limitPerSecond / costs.get(v)!),
     );
     const runId = randomUUID().slice(0, 8);
-    const keys: ChaosKey[] = VENDORS.flatMap((vendor, a) =>
+    const keys: ChaosKey[] = vendors.flatMap((vendor, a) =>
       Array.from({ length: perAccount[a]! }, (_, i) => ({
         key: `${vendor}-${i}`,
         vendor,
@@ -137,7 +159,7 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosFigures
     await Promise.all(Array.from({ length: o.workers }, () => workers.start()));
     queue = createSendQueue({ redis: redis.url, prefix: PREFIX });
     const started = Date.now();
-    const faults = injectFaults(sb, VENDORS, o.faultEveryRequests);
+    const faults = injectFaults(sb, vendors, o.faultEveryRequests);
     await enqueueAll(queue, keys, orders);
     await watch(queue, fleet, o, started);
     faults.stop();

@@ -4,6 +4,7 @@
  */
 import type { Sandbox } from '@org/provider-sandbox';
 import type { LedgerEntry, SendQueue } from '../src/index.js';
+import type { ChaosVerdict } from './types.js';
 
 export interface ChaosKey {
   readonly key: string;
@@ -11,15 +12,7 @@ export interface ChaosKey {
   readonly text: string;
 }
 
-export interface Tally {
-  readonly delivered: number;
-  readonly lost: number;
-  readonly duplicated: number;
-  readonly unknown: number;
-  readonly unknownStored: number;
-  readonly rejected: number;
-  readonly misreported: number;
-  readonly unsettled: number;
+export interface Tally extends ChaosVerdict {
   /** When the last key reached its final state (epoch ms, the ledger's `updatedAt`). */
   readonly lastSettledAt: number;
   /** Per vendor: keys delivered, and when its last key reached its final state. */

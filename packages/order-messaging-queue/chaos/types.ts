@@ -58,9 +58,8 @@ export interface ChaosAccountFigures {
   readonly goodput: number;
 }
 
-export interface ChaosFigures {
-  readonly messages: number;
-  readonly accounts: readonly ChaosAccountFigures[];
+/** Every key's ledger outcome against what the vendors stored. */
+export interface ChaosVerdict {
   /** Keys whose message the vendor stored (once or more). */
   readonly delivered: number;
   /** Keys the vendor does not have and the ledger does not flag (`rejected`, `unknown`). */
@@ -75,6 +74,11 @@ export interface ChaosFigures {
   readonly misreported: number;
   /** Keys still `pending`/`sending` when the run stopped (a bug, or `maxDurationMs` too short). */
   readonly unsettled: number;
+}
+
+export interface ChaosFigures extends ChaosVerdict {
+  readonly messages: number;
+  readonly accounts: readonly ChaosAccountFigures[];
   readonly workersKilled: number;
   readonly faultsInjected: number;
   /** Requests the sandbox answered, and how many of them it refused for its limits (429). */
