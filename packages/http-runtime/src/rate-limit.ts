@@ -118,6 +118,13 @@ export interface RateLimiterOptions {
    */
   readonly learnFromHeaders?: boolean;
   /**
+   * With `learnFromHeaders`, also learn a rule from the 429s of requests no declared rule covers
+   * (default true). Turn it off where one process is not the account's only client and something
+   * else paces the account (several workers sharing a limit): the requests one process saw
+   * accepted before a 429 are its share, not the account's budget. Holds still apply.
+   */
+  readonly learnLimit?: boolean;
+  /**
    * The longest a server's wait (`Retry-After`, a reset time) holds other requests, and the
    * longest window a learned rule gets. Default 60 000.
    */
@@ -175,6 +182,7 @@ export function createRateLimiter(options: RateLimiterOptions = {}): SlidingWind
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? abortableSleep;
   const learn = options.learnFromHeaders ?? true;
+  const learnLimit = learn && (options.learnLimit ?? true);
   const maxServerHoldMs = options.maxServerHoldMs ?? DEFAULT_MAX_SERVER_HOLD_MS;
   if (!(maxServerHoldMs >= 0) || !Number.isFinite(maxServerHoldMs)) {
     throw new ConfigurationError(
@@ -182,7 +190,7 @@ export function createRateLimiter(options: RateLimiterOptions = {}): SlidingWind
     );
   }
   const learner = createLearner(maxServerHoldMs);
-  const book = windowBook(rules, now, (t) => (learn ? learner.current(t) : undefined));
+  const book = windowBook(rules, now, (t) => (learnLimit ? learner.current(t) : undefined));
 
   async function reserve(
     request: Request,
@@ -230,7 +238,7 @@ export function createRateLimiter(options: RateLimiterOptions = {}): SlidingWind
       if (!learn) return;
       const t = now();
       const declared = request ? book.declaredWindowsOf(request) : [];
-      const uncovered = request !== undefined && declared.length === 0;
+      const uncovered = learnLimit && request !== undefined && declared.length === 0;
       const throttled = response.status === 429;
       if (uncovered && !throttled) learner.accepted(t);
       if (!throttled && !quotaSpent(response.headers)) return;

@@ -6,7 +6,7 @@ import { fakeClock, ok, status } from './support/fakes.js';
 const post = () => new Request('https://api.example.test/messages', { method: 'POST', body: '{}' });
 const get = () => new Request('https://api.example.test/orders');
 
-function learningLimiter(options: { learnFromHeaders?: boolean } = {}) {
+function learningLimiter(options: { learnFromHeaders?: boolean; learnLimit?: boolean } = {}) {
   const clock = fakeClock();
   const limiter = createRateLimiter({ now: clock.now, sleep: clock.sleep, ...options });
   /** `accepted` answers, then a 429 with the given headers, all at the current time. */
@@ -94,6 +94,16 @@ describe('a rule learned from 429s', () => {
   it('is not learned when headers are ignored', async () => {
     const { burst, capacity } = learningLimiter({ learnFromHeaders: false });
     burst(5, { 'Retry-After': '1' });
+    expect((await capacity()).sent).toBe(1_000);
+  });
+
+  it('is not learned with learnLimit: false, while the 429 still holds for the wait asked', async () => {
+    // Several processes sharing one account: one process's accepted count is only its share.
+    const { clock, burst, capacity } = learningLimiter({ learnLimit: false });
+    burst(5, { 'Retry-After': '1' });
+    const held = await capacity();
+    expect(held).toEqual({ sent: 0, wait: { waitMs: 1_000, rule: '*', source: 'server' } });
+    clock.advance(1_000);
     expect((await capacity()).sent).toBe(1_000);
   });
 

@@ -89,18 +89,27 @@ function split(total: number, rates: readonly number[]): number[] {
   return counts;
 }
 
-async function enqueueAll(
-  queue: SendQueue,
-  keys: readonly ChaosKey[],
-  orders: Map<string, string[]>,
-) {
-  for (let i = 0; i < keys.length; i += 50) {
+interface RunKey extends ChaosKey {
+  readonly orderId: string;
+  /** Where the key falls in its account's share, 0 to 1: the enqueue order. */
+  readonly position: number;
+}
+
+/**
+ * A producer's notifications arrive mixed: the keys are enqueued interleaved in proportion to
+ * each account's share, so every account has work from the start (enqueued account by account,
+ * the last one waited seconds for its first job).
+ */
+async function enqueueAll(queue: SendQueue, keys: readonly RunKey[]) {
+  const ordered = [...keys].sort((a, b) => a.position - b.position);
+  for (let i = 0; i < ordered.length; i += 50) {
     await Promise.all(
-      keys.slice(i, i + 50).map((k, j) => {
-        const vendorOrders = orders.get(k.vendor)!;
-        const orderId = vendorOrders[(i + j) % vendorOrders.length]!;
-        return queue.enqueue(k.key, { connection: k.vendor, request: { orderId, text: k.text } });
-      }),
+      ordered.slice(i, i + 50).map((k) =>
+        queue.enqueue(k.key, {
+          connection: k.vendor,
+          request: { orderId: k.orderId, text: k.text },
+        }),
+      ),
     );
   }
 }
@@ -129,6 +138,7 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosFigures
       vendor,
       settings: settingsOf(sb, vendor).settings,
       jobsPerSecond: Math.max(1, Math.floor(o.limitPerSecond / costs.get(vendor)!)),
+      requestsPerSecond: o.limitPerSecond,
     }));
     const combinedLimitPerSecond = vendors.reduce(
       (sum, v) => sum + o.limitPerSecond / costs.get(v)!,
@@ -139,13 +149,16 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosFigures
       vendors.map((v) => o.limitPerSecond / costs.get(v)!),
     );
     const runId = randomUUID().slice(0, 8);
-    const keys: ChaosKey[] = vendors.flatMap((vendor, a) =>
-      Array.from({ length: perAccount[a]! }, (_, i) => ({
+    const keys: RunKey[] = vendors.flatMap((vendor, a) => {
+      const vendorOrders = orders.get(vendor)!;
+      return Array.from({ length: perAccount[a]! }, (_, i) => ({
         key: `${vendor}-${i}`,
         vendor,
         text: `chaos ${runId} ${vendor} #${i}`,
-      })),
-    );
+        orderId: vendorOrders[i % vendorOrders.length]!,
+        position: i / perAccount[a]!,
+      }));
+    });
 
     fleet = new WorkerFleet({
       redis: redis.url,
@@ -160,7 +173,7 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosFigures
     queue = createSendQueue({ redis: redis.url, prefix: PREFIX });
     const started = Date.now();
     const faults = injectFaults(sb, vendors, o.faultEveryRequests);
-    await enqueueAll(queue, keys, orders);
+    await enqueueAll(queue, keys);
     await watch(queue, fleet, o, started);
     faults.stop();
     await fleet.stop();

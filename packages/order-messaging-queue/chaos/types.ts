@@ -11,6 +11,8 @@ export interface ChaosAccount {
   readonly settings: SettingValues;
   /** Jobs started per second across every worker: the server's limit ÷ requests per send. */
   readonly jobsPerSecond: number;
+  /** Requests per second the account allows, shared by every worker (retries and reads too). */
+  readonly requestsPerSecond: number;
 }
 
 /** Passed to each worker process as JSON in `CHAOS_WORKER_CONFIG`. */

@@ -5,21 +5,31 @@
  */
 import { createOrderMessaging } from '@org/order-messaging';
 import { adapterFromSettings, vendorDescriptor } from '@org/order-messaging/vendors';
-import { closeOnSignals, createSendWorker } from '../src/index.js';
+import { closeOnSignals, createAccountRateLimiter, createSendWorker } from '../src/index.js';
 import type { ChaosWorkerConfig } from './types.js';
 
 const config = JSON.parse(process.env.CHAOS_WORKER_CONFIG ?? 'null') as ChaosWorkerConfig | null;
 if (!config) throw new Error('CHAOS_WORKER_CONFIG is not set: this file is run by chaos/run.ts');
 
+// Each account's request budget is shared by every worker process through Redis.
+const limiters = config.accounts.map((account) =>
+  createAccountRateLimiter({
+    redis: config.redis,
+    prefix: config.prefix,
+    account: account.name,
+    rules: { account: { limit: account.requestsPerSecond, windowMs: 1000 } },
+  }),
+);
 const connections = Object.fromEntries(
-  config.accounts.map((account) => {
+  config.accounts.map((account, i) => {
     const descriptor = vendorDescriptor(account.vendor);
     if (!descriptor) throw new Error(`"${account.vendor}" is not a registered vendor`);
-    return [account.name, adapterFromSettings(descriptor, account.settings)];
+    const adapter = adapterFromSettings(descriptor, account.settings);
+    return [account.name, { adapter, rateLimiter: limiters[i]! }];
   }),
 );
 
-// The facade's defaults: retries, reconciliation (no resend), proactive and learned rate limits.
+// The facade's defaults otherwise: retries, reconciliation (no resend).
 const worker = createSendWorker({
   redis: config.redis,
   prefix: config.prefix,

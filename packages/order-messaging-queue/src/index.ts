@@ -1,3 +1,8 @@
+export {
+  createAccountRateLimiter,
+  type AccountRateLimiter,
+  type AccountRateLimiterOptions,
+} from './account-limiter.js';
 export { QueueError } from './errors.js';
 export type { LedgerEntry, LedgerState, LedgerStatus } from './ledger.js';
 export { limiterFor, pacedLimiter, type LimitSource, type QueueLimiter } from './limits.js';

@@ -27,6 +27,6 @@ export function jobIdOf(key: string): string {
   return `k${digest(key)}`;
 }
 
-function digest(text: string): string {
+export function digest(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }

@@ -9,7 +9,7 @@
  * subpath export. Breaking changes to this interface get a new
  * `specificationVersion`; the facade rejects versions it does not know.
  */
-import type { Logger, RateLimitRuleSpec, RetryOptions } from '@org/http-runtime';
+import type { Logger, RateLimiter, RateLimitRuleSpec, RetryOptions } from '@org/http-runtime';
 import type { Delivery, ErrorKind, OrderMessagingError, ValidationReason } from './errors.js';
 import type { ChangedOrder, ChangesRequest } from './sync/types.js';
 import type {
@@ -68,6 +68,12 @@ export interface ConnectionSettings extends RuntimeSettings {
    * and the limiter learns a limit from them (see the README, "Rate limits").
    */
   rateLimits?: Readonly<Record<string, RateLimitRuleSpec>> | false;
+  /**
+   * Replaces the connection's own limiter (which `rateLimits` configures): for an account whose
+   * budget several processes share, e.g. `@org/order-messaging-queue`'s `createAccountRateLimiter`,
+   * kept in Redis. It then enforces every limit of the connection, declared ones included.
+   */
+  rateLimiter?: RateLimiter;
 }
 
 /** Options every built-in adapter factory accepts besides its vendor's credentials. */

@@ -124,6 +124,36 @@ function splitEntry(
   );
 }
 
+function ownLimiter(
+  own: ConnectionSettings,
+  adapter: AnyAdapter,
+  maxServerHoldMs: number | undefined,
+): RateLimiter {
+  const rateLimits = own.rateLimits === false ? {} : (own.rateLimits ?? adapter.rateLimits);
+  return createRateLimiter({
+    rules: rateLimitRules(rateLimits),
+    ...(maxServerHoldMs === undefined ? {} : { maxServerHoldMs }),
+  });
+}
+
+/** A limiter given in the settings: it must be one, and it cannot be configured twice. */
+function checkedLimiter(name: string, own: ConnectionSettings): RateLimiter {
+  const limiter = own.rateLimiter as Partial<RateLimiter>;
+  if (typeof limiter.acquire !== 'function' || typeof limiter.observe !== 'function') {
+    throw new ConfigurationError(
+      `connection "${name}": rateLimiter must be a rate limiter (acquire and observe methods)`,
+    );
+  }
+  for (const option of ['rateLimits', 'maxServerHoldMs'] as const) {
+    if (own[option] !== undefined) {
+      throw new ConfigurationError(
+        `connection "${name}": ${option} configures the connection's own limiter; with rateLimiter, give it to that limiter`,
+      );
+    }
+  }
+  return own.rateLimiter!;
+}
+
 /** Builds one connection: checks the adapter, then its limiter, fetch and client. */
 export function openConnection(name: string, entry: unknown, shared: RuntimeSettings): Connection {
   const { adapter, settings: own } = splitEntry(name, entry);
@@ -134,12 +164,9 @@ export function openConnection(name: string, entry: unknown, shared: RuntimeSett
   }
   const secrets = adapter.secrets();
   const logger = own.logger ?? shared.logger;
-  const rateLimits = own.rateLimits === false ? {} : (own.rateLimits ?? adapter.rateLimits);
-  const maxServerHoldMs = own.maxServerHoldMs ?? shared.maxServerHoldMs;
-  const limiter = createRateLimiter({
-    rules: rateLimitRules(rateLimits),
-    ...(maxServerHoldMs === undefined ? {} : { maxServerHoldMs }),
-  });
+  const limiter = own.rateLimiter
+    ? checkedLimiter(name, own)
+    : ownLimiter(own, adapter, own.maxServerHoldMs ?? shared.maxServerHoldMs);
   const userFetch = forUserFetch(own.fetch ?? shared.fetch);
   const fetch = createResilientFetch({
     ...(userFetch ? { fetch: userFetch } : {}),

@@ -102,5 +102,8 @@ export {
   type Logger,
   type LogFields,
   type LogLevel,
+  type AcquireOptions,
+  type RateLimiter,
   type RateLimitRuleSpec,
+  type RateLimitSlot,
 } from '@org/http-runtime';

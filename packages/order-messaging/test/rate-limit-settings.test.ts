@@ -5,10 +5,12 @@
  */
 import { jsonResponse, recordingFetch } from '@org/http-runtime/testing';
 import {
+  ConfigurationError,
   createOrderMessaging,
   RateLimitedError,
   type ConnectionSettings,
   type CreateOrderMessagingOptions,
+  type RateLimiter,
 } from '@org/order-messaging';
 import { gameboost } from '@org/order-messaging/gameboost';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -144,5 +146,64 @@ describe('a server’s long wait holds the connection no longer than maxServerHo
     expect(await next).toBeTypeOf('number');
     expect((await next) as number).toBeLessThanOrEqual(started + holdMs + 163);
     expect(posts()).toHaveLength(2);
+  });
+});
+
+describe('a connection given its own rateLimiter (an account shared by several processes)', () => {
+  /** A limiter that lets everything through and records what it was asked. */
+  function recordingLimiter() {
+    const asked: string[] = [];
+    const observed: number[] = [];
+    const limiter: RateLimiter = {
+      rules: [],
+      async acquire(request) {
+        asked.push(`${request.method} ${new URL(request.url).pathname}`);
+        return 0;
+      },
+      observe(response) {
+        observed.push(response.status);
+      },
+    };
+    return { limiter, asked, observed };
+  }
+
+  it('every request of a send goes through it, and every answer is shown to it', async () => {
+    const { limiter, asked, observed } = recordingLimiter();
+    const { messaging, posts } = gameboostFacade({
+      connection: { rateLimits: undefined, rateLimiter: limiter },
+    });
+    const sent = messaging.send('gb', {
+      orderId: ORDER.gameboost,
+      text: 'through the shared limiter',
+    });
+    await vi.advanceTimersByTimeAsync(1_000);
+    await sent;
+    expect(posts()).toHaveLength(1);
+    expect(asked.filter((a) => a.startsWith('POST'))).toHaveLength(1);
+    expect(observed.length).toBe(asked.length);
+  });
+
+  it('replaces the declared limits: the 6th send to one order is not held by them', async () => {
+    const { limiter } = recordingLimiter();
+    const { messaging, posts } = gameboostFacade({
+      connection: { rateLimits: undefined, rateLimiter: limiter },
+    });
+    const sends = sixSends(messaging, { maxRateLimitWaitMs: 0 });
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect((await sends).every((o) => o.ok)).toBe(true);
+    expect(posts()).toHaveLength(6);
+  });
+
+  it('is refused beside rateLimits or maxServerHoldMs, and when it is not a limiter', () => {
+    const { limiter } = recordingLimiter();
+    const open = (connection: ConnectionSettings) => () =>
+      createOrderMessaging({
+        connections: { gb: { adapter: adapterFor('gameboost'), ...connection } },
+      });
+    expect(open({ rateLimiter: limiter, rateLimits: PER_ORDER_ONLY })).toThrow(
+      /rateLimits configures the connection's own limiter/,
+    );
+    expect(open({ rateLimiter: limiter, maxServerHoldMs: 1000 })).toThrow(/maxServerHoldMs/);
+    expect(open({ rateLimiter: {} as RateLimiter })).toThrow(ConfigurationError);
   });
 });
