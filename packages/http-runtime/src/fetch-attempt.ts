@@ -186,9 +186,28 @@ export async function attemptOnce(
     response = await fetchOnce(underlying, call, attempt, controller.signal);
   } catch (error) {
     end();
-    return failureOf(error, state, call, attempt, shared);
+    let failure: Extract<AttemptOutcome, { kind: 'failure' }>;
+    try {
+      failure = failureOf(error, state, call, attempt, shared);
+    } catch (thrown) {
+      policy.onAttemptEnd?.(call.request, attempt, {
+        error: thrown,
+        durationMs: now() - startedAt,
+      });
+      throw thrown;
+    }
+    policy.onAttemptEnd?.(call.request, attempt, {
+      error: failure.error,
+      durationMs: now() - startedAt,
+    });
+    return failure;
   }
   state.responseStatus = response.status;
+  policy.onAttemptEnd?.(call.request, attempt, {
+    status: response.status,
+    headers: response.headers,
+    durationMs: now() - startedAt,
+  });
   const maxBytes = policy.maxResponseBytes;
   body = guardResponseBody(response, {
     maxBytes,

@@ -45,7 +45,19 @@ export interface ResilientFetchPolicy {
    * whether, how often and where a request went out. In `withPolicy`, replaces the current one.
    */
   readonly onAttempt?: ((request: Request, attempt: number) => void) | undefined;
+  /**
+   * Sees how each attempt ended: the response's status and headers once they arrived, or the error
+   * that ended it (a `TransportError`, or the caller's abort reason), with the time it took.
+   * In `withPolicy`, replaces the current one.
+   */
+  readonly onAttemptEnd?:
+    ((request: Request, attempt: number, end: AttemptEnd) => void) | undefined;
 }
+
+/** How one attempt ended, for `onAttemptEnd`. */
+export type AttemptEnd =
+  | { readonly status: number; readonly headers: Headers; readonly durationMs: number }
+  | { readonly error: unknown; readonly durationMs: number };
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 /**
@@ -73,6 +85,7 @@ export interface ResolvedPolicy {
   readonly signals: readonly AbortSignal[];
   readonly maxRateLimitWaitMs: number;
   readonly onAttempt: ((request: Request, attempt: number) => void) | undefined;
+  readonly onAttemptEnd: ((request: Request, attempt: number, end: AttemptEnd) => void) | undefined;
 }
 
 function positive(name: string, value: number | undefined): void {
@@ -128,5 +141,6 @@ export function resolvePolicy(
     maxRateLimitWaitMs:
       policy.maxRateLimitWaitMs ?? base?.maxRateLimitWaitMs ?? DEFAULT_MAX_RATE_LIMIT_WAIT_MS,
     onAttempt: policy.onAttempt ?? base?.onAttempt,
+    onAttemptEnd: policy.onAttemptEnd ?? base?.onAttemptEnd,
   };
 }

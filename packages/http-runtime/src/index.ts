@@ -2,7 +2,7 @@
 // application needs to configure them or catch their errors. The package's other modules are
 // internal: `exports` does not reach them, and they may change in any release.
 export { bearer, type AuthPlacement } from './auth.js';
-export { assertNoApiSuffix, ConfigurationError } from './base-url.js';
+export { assertHeaders, assertNoApiSuffix, ConfigurationError } from './base-url.js';
 export {
   createVendorClient,
   type CommonClientOptions,
@@ -59,6 +59,7 @@ export { DEFAULT_MAX_RESPONSE_BYTES } from './fetch-policy.js';
 export {
   attemptsOf,
   createResilientFetch,
+  type AttemptEnd,
   type FetchFunction,
   type ResilientFetch,
   type ResilientFetchOptions,

@@ -13,7 +13,7 @@ import type { RateLimiter } from './rate-limit.js';
 import { abortableSleep, type Sleep } from './timeout.js';
 
 export type { FetchFunction } from './fetch-call.js';
-export type { ResilientFetchPolicy } from './fetch-policy.js';
+export type { AttemptEnd, ResilientFetchPolicy } from './fetch-policy.js';
 export { attemptsOf } from './fetch-send.js';
 
 export interface ResilientFetchOptions extends ResilientFetchPolicy {

@@ -10,6 +10,7 @@
  * `specificationVersion`; the facade rejects versions it does not know.
  */
 import type { Logger, RateLimiter, RateLimitRuleSpec, RetryOptions } from '@org/http-runtime';
+import type { RequestHooks } from './hooks.js';
 import type { Delivery, ErrorKind, OrderMessagingError, ValidationReason } from './errors.js';
 import type { ChangedOrder, ChangesRequest } from './sync/types.js';
 import type {
@@ -58,6 +59,11 @@ export interface RuntimeSettings {
   logger?: Logger;
   /** Replaces `globalThis.fetch` (tests, proxies). */
   fetch?: FetchFunction;
+  /**
+   * Told of every HTTP attempt (facade calls and the raw client): for tracing and metrics. A
+   * connection's own hooks replace the facade's.
+   */
+  hooks?: RequestHooks;
 }
 
 /** A connection's own settings, beside its adapter. */

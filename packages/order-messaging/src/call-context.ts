@@ -8,6 +8,7 @@ import { redactUrl, type ResilientFetch, type ResilientFetchPolicy } from '@org/
 import type { AdapterContext, ClientResult, HttpFailure } from './adapter.js';
 import { policyOf, type CallSettings, type Connection } from './connection.js';
 import { errorFromException, errorFromHttp } from './error-mapping.js';
+import { hookPolicy } from './hooks.js';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const CLIENT_METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE'];
@@ -77,19 +78,26 @@ export function createCallContext(
   // One deadline for the whole facade call: its requests, their bodies and retries, and a
   // send's reconciliation all draw on the same `totalTimeoutMs`, not a fresh one each.
   const deadline = Date.now() + (settings?.totalTimeoutMs ?? connection.totalTimeoutMs);
+  // The vendor operation running (`call`), for the request hooks.
+  let operation = 'unknown';
   const fetch = connection.fetch.withPolicy({
     ...policyOf(settings),
     ...operationPolicy,
     deadline,
     ...(signal ? { signal } : {}),
-    onAttempt(request) {
-      record.attempts += 1;
-      const method = request.method.toUpperCase();
-      if (WRITE_METHODS.has(method)) {
-        record.writeAttempts += 1;
-        record.lastWrite = { method, url: redactUrl(request.url) };
-      }
-    },
+    ...hookPolicy(
+      connection.hooks,
+      connection.hookTarget,
+      () => operation,
+      (request) => {
+        record.attempts += 1;
+        const method = request.method.toUpperCase();
+        if (WRITE_METHODS.has(method)) {
+          record.writeAttempts += 1;
+          record.lastWrite = { method, url: redactUrl(request.url) };
+        }
+      },
+    ),
   });
 
   function failureOf(
@@ -111,18 +119,19 @@ export function createCallContext(
     deadline,
     sendState: new Map(),
     async call<T>(
-      operation: string,
+      name: string,
       run: () => Promise<ClientResult<T>>,
       callOptions?: { write?: boolean },
     ) {
       const write = callOptions?.write === true;
       const attemptsBefore = record.attempts;
+      operation = name;
       let result: ClientResult<T>;
       try {
         result = await run();
       } catch (error) {
         throw errorFromException(error, scope, {
-          operation,
+          operation: name,
           write,
           attempted: record.attempts > attemptsBefore,
           signal,
@@ -134,7 +143,7 @@ export function createCallContext(
       if (!response.ok || result.error !== undefined) {
         // openapi-fetch reports an empty error body as ''.
         const body = result.error === '' ? undefined : result.error;
-        const failure = failureOf(write, operation, response.status, response.headers, body);
+        const failure = failureOf(write, name, response.status, response.headers, body);
         throw errorFromHttp(failure, scope, adapter.mapError?.(failure), adapter.requestIdHeaders);
       }
       return { data: result.data as T, response };

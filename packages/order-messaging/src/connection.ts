@@ -24,6 +24,7 @@ import {
   type RuntimeSettings,
 } from './adapter.js';
 import type { ErrorScope } from './error-mapping.js';
+import { hookPolicy, type HookTarget, type RequestHooks } from './hooks.js';
 
 export const DEFAULT_TOTAL_TIMEOUT_MS = 120_000;
 
@@ -57,6 +58,8 @@ export interface Connection {
   readonly fetch: ResilientFetch;
   /** The connection's `totalTimeoutMs`: a call's deadline unless the call sets its own. */
   readonly totalTimeoutMs: number;
+  readonly hooks: RequestHooks | undefined;
+  readonly hookTarget: HookTarget;
 }
 
 /**
@@ -180,14 +183,26 @@ export function openConnection(name: string, entry: unknown, shared: RuntimeSett
   })
     .withPolicy(policyOf(shared))
     .withPolicy(policyOf(own));
+  const scrubbed = scrubbingLogger(logger ?? silentLogger, secrets);
+  const hooks = own.hooks ?? shared.hooks;
+  const hookTarget: HookTarget = {
+    connection: name,
+    vendor: adapter.vendor,
+    logger: scrubbed,
+    requestIdHeaders: adapter.requestIdHeaders ?? [],
+  };
+  // The raw client's requests: a facade call replaces these with its own, naming its operations.
+  const connectionFetch = fetch.withPolicy(hookPolicy(hooks, hookTarget, () => 'raw'));
   return {
     name,
     adapter,
-    client: adapter.createClient({ fetch }),
+    client: adapter.createClient({ fetch: connectionFetch }),
     limiter,
-    logger: scrubbingLogger(logger ?? silentLogger, secrets),
+    logger: scrubbed,
     scope: { vendor: adapter.vendor, connection: name, secrets },
-    fetch,
+    fetch: connectionFetch,
+    hooks,
+    hookTarget,
     totalTimeoutMs: own.totalTimeoutMs ?? shared.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS,
   };
 }

@@ -96,6 +96,13 @@ export type {
   SyncOrder,
 } from './sync/types.js';
 export { comparableText } from './comparable-text.js';
+export type {
+  AttemptHookInfo,
+  ErrorHookEvent,
+  RequestHookEvent,
+  RequestHooks,
+  ResponseHookEvent,
+} from './hooks.js';
 export type { ReconcileSettings } from './reconcile.js';
 export {
   ConfigurationError,
