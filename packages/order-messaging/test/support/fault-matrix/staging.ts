@@ -4,6 +4,7 @@
  * sandbox's, and tampers with answers as the fault case asks (a garbled 2xx, entity-escaped reads).
  */
 import type { Sandbox } from '@org/provider-sandbox';
+import { storedAsHtml } from '../html-escape.js';
 import { toVendor, type Swap } from './canary.js';
 import type { Arrange, Column, FaultCase, Garble } from './model.js';
 
@@ -26,30 +27,6 @@ async function garbled(response: Response, kind: Garble): Promise<Response> {
       break;
   }
   return new Response(body, { status: response.status, headers });
-}
-
-const ENTITIES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#039;',
-  é: '&eacute;',
-  à: '&agrave;',
-};
-
-/**
- * The text as a vendor that stores HTML shows it: wrapped in `<p>`, entity-escaped with named
- * (`&eacute;`), decimal (`&#039;`) and hex (`&#x2014;`) entities.
- */
-export function storedAsHtml(text: string): string {
-  const escaped = [...text]
-    .map(
-      (ch) =>
-        ENTITIES[ch] ?? (ch.codePointAt(0)! > 0x7e ? `&#x${ch.codePointAt(0)!.toString(16)};` : ch),
-    )
-    .join('');
-  return `<p>${escaped}</p>`;
 }
 
 /** A JSON read whose copies of `text` are replaced by their HTML-stored form; undefined if none. */
