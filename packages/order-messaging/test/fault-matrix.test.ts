@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '@org/provider-sandbox';
 import {
+  comparableText,
   NetworkError,
   OrderMessagingError,
   RateLimitedError,
@@ -21,6 +22,7 @@ import {
   matrixHolds,
   matrixMarkdown,
   runFaultMatrix,
+  storedAsHtml,
   type Cell,
   type Matrix,
 } from './support/fault-matrix/index.js';
@@ -31,7 +33,7 @@ let matrix: Matrix;
 beforeAll(async () => {
   sb = await startSandbox(MATRIX_SANDBOX_OPTIONS);
   matrix = await runFaultMatrix(sb);
-}, 45_000);
+}, 60_000);
 afterAll(() => sb?.close());
 
 const cellsOf = (faultId: string): Cell[] => matrix.cells.filter((c) => c.fault === faultId);
@@ -60,6 +62,16 @@ describe('fault matrix: totals', () => {
     expect(matrix.cells.filter((c) => c.duplicated).map(describeCell)).toEqual([]);
     expect(matrix.totals).toMatchObject({ lost: 0, duplicated: 0, untyped: 0, unexpected: 0 });
     expect(matrixHolds(matrix)).toBe(true);
+  });
+
+  it("gives every cell the rule's delivery, leaks no credential and sends nothing off its path", () => {
+    const wrong = matrix.cells.filter((c) => c.delivery !== c.expected.delivery);
+    expect(wrong.map(describeCell)).toEqual([]);
+    const leaked = matrix.cells.filter((c) => c.leaks.length > 0);
+    expect(leaked.map((c) => `${describeCell(c)}: canary in ${c.leaks.join(', ')}`)).toEqual([]);
+    const offPath = matrix.cells.filter((c) => c.offPath > 0);
+    expect(offPath.map((c) => `${describeCell(c)}: ${c.offPath} off-path`)).toEqual([]);
+    expect(matrix.totals).toMatchObject({ wrongDelivery: 0, secretLeaks: 0, offPath: 0 });
   });
 
   it("never says 'not_sent' once a post reached the vendor, nor 'rejected' unless its answer proved it", () => {
@@ -99,9 +111,10 @@ describe('fault matrix: totals', () => {
     expect(markdown).toContain(
       '| connection dropped after the message was stored | ok: reconciled, delivery=delivered, stored=1 |',
     );
-    expect(markdown).toMatch(/lost = 0, duplicated = 0/);
+    expect(markdown).toMatch(/lost = 0, duplicated = 0, wrong delivery = 0, untyped errors = 0, /);
+    expect(markdown).toMatch(/secret leaks = 0, off-path requests = 0, not as expected = 0/);
     for (const row of tableRows.slice(2)) {
-      expect(row).not.toMatch(/LOST|DUPLICATED|UNTYPED|UNEXPECTED/);
+      expect(row).not.toMatch(/LOST|DUPLICATED|UNTYPED|LEAK|OFF-PATH|UNEXPECTED/);
       expect(row.match(/\| ok: /g)).toHaveLength(COLUMNS.length);
     }
   });
@@ -125,7 +138,8 @@ describe.each(FAULTS.map((fault) => [fault.label, fault] as const))('%s', (_labe
     for (const cell of cellsOf(fault.id)) {
       if (cell.result) {
         expect(cell.sameMessage, describeCell(cell)).toBe(true);
-        expect(cell.result.message.text).toBe(cell.text);
+        // As the vendor shows it: the same displayed text (HTML-escaped by an escaping store).
+        expect(comparableText(cell.result.message.text)).toBe(comparableText(cell.text));
         expect(cell.result.attempts, describeCell(cell)).toBe(cell.posts);
         continue;
       }
@@ -154,6 +168,27 @@ describe.each(FAULTS.map((fault) => [fault.label, fault] as const))('%s', (_labe
 });
 
 describe('fault matrix: details of the failures', () => {
+  it('an entity-escaping store is recognised from what it shows, not from the text as sent', () => {
+    for (const cell of cellsOf('html-escaping-store')) {
+      expect(cell.text, describeCell(cell)).toMatch(/It's déjà vu & 5 < 6/);
+      expect(cell.result?.message.text, describeCell(cell)).toBe(storedAsHtml(cell.text));
+    }
+  });
+
+  it('a store after the reconciliation check ends unknown (never not_sent), one copy, no second post', () => {
+    for (const cell of cellsOf('stored-after-check')) {
+      expect(cell.error, describeCell(cell)).toBeInstanceOf(TimeoutError);
+      expect((cell.error as Error).message).toContain(
+        'the message is not on the order after 1 attempt(s), but the vendor may still store it',
+      );
+      expect({ delivery: cell.delivery, stored: cell.stored, posts: cell.posts }).toEqual({
+        delivery: 'unknown',
+        stored: 1,
+        posts: 1,
+      });
+    }
+  });
+
   it('a Retry-After beyond the allowed wait comes back as RateLimitedError with retryAfterMs', () => {
     for (const cell of cellsOf('429-too-long')) {
       expect(cell.error).toBeInstanceOf(RateLimitedError);

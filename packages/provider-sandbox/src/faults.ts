@@ -43,6 +43,12 @@ export interface FaultRule {
    * JSON) to this many bytes, streamed: a huge answer a client must stop reading.
    */
   readonly padToBytes?: number;
+  /**
+   * With `padToBytes`: the padded answer gzip-compressed (`Content-Encoding: gzip`, no
+   * `Content-Length`), compressed as it streams: a gzip bomb (whitespace compresses about 1000:1)
+   * that costs the sandbox only what the client reads before it gives up.
+   */
+  readonly contentEncoding?: 'gzip';
 }
 
 /** Rules that shape the answer of an operation that ran, rather than replace it. */
@@ -124,6 +130,10 @@ function checkRule(rule: FaultRule): string | undefined {
   ) {
     return '`padToBytes` must be a positive integer up to 4 GiB';
   }
+  if (rule.contentEncoding !== undefined && rule.contentEncoding !== 'gzip')
+    return '`contentEncoding` must be gzip';
+  if (rule.contentEncoding !== undefined && rule.padToBytes === undefined)
+    return '`contentEncoding` goes with `padToBytes`';
   if (shapesAnswer(rule) && (rule.status !== undefined || rule.drop !== undefined))
     return '`dripMs` and `padToBytes` shape the real answer: no `status` or `drop` with them';
   if (

@@ -1,8 +1,9 @@
 /**
  * A hostile vendor on loopback: an HTTP server, usually a proxy in front of the sandbox, that
  * answers the requests matching a rule in a way no honest vendor would (a body dripping one byte
- * at a time, a body of 100 MB, a gzip bomb) and forwards the others untouched. Rules are data,
- * so new behaviours are one more case of `HostileBehaviour` and of `answer`.
+ * at a time, a body of 100 MB, a gzip bomb, texts shown HTML-escaped) and forwards the others
+ * untouched. Rules are data, so new behaviours are one more case of `HostileBehaviour` and of
+ * `answer`.
  *
  * ```ts
  * const hostile = await startHostileServer({ upstream: sb.vendors.spp.baseUrl });
@@ -18,6 +19,7 @@ import {
 } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createGzip } from 'node:zlib';
+import { storedAsHtml } from './html-escape.js';
 
 export type HostileBehaviour =
   /** Forwards the request upstream and its answer back. */
@@ -36,7 +38,15 @@ export type HostileBehaviour =
   /** `bytes` of JSON whitespace, streamed (never held in memory), without Content-Length. */
   | { readonly kind: 'huge'; readonly bytes: number; readonly status?: number }
   /** 1 GiB of zeros gzipped (about 1 MB on the wire), sent with `Content-Encoding: gzip`. */
-  | { readonly kind: 'gzip-bomb'; readonly status?: number };
+  | { readonly kind: 'gzip-bomb'; readonly status?: number }
+  /**
+   * A vendor that keeps texts as HTML. A write is forwarded (the upstream stores it) and the
+   * texts of its body (strings holding a space, not ids) are remembered; with `dropAnswer` its
+   * answer is lost: the connection closes once the upstream has stored it. A read is forwarded
+   * and its answer shows every remembered text as `storedAsHtml` does
+   * (`<p>It&#039;s d&eacute;j&agrave; vu</p>`).
+   */
+  | { readonly kind: 'entity-escaping-store'; readonly dropAnswer?: boolean };
 
 export interface HostileRule {
   /** Only this method (upper case); every method when left out. */
@@ -121,6 +131,8 @@ function drip(res: ServerResponse, status: number, intervalMs: number, forMs: nu
 
 interface Upstream {
   readonly origin: string | undefined;
+  /** Texts an `entity-escaping-store` write carried. */
+  readonly stored: Set<string>;
 }
 
 /** Sends the request upstream; resolves with its answer (unread), or undefined without upstream. */
@@ -142,15 +154,80 @@ function forward(
   });
 }
 
+/** The values of a JSON or URL-encoded body. */
+function valuesOf(text: string): unknown[] {
+  const leaves = (value: unknown): unknown[] =>
+    value !== null && typeof value === 'object' ? Object.values(value).flatMap(leaves) : [value];
+  try {
+    return leaves(JSON.parse(text));
+  } catch {
+    return [...new URLSearchParams(text).values()];
+  }
+}
+
+/** The values of a multipart body's fields (a JSON part's leaves); files left out. */
+function multipartValues(text: string, boundary: string): unknown[] {
+  return text.split(`--${boundary}`).flatMap((part) => {
+    const split = part.indexOf('\r\n\r\n');
+    if (split < 0) return [];
+    const head = part.slice(0, split);
+    if (/filename=/i.test(head)) return [];
+    const content = part.slice(split + 4).replace(/\r\n$/, '');
+    return /application\/json/i.test(head) ? valuesOf(content) : [content];
+  });
+}
+
+/** The strings of a JSON, form or multipart body that hold a space: the texts a vendor would store. */
+function textsOf(body: Buffer, contentType: string | undefined): string[] {
+  const text = body.toString('utf8');
+  const boundary = /boundary=("?)([^";]+)\1/i.exec(contentType ?? '')?.[2];
+  const values = boundary ? multipartValues(text, boundary) : valuesOf(text);
+  return values.filter((value): value is string => typeof value === 'string' && /\s/.test(value));
+}
+
+async function readAll(stream: IncomingMessage): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const part of stream) parts.push(part as Buffer);
+  return Buffer.concat(parts);
+}
+
+async function escapingStore(
+  dropAnswer: boolean,
+  req: IncomingMessage,
+  body: Buffer,
+  res: ServerResponse,
+  upstream: Upstream,
+): Promise<void> {
+  const reply = await forward(req, body, upstream);
+  if (!reply) return void res.writeHead(502).end('{"message":"no upstream"}');
+  const answerBytes = await readAll(reply);
+  const write = !['GET', 'HEAD'].includes((req.method ?? 'GET').toUpperCase());
+  if (write)
+    for (const text of textsOf(body, req.headers['content-type'])) upstream.stored.add(text);
+  if (write && dropAnswer) return void res.destroy();
+  let out = answerBytes.toString('utf8');
+  if (!write) {
+    for (const text of upstream.stored) {
+      out = out.replaceAll(JSON.stringify(text), JSON.stringify(storedAsHtml(text)));
+    }
+  }
+  const headers = { ...reply.headers };
+  delete headers['content-length'];
+  delete headers['transfer-encoding'];
+  res.writeHead(reply.statusCode ?? 502, headers);
+  res.end(out);
+}
+
 async function answer(
   behaviour: HostileBehaviour,
   req: IncomingMessage,
   res: ServerResponse,
   upstream: Upstream,
 ): Promise<void> {
-  const parts: Buffer[] = [];
-  for await (const part of req) parts.push(part as Buffer);
-  const body = Buffer.concat(parts);
+  const body = await readAll(req);
+  if (behaviour.kind === 'entity-escaping-store') {
+    return escapingStore(behaviour.dropAnswer ?? false, req, body, res, upstream);
+  }
   if (behaviour.kind === 'delay') await sleep(behaviour.ms);
   if (behaviour.kind === 'pass' || behaviour.kind === 'delay') {
     const reply = await forward(req, body, upstream);
@@ -190,6 +267,7 @@ export async function startHostileServer(
 ): Promise<HostileServer> {
   const upstream: Upstream = {
     origin: options.upstream ? new URL(options.upstream).origin : undefined,
+    stored: new Set(),
   };
   const rules: { rule: HostileRule; left: number }[] = [];
   const hits: HostileHit[] = [];
@@ -221,6 +299,7 @@ export async function startHostileServer(
     clear() {
       rules.length = 0;
       hits.length = 0;
+      upstream.stored.clear();
     },
     hits,
     async close() {

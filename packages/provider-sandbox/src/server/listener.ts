@@ -108,7 +108,8 @@ function finish(ex: Exchange, reply: Reply, ctx: ReplyContext, checkAgainstSpec:
     return;
   }
   if (fault?.dripMs !== undefined) sendDripping(ex.res, outgoing, fault.dripMs);
-  else if (fault?.padToBytes !== undefined) sendPadded(ex.res, outgoing, fault.padToBytes);
+  else if (fault?.padToBytes !== undefined)
+    sendPadded(ex.res, outgoing, fault.padToBytes, fault.contentEncoding);
   else send(ex.res, outgoing);
   logExchange(ex, reply.status, fault !== undefined);
 }

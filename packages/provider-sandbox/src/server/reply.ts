@@ -1,5 +1,7 @@
 /** Writing replies: a vendor's `Reply` or a scripted fault, rendered to status, headers and bytes. */
 import type { ServerResponse } from 'node:http';
+import type { Writable } from 'node:stream';
+import { createGzip } from 'node:zlib';
 import { htmlErrorPage, retryAfterValue, type FaultRule } from '../faults.js';
 import type { Reply, ReplyContext } from '../types.js';
 import type { MountedVendor } from './routing.js';
@@ -90,28 +92,46 @@ export function sendDripping(res: ServerResponse, outgoing: Outgoing, intervalMs
 
 const PAD_CHUNK = Buffer.alloc(64 * 1024, 0x20);
 
+/** A gzip stream into `res`, dropped when the client goes. */
+function gzipInto(res: ServerResponse): Writable {
+  const gzip = createGzip();
+  gzip.pipe(res);
+  res.on('close', () => gzip.destroy());
+  return gzip;
+}
+
 /**
  * The answer after leading spaces up to `totalBytes`, streamed with backpressure so a huge answer
- * costs the sandbox one chunk of memory; stops when the client goes.
+ * costs the sandbox one chunk of memory; stops when the client goes. With `gzip`, compressed as
+ * it streams (a gzip bomb): the client's decoder, not the wire, sees `totalBytes`.
  */
-export function sendPadded(res: ServerResponse, outgoing: Outgoing, totalBytes: number): void {
+export function sendPadded(
+  res: ServerResponse,
+  outgoing: Outgoing,
+  totalBytes: number,
+  encoding?: 'gzip',
+): void {
   if (res.destroyed || res.writableEnded) return;
   const payload = Buffer.from(outgoing.payload);
   let padding = Math.max(0, totalBytes - payload.byteLength);
-  res.writeHead(outgoing.status, {
-    ...outgoing.headers,
-    'Content-Length': String(padding + payload.byteLength),
-  });
+  res.writeHead(
+    outgoing.status,
+    encoding === 'gzip'
+      ? { ...outgoing.headers, 'Content-Encoding': 'gzip' }
+      : { ...outgoing.headers, 'Content-Length': String(padding + payload.byteLength) },
+  );
+  const sink: Writable = encoding === 'gzip' ? gzipInto(res) : res;
+  const gone = () => res.destroyed || sink.destroyed;
   const pump = (): void => {
-    while (padding > 0 && !res.destroyed) {
+    while (padding > 0 && !gone()) {
       const chunk = padding >= PAD_CHUNK.byteLength ? PAD_CHUNK : PAD_CHUNK.subarray(0, padding);
       padding -= chunk.byteLength;
-      if (!res.write(chunk)) {
-        res.once('drain', pump);
+      if (!sink.write(chunk)) {
+        sink.once('drain', pump);
         return;
       }
     }
-    if (!res.destroyed) res.end(payload);
+    if (!gone()) sink.end(payload);
   };
   pump();
 }

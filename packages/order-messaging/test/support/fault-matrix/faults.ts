@@ -15,6 +15,12 @@ import {
 const DRIP = { intervalMs: 100, timeoutMs: 400 } as const;
 /** Above the default `maxResponseBytes` (8 MiB). */
 const HUGE_ANSWER_MB = 100;
+/** Decoded size of the gzip bomb (about 1 MB on the wire were it sent whole). */
+const GZIP_BOMB_GIB = 1;
+/** A vendor that stores the post long after the client gave up: after its reconciliation check. */
+const LATE_STORE = { latencyMs: 1_500, timeoutMs: 120 } as const;
+/** 429s in a row before the vendor takes the post, each with `Retry-After: 1`. */
+const STORM_429S = 3;
 
 /** An HTTP date at least `ms` ahead, on a whole second (HTTP dates have no fractions). */
 function httpDateIn(ms: number): Date {
@@ -185,6 +191,43 @@ export const FAULTS: readonly FaultCase[] = [
     why: 'reading stops at maxResponseBytes (8 MiB): a typed error, the listing finds the stored message',
     expected: RECONCILED,
     arrange: (a) => a.inject({ padToBytes: HUGE_ANSWER_MB * 1024 * 1024 }),
+  },
+  {
+    id: 'gzip-bomb-after-apply',
+    label: `message stored, answer a gzip bomb (${GZIP_BOMB_GIB} GiB once decoded)`,
+    why: 'decompression stops at maxResponseBytes (8 MiB, counted after decoding): a typed error, the listing finds the stored message',
+    expected: RECONCILED,
+    arrange: (a) => a.inject({ padToBytes: GZIP_BOMB_GIB * 1024 ** 3, contentEncoding: 'gzip' }),
+  },
+  {
+    id: 'html-escaping-store',
+    label:
+      'answer lost after the store; the vendor shows the text HTML-escaped (`It&#039;s d&eacute;j&agrave; vu`, in `<p>`)',
+    why: 'reconciliation compares the displayed text (entities decoded, markup stripped): the listing finds the stored message, no second post',
+    expected: RECONCILED,
+    textTail: ` — It's déjà vu & 5 < 6 "quoted"`,
+    arrange: (a) => {
+      a.inject({ drop: 'after-apply' });
+      a.escapeReads();
+    },
+  },
+  {
+    id: 'stored-after-check',
+    label: `stored after the reconciliation check (latency ${LATE_STORE.latencyMs} ms, timeout ${LATE_STORE.timeoutMs} ms)`,
+    why: 'timed out; the listing ran before the slow vendor stored it, and absence is no proof: delivery unknown (never `not_sent`), no second post',
+    expected: { outcome: 'timeout', delivery: 'unknown', stored: 1, posts: 1 },
+    arrange: (a) => a.inject({ latencyMs: LATE_STORE.latencyMs }),
+    call: { timeoutMs: LATE_STORE.timeoutMs },
+    lingerMs: LATE_STORE.latencyMs,
+  },
+  {
+    id: '429-storm-then-ok',
+    label: `429 with \`Retry-After: 1\` on ${STORM_429S} posts in a row, then OK (\`maxRetries: ${STORM_429S}\`)`,
+    why: 'each 429 proved the vendor did not act: each Retry-After waited, posted again until it went through, one copy',
+    expected: { outcome: 'sent', delivery: 'delivered', stored: 1, posts: STORM_429S + 1 },
+    arrange: (a) => a.inject({ status: 429, retryAfter: 1, times: STORM_429S }),
+    call: { retry: { ...RETRY, maxRetries: STORM_429S } },
+    minElapsedMs: STORM_429S * 1_000 - 100,
   },
   {
     id: '429-too-long',

@@ -21,4 +21,5 @@ export {
   type Matrix,
   type Outcome,
 } from './model.js';
+export { storedAsHtml } from '../html-escape.js';
 export { invalidRequestsIn, matrixHolds, runCell, runFaultMatrix } from './run.js';

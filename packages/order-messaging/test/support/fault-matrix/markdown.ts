@@ -16,9 +16,13 @@ function cellText(cell: Cell): string {
       ? 'DUPLICATED'
       : cell.outcome === 'untyped'
         ? 'UNTYPED'
-        : cell.asExpected
-          ? 'ok'
-          : 'UNEXPECTED';
+        : cell.leaks.length > 0
+          ? 'LEAK'
+          : cell.offPath > 0
+            ? 'OFF-PATH'
+            : cell.asExpected
+              ? 'ok'
+              : 'UNEXPECTED';
   return `${verdict}: ${cell.outcome}, delivery=${cell.delivery}, stored=${cell.stored}`;
 }
 
@@ -70,11 +74,18 @@ export function matrixMarkdown(matrix: Matrix, command: string): string {
     'Each cell: `ok: <what the caller got>, delivery=<x>, stored=<copies in the sandbox>`, where the',
     'caller got `sent` (first-hand), `reconciled` (found on the order after an ambiguous failure) or',
     'the `kind` of the typed error; `delivery=delivered` for a successful send. A cell says `LOST`,',
-    '`DUPLICATED`, `UNTYPED` or `UNEXPECTED` instead of `ok` when the guarantee does not hold.',
+    '`DUPLICATED`, `UNTYPED`, `LEAK`, `OFF-PATH` or `UNEXPECTED` instead of `ok` when the guarantee',
+    'does not hold.',
     '',
     '- **lost**: the caller was told the message was sent but the sandbox does not have it, or was',
     "  told `delivery: 'not_sent'` / `'rejected'` while the sandbox has it.",
     '- **duplicated**: the sandbox holds more than one copy of the text.',
+    "- **wrong `delivery`**: the cell's `delivery` is not the one the rule below expects.",
+    "- **secret leaks**: each cell's connection holds canary credentials (its fetch swaps them for the",
+    "  sandbox's on the way out); a leak is a canary, raw, percent-encoded or base64 (alone or in a",
+    '  `Basic` pair), in the error (message, stack, `String`, JSON, `util.inspect`), the result or a log line.',
+    "- **off-path requests**: requests to another origin or outside the vendor's base path, and",
+    "  requests the sandbox could not route to an operation of the vendor's spec.",
     "- `delivery: 'not_sent'` only when no byte of a post left; `'rejected'` only when the vendor's",
     '  answer proves it did not apply it (429, 408); `unknown` otherwise: a listing that does not',
     '  show the message is no proof the vendor will not store it later. Resending after such a',
@@ -85,7 +96,9 @@ export function matrixMarkdown(matrix: Matrix, command: string): string {
     ...rows,
     '',
     `**Totals** over ${totals.cells} cells: lost = ${totals.lost}, duplicated = ${totals.duplicated}, ` +
-      `untyped errors = ${totals.untyped}, not as expected = ${totals.unexpected}, ` +
+      `wrong delivery = ${totals.wrongDelivery}, untyped errors = ${totals.untyped}, ` +
+      `secret leaks = ${totals.secretLeaks}, off-path requests = ${totals.offPath}, ` +
+      `not as expected = ${totals.unexpected}, ` +
       `delivery unknown = ${totals.unknown}${unknownFaults ? ` (${unknownFaults})` : ''}. ` +
       `Requests the sandbox refused as invalid: ${matrix.invalidRequests.length}; ` +
       `sandbox responses off the specs: ${matrix.responseViolations}.`,

@@ -48,6 +48,11 @@ export interface Arrange {
   garbleNextPost(kind: Garble): void;
   /** Runs once, right after the first post got its answer or failed. */
   afterFirstPost(run: () => void): void;
+  /**
+   * The vendor stores the text as HTML: every read (not the post's own answer) shows it
+   * entity-escaped and wrapped in `<p>` (`It&#039;s d&eacute;j&agrave; vu`).
+   */
+  escapeReads(): void;
 }
 
 export interface FaultCase {
@@ -58,6 +63,8 @@ export interface FaultCase {
   /** On every column but those that say otherwise (`Column.expected`). */
   readonly expected: Expected;
   arrange(arrange: Arrange): void;
+  /** Appended to the cell's text (characters a vendor might escape). */
+  readonly textTail?: string;
   readonly call?: CallSettings;
   /** Reconciliation settle delay for this case (default `SETTLE_DELAY_MS`). */
   readonly settleDelayMs?: number;
@@ -116,8 +123,15 @@ export interface Cell {
   readonly lost: boolean;
   readonly duplicated: boolean;
   readonly expected: Expected;
-  /** Outcome, delivery and stored count as expected, and the call took as long as it had to. */
+  /**
+   * Outcome, delivery and stored count as expected, the call took as long as it had to, and
+   * what the fault case arranged did happen.
+   */
   readonly asExpected: boolean;
+  /** Where the caller could see one of the connection's (canary) credentials: error views, result, log lines. */
+  readonly leaks: readonly string[];
+  /** Requests that went to another origin or outside the vendor's base path. */
+  readonly offPath: number;
   /** For a success: the returned message is the stored one (same id). */
   readonly sameMessage?: boolean;
   readonly retryAfterMs?: number;
@@ -137,6 +151,15 @@ export interface Matrix {
     readonly unknown: number;
     readonly untyped: number;
     readonly unexpected: number;
+    /** Cells whose `delivery` is not the one the rule expects. */
+    readonly wrongDelivery: number;
+    /** Cells where a credential showed up in what the caller sees. */
+    readonly secretLeaks: number;
+    /**
+     * Requests to another origin or outside a vendor's base path (seen by the cells' fetch), plus
+     * requests the sandbox could not route to a documented operation.
+     */
+    readonly offPath: number;
   };
   /** Sandbox responses that broke the vendor specs during the run (a sandbox bug if any). */
   readonly responseViolations: number;

@@ -6,20 +6,20 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { RequestLogEntry, Sandbox } from '@org/provider-sandbox';
 import { createOrderMessaging, OrderMessagingError, type SendResult } from '@org/order-messaging';
 import { vendorDescriptor } from '@org/order-messaging/vendors';
-import { sandboxAdapter } from '../sandbox.js';
+import { sandboxSettings } from '../sandbox.js';
+import { capturingLogger, leaksOf, outcomeViews, withCanaries } from './canary.js';
 import { COLUMNS } from './columns.js';
 import { FAULTS } from './faults.js';
+import { stage } from './staging.js';
 import {
   expectedFor,
   RETRY,
   SETTLE_DELAY_MS,
   TIMEOUT_MS,
-  type Arrange,
   type Cell,
   type CellDelivery,
   type Column,
   type FaultCase,
-  type Garble,
   type Matrix,
   type Outcome,
 } from './model.js';
@@ -33,78 +33,6 @@ export function invalidRequestsIn(log: readonly RequestLogEntry[]): RequestLogEn
   );
 }
 
-async function garbled(response: Response, kind: Garble): Promise<Response> {
-  const text = await response.text();
-  const headers = new Headers();
-  let body: string;
-  switch (kind) {
-    case 'malformed-json':
-      headers.set('Content-Type', 'application/json');
-      body = text.slice(0, Math.max(1, Math.floor(text.length / 2)));
-      break;
-    case 'html':
-      headers.set('Content-Type', 'text/html; charset=utf-8');
-      body = '<!DOCTYPE html>\n<html><body><h1>Thank you!</h1></body></html>\n';
-      break;
-    case 'wrong-shape':
-      headers.set('Content-Type', 'application/json');
-      body = '{"ok":true}';
-      break;
-  }
-  return new Response(body, { status: response.status, headers });
-}
-
-/** The fault's arrangement of one cell: injected sandbox faults and a fetch that counts posts. */
-interface Staging {
-  readonly injected: number[];
-  readonly fetch: (request: Request) => Promise<Response>;
-  posts(): number;
-}
-
-function stage(sb: Sandbox, fault: FaultCase, column: Column): Staging {
-  const injected: number[] = [];
-  let garble: Garble | undefined;
-  let afterPost: (() => void) | undefined;
-  const arrange: Arrange = {
-    sb,
-    column,
-    inject(rule, operationId) {
-      const target =
-        operationId === null ? {} : { operationId: operationId ?? column.sendOperation };
-      injected.push(sb.faults.inject({ ...rule, vendor: column.vendor, ...target }));
-    },
-    garbleNextPost(kind) {
-      garble = kind;
-    },
-    afterFirstPost(run) {
-      afterPost = run;
-    },
-  };
-  fault.arrange(arrange);
-
-  let posts = 0;
-  const observingFetch = async (request: Request): Promise<Response> => {
-    const post = request.method === 'POST';
-    if (post) posts += 1;
-    try {
-      const response = await fetch(request);
-      if (post && garble && response.ok) {
-        const kind = garble;
-        garble = undefined;
-        return await garbled(response, kind);
-      }
-      return response;
-    } finally {
-      if (post && afterPost) {
-        const run = afterPost;
-        afterPost = undefined;
-        run();
-      }
-    }
-  };
-  return { injected, fetch: observingFetch, posts: () => posts };
-}
-
 /** What the caller got, and what the sandbox holds. */
 interface Observed {
   readonly text: string;
@@ -114,6 +42,10 @@ interface Observed {
   readonly posts: number;
   /** Stored messages carrying the text. */
   readonly copies: readonly { readonly id: string }[];
+  readonly leaks: readonly string[];
+  readonly offPath: number;
+  /** What the fault case arranged that did not happen. */
+  readonly unmet: string | undefined;
 }
 
 /** Judges one cell against the guarantees. */
@@ -142,7 +74,8 @@ function judge(fault: FaultCase, column: Column, observed: Observed): Cell {
     delivery === expected.delivery &&
     stored === expected.stored &&
     observed.posts === expected.posts &&
-    observed.elapsedMs >= (fault.minElapsedMs ?? 0);
+    observed.elapsedMs >= (fault.minElapsedMs ?? 0) &&
+    observed.unmet === undefined;
   const retryAfterMs =
     typed && 'retryAfterMs' in (error as object)
       ? (error as { retryAfterMs?: number }).retryAfterMs
@@ -160,6 +93,8 @@ function judge(fault: FaultCase, column: Column, observed: Observed): Cell {
     duplicated: stored > 1,
     expected,
     asExpected,
+    leaks: observed.leaks,
+    offPath: observed.offPath,
     ...(result && copies[0] ? { sameMessage: result.message.id === copies[0].id } : {}),
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     ...(result ? { result } : { error }),
@@ -171,18 +106,29 @@ let sequence = 0;
 export async function runCell(sb: Sandbox, fault: FaultCase, column: Column): Promise<Cell> {
   const descriptor = vendorDescriptor(column.vendor);
   if (!descriptor) throw new Error(`"${column.vendor}" is not a registered vendor`);
-  const staging = stage(sb, fault, column);
+  const cell = ++sequence;
+  const text = `Fault matrix ${fault.id} / ${column.id} #${cell}${fault.textTail ?? ''}`;
+  const settings = sandboxSettings(sb, descriptor);
+  const canaries = withCanaries(descriptor, settings, cell);
+  const staging = stage(sb, fault, column, {
+    text,
+    baseUrl: String(settings.baseUrl),
+    swaps: canaries.swaps,
+  });
+  const { logger, lines } = capturingLogger();
   const messaging = createOrderMessaging({
-    connections: { [column.vendor]: sandboxAdapter(sb, descriptor) },
+    connections: {
+      [column.vendor]: descriptor.createAdapter(descriptor.toOptions(canaries.settings)),
+    },
     retry: RETRY,
     timeoutMs: TIMEOUT_MS,
     fetch: staging.fetch,
+    logger,
     reconcile: {
       settleDelayMs: fault.settleDelayMs ?? SETTLE_DELAY_MS,
       ...(fault.maxResends === undefined ? {} : { maxResends: fault.maxResends }),
     },
   });
-  const text = `Fault matrix ${fault.id} / ${column.id} #${++sequence}`;
   const started = Date.now();
   let result: SendResult | undefined;
   let error: unknown;
@@ -198,12 +144,16 @@ export async function runCell(sb: Sandbox, fault: FaultCase, column: Column): Pr
   const copies = sb.state
     .messages(column.vendor, column.storedOrderId(sb))
     .filter((message) => message.text === text);
+  const outcome = result ? { result } : { error };
   return judge(fault, column, {
     text,
-    ...(result ? { result } : { error }),
+    ...outcome,
     elapsedMs,
     posts: staging.posts(),
     copies,
+    leaks: leaksOf(outcomeViews(outcome, lines), canaries.swaps),
+    offPath: staging.offPath(),
+    unmet: staging.unmet(),
   });
 }
 
@@ -219,6 +169,7 @@ export async function runFaultMatrix(
   const violationsBefore = sb.responseViolations.length;
   const cells: Cell[] = [];
   const invalidRequests: RequestLogEntry[] = [];
+  let unrouted = 0;
   for (const fault of faults) {
     sb.reset();
     const groups = new Map<string, Column[]>();
@@ -236,6 +187,7 @@ export async function runFaultMatrix(
     const row = rows.flat();
     cells.push(...columns.map((column) => row.find((cell) => cell.column === column.id)!));
     invalidRequests.push(...invalidRequestsIn(sb.state.requests));
+    unrouted += sb.state.requests.filter((entry) => entry.operationId === undefined).length;
   }
   sb.reset();
   return {
@@ -249,6 +201,9 @@ export async function runFaultMatrix(
       unknown: cells.filter((c) => c.delivery === 'unknown').length,
       untyped: cells.filter((c) => c.outcome === 'untyped').length,
       unexpected: cells.filter((c) => !c.asExpected).length,
+      wrongDelivery: cells.filter((c) => c.delivery !== c.expected.delivery).length,
+      secretLeaks: cells.filter((c) => c.leaks.length > 0).length,
+      offPath: cells.reduce((sum, c) => sum + c.offPath, 0) + unrouted,
     },
     responseViolations: sb.responseViolations.length - violationsBefore,
     invalidRequests,
@@ -262,6 +217,9 @@ export function matrixHolds(matrix: Matrix): boolean {
     totals.duplicated === 0 &&
     totals.untyped === 0 &&
     totals.unexpected === 0 &&
+    totals.wrongDelivery === 0 &&
+    totals.secretLeaks === 0 &&
+    totals.offPath === 0 &&
     matrix.invalidRequests.length === 0 &&
     matrix.responseViolations === 0
   );
