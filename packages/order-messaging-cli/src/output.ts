@@ -10,6 +10,8 @@ export class Output {
   readonly #secrets = new Set<string>();
   readonly stdout: NodeJS.WriteStream;
   readonly stderr: NodeJS.WriteStream;
+  /** While a progress bar is drawn on stderr, lines go above it through the bar. */
+  #stderrLines: ((line: string) => void) | undefined;
 
   constructor(stdout: NodeJS.WriteStream, stderr: NodeJS.WriteStream) {
     this.stdout = stdout;
@@ -30,7 +32,20 @@ export class Output {
   }
 
   err(text: string): void {
-    this.stderr.write(`${this.scrub(text)}\n`);
+    const line = this.scrub(text);
+    if (this.#stderrLines) this.#stderrLines(line);
+    else this.stderr.write(`${line}\n`);
+  }
+
+  /**
+   * Sends stderr lines (log lines, warnings) to `sink` until the returned function is called: how
+   * a progress bar prints them above itself instead of being torn by them.
+   */
+  routeStderrLines(sink: (line: string) => void): () => void {
+    this.#stderrLines = sink;
+    return () => {
+      if (this.#stderrLines === sink) this.#stderrLines = undefined;
+    };
   }
 
   json(value: unknown): void {

@@ -1,4 +1,5 @@
 import cliProgress from 'cli-progress';
+import type { Output } from './output.js';
 
 export interface ProgressCounts {
   readonly done: number;
@@ -31,14 +32,19 @@ export function formatProgressLine(
   return `progress ${counts.done}/${counts.total} (${percent}%) ${labels.sent}=${counts.sent} ${labels.skipped}=${counts.skipped} failed=${counts.failed} unknown=${counts.unknown}`;
 }
 
-/** An interactive bar on a terminal. */
+/**
+ * An interactive bar on a terminal. Lines the CLI prints on stderr meanwhile (log lines,
+ * warnings) go above the bar through cli-progress's log buffer, never over it.
+ */
 class BarReporter implements ProgressReporter {
+  readonly #bars: cliProgress.MultiBar;
   readonly #bar: cliProgress.SingleBar;
+  readonly #unroute: () => void;
 
-  constructor(stream: NodeJS.WriteStream, counts: ProgressCounts, labels: ProgressLabels) {
-    this.#bar = new cliProgress.SingleBar(
+  constructor(output: Output, counts: ProgressCounts, labels: ProgressLabels) {
+    this.#bars = new cliProgress.MultiBar(
       {
-        stream,
+        stream: output.stderr,
         format: `${labels.action} |{bar}| {value}/{total} {percentage}% | ${labels.sent} {sent} ${labels.skipped} {skipped} failed {failed} unknown {unknown} | ETA {eta_formatted}`,
         hideCursor: true,
         etaBuffer: 50,
@@ -46,7 +52,8 @@ class BarReporter implements ProgressReporter {
       },
       cliProgress.Presets.shades_classic,
     );
-    this.#bar.start(counts.total, counts.done, this.#payload(counts));
+    this.#bar = this.#bars.create(counts.total, counts.done, this.#payload(counts));
+    this.#unroute = output.routeStderrLines((line) => this.#bars.log(`${line}\n`));
   }
 
   #payload(counts: ProgressCounts) {
@@ -64,7 +71,9 @@ class BarReporter implements ProgressReporter {
 
   stop(counts: ProgressCounts): void {
     this.#bar.update(counts.done, this.#payload(counts));
-    this.#bar.stop();
+    this.#bars.update(); // prints the lines still buffered, then the final bar
+    this.#bars.stop();
+    this.#unroute();
   }
 }
 
@@ -111,7 +120,8 @@ class LineReporter implements ProgressReporter {
 }
 
 export interface ProgressOptions {
-  readonly stream: NodeJS.WriteStream;
+  /** Where the progress goes: its stderr, whose other lines a bar then prints above itself. */
+  readonly output: Output;
   /** `--json`: never draw a bar, whatever the terminal. */
   readonly plain: boolean;
   readonly intervalMs: number;
@@ -123,10 +133,10 @@ export function createProgressReporter(
   initial: ProgressCounts,
 ): ProgressReporter {
   const labels = options.labels ?? SENDING;
-  if (options.stream.isTTY && !options.plain)
-    return new BarReporter(options.stream, initial, labels);
+  if (options.output.stderr.isTTY && !options.plain)
+    return new BarReporter(options.output, initial, labels);
   return new LineReporter(
-    (line) => options.stream.write(`${line}\n`),
+    (line) => options.output.stderr.write(`${line}\n`),
     initial,
     options.intervalMs,
     labels,

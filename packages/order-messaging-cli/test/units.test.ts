@@ -270,14 +270,31 @@ describe('progress', () => {
     stream.moveCursor = (_dx: number, _dy: number, callback?: () => void) => callback?.() ?? true;
     let text = '';
     stream.on('data', (chunk) => (text += chunk));
-    return { stream: stream as unknown as NodeJS.WriteStream, text: () => text };
+    const writable = stream as unknown as NodeJS.WriteStream;
+    return { stream: writable, output: new Output(writable, writable), text: () => text };
   }
 
   it('draws a bar on a terminal', () => {
-    const { stream, text } = fakeStream(true);
-    const reporter = createProgressReporter({ stream, plain: false, intervalMs: 10 }, counts);
+    const { output, text } = fakeStream(true);
+    const reporter = createProgressReporter({ output, plain: false, intervalMs: 10 }, counts);
     reporter.stop({ ...counts, done: 10, sent: 9 });
     expect(text()).toMatch(/sending \|.*\| 10\/10 100% \| sent 9 skipped 1 failed 0 unknown 0/);
+  });
+
+  it('prints log lines above the bar, each on a line of its own, never inside it', async () => {
+    const { output, text } = fakeStream(true);
+    const reporter = createProgressReporter({ output, plain: false, intervalMs: 10 }, counts);
+    reporter.update({ ...counts, done: 3, sent: 3 });
+    output.err('[warn] first log line');
+    await new Promise((resolve) => setTimeout(resolve, 150)); // a redraw or two
+    output.err('[info] last log line, still buffered at stop');
+    reporter.stop({ ...counts, done: 10, sent: 9 });
+    const lines = text().split(/\r|\n|\x1b\[[0-9;]*[A-Za-z]/);
+    expect(lines).toContain('[warn] first log line');
+    expect(lines).toContain('[info] last log line, still buffered at stop');
+    // After the bar stopped, lines go straight to stderr again.
+    output.err('after');
+    expect(text().endsWith('after\n')).toBe(true);
   });
 
   it('prints plain lines when not a terminal, or with --json even on one', async () => {
@@ -285,8 +302,8 @@ describe('progress', () => {
       [false, false],
       [true, true],
     ] as const) {
-      const { stream, text } = fakeStream(isTTY);
-      const reporter = createProgressReporter({ stream, plain, intervalMs: 5 }, counts);
+      const { output, text } = fakeStream(isTTY);
+      const reporter = createProgressReporter({ output, plain, intervalMs: 5 }, counts);
       reporter.update({ ...counts, done: 7, sent: 6 });
       await new Promise((resolve) => setTimeout(resolve, 30));
       reporter.stop({ ...counts, done: 10, sent: 9 });

@@ -43,7 +43,7 @@ export async function enqueueBulk(
   const counts = { done: 0, total: run.lines.length, sent: 0, skipped: 0, failed: 0, unknown: 0 };
   const reporter = createProgressReporter(
     {
-      stream: session.output.stderr,
+      output: session.output,
       plain: session.json,
       intervalMs: run.progressIntervalMs,
       labels: { action: 'enqueuing', sent: 'enqueued', skipped: 'already-queued' },

@@ -196,7 +196,7 @@ export function addSendBulkCommand(program: Command, context: CommandContext): v
         );
         const reporter = createProgressReporter(
           {
-            stream: session.output.stderr,
+            output: session.output,
             plain: session.json,
             intervalMs: options.progressInterval as number,
           },
