@@ -1,5 +1,5 @@
 /**
- * Replacing a small state file (a sync cursor) so that a crash or power loss at any moment leaves
+ * Replacing a file (a sync cursor, a downloaded attachment) so that a crash or power loss at any moment leaves
  * either the old content or the new one, never a torn or empty file: the new content goes to a
  * temporary file in the same directory (a rename is only atomic within one file system), is
  * synced to disk, and then renamed over the old one; the directory is synced so the rename itself
@@ -11,18 +11,18 @@ import { basename, dirname, join } from 'node:path';
 
 /** The file operations used, replaceable in tests to check their order. */
 export interface AtomicWriteIo {
-  writeSynced(path: string, text: string): Promise<void>;
+  writeSynced(path: string, content: string | Uint8Array): Promise<void>;
   rename(from: string, to: string): Promise<void>;
   syncDirectory(path: string): Promise<void>;
   remove(path: string): Promise<void>;
 }
 
 export const nodeIo: AtomicWriteIo = {
-  async writeSynced(path, text) {
+  async writeSynced(path, content) {
     // `wx`: never write through a file (or a symlink) someone else put at the temporary name.
     const handle = await open(path, 'wx');
     try {
-      await handle.writeFile(text, 'utf8');
+      await handle.writeFile(content);
       await handle.sync();
     } finally {
       await handle.close();
@@ -52,12 +52,12 @@ export function temporaryPathFor(path: string): string {
 
 export async function writeFileAtomic(
   path: string,
-  text: string,
+  content: string | Uint8Array,
   io: AtomicWriteIo = nodeIo,
 ): Promise<void> {
   const temporary = temporaryPathFor(path);
   try {
-    await io.writeSynced(temporary, text);
+    await io.writeSynced(temporary, content);
     await io.rename(temporary, path);
   } catch (error) {
     await io.remove(temporary).catch(() => undefined);

@@ -17,6 +17,10 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     `order-messaging list --vendor ${vendor} --order <id> --json --limit 50`,
   ],
   capabilities: [`order-messaging capabilities --vendor ${vendor} --json`],
+  download: [
+    `order-messaging download --vendor ${vendor} --attachment <id>`,
+    `order-messaging download --vendor ${vendor} --attachment <id> --output slip.pdf --force --json`,
+  ],
   'send-bulk': [
     `order-messaging send-bulk --vendor ${vendor} --file messages.jsonl`,
     `order-messaging send-bulk --vendor ${vendor} --file messages.csv --concurrency 8 --json > summary.json`,

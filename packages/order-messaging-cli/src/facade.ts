@@ -5,6 +5,7 @@ import {
   OrderMessagingError,
   type AnyAdapter,
   type Capabilities,
+  type DownloadedAttachment,
   type InboxEntry,
   type InboxOptions,
   type Logger,
@@ -87,6 +88,12 @@ export interface Messaging {
     options?: { signal?: AbortSignal },
   ): AsyncIterable<OrderMessage>;
   capabilities(vendor: VendorName): Capabilities;
+  /** One attachment's bytes (vendors whose capabilities say `attachmentDownload`). */
+  downloadAttachment(
+    vendor: VendorName,
+    attachmentId: string,
+    options?: { maxBytes?: number },
+  ): Promise<DownloadedAttachment>;
   /**
    * The limits this run paces the vendor by (the adapter's documented ones; none with
    * `--no-rate-limits`): what a queue worker shares through Redis for the account.
@@ -153,6 +160,8 @@ export function createMessaging(
     list: (vendor, ref, options) =>
       facade.list(vendor, ref, options?.signal ? { signal: options.signal } : undefined),
     capabilities: (vendor) => facade.capabilities(vendor),
+    downloadAttachment: (vendor, attachmentId, options) =>
+      facade.downloadAttachment(vendor, attachmentId, options),
     rateLimits: (vendor) =>
       runtime.declaredRateLimits === false ? {} : (adapters.get(vendor)?.rateLimits ?? {}),
     sync: (vendor, options) => facade.sync(vendor, options),

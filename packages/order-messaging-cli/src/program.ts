@@ -8,6 +8,7 @@ import { LOG_LEVELS } from '@org/http-runtime';
 import { VENDORS } from '@org/order-messaging/vendors';
 import { addCapabilitiesCommand } from './commands/capabilities.js';
 import { addInboxCommand } from './commands/inbox.js';
+import { addDownloadCommand } from './commands/download.js';
 import { addListCommand } from './commands/list.js';
 import { addQueueCommands } from './commands/queue.js';
 import { addSendBulkCommand } from './commands/send-bulk.js';
@@ -133,6 +134,7 @@ export function createProgram(
   const context: CommandContext = { output, setExitCode, runOptions };
   addSendCommand(program, context);
   addListCommand(program, context);
+  addDownloadCommand(program, context);
   addCapabilitiesCommand(program, context);
   addSendBulkCommand(program, context);
   addSyncCommand(program, context);
