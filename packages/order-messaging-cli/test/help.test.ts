@@ -7,7 +7,17 @@ import { capture } from './helpers.js';
 const CONNECTION_FLAGS = VENDORS.flatMap((d) =>
   d.settings.map((s) => settingFlag(d.name, s).split(' ')[0]!),
 );
-const COMMANDS = ['send', 'list', 'capabilities', 'send-bulk', 'sync', 'inbox', 'worker', 'queue'];
+const COMMANDS = [
+  'send',
+  'list',
+  'capabilities',
+  'send-bulk',
+  'sync',
+  'inbox',
+  'audit',
+  'worker',
+  'queue',
+];
 
 async function help(...args: string[]) {
   const { streams, out } = capture();

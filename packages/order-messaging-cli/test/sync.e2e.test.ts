@@ -295,3 +295,55 @@ describe.each(SYNC_VENDORS)('sync and inbox on %s', (vendor) => {
     }
   });
 });
+
+it('audit reports the message a cursor passed without printing it (exit 15), and nothing before', async () => {
+  const vendor = SYNC_VENDORS[0]!;
+  const file = join(dir, 'audit.cursor.json');
+  const seen = join(dir, 'audit.seen.jsonl');
+  const sync = () =>
+    runCli(
+      ['sync', '--vendor', vendor, '--json', '--cursor-file', file, '--since', SINCE, UNPACED],
+      env,
+    );
+  const audit = (...extra: string[]) =>
+    runCli(
+      [
+        'audit',
+        '--vendor',
+        vendor,
+        '--since',
+        SINCE,
+        '--seen',
+        seen,
+        '--cursor-file',
+        file,
+        ...extra,
+        UNPACED,
+      ],
+      env,
+    );
+  await writeFile(seen, (await sync()).stdout);
+  const clean = await audit();
+  expect(clean.code).toBe(EXIT_CODES.ok);
+  expect(clean.stdout).toMatch(/^audit \S+ .*, 0 missing\n$/);
+
+  const stored = sandbox.simulate.customerMessage(
+    vendor,
+    sandboxExampleOrder(sandbox, vendor),
+    'Hello?',
+  );
+  const at = sandbox.state.messages(vendor).find((m) => m.id === stored.id)!.createdAt;
+  // A cursor with an off-by-a-second watermark: the next sync starts after the message.
+  const saved = JSON.parse(await readFile(file, 'utf8'));
+  saved.cursor.watermark = new Date(at.getTime() + 1000).toISOString();
+  await writeFile(file, JSON.stringify(saved));
+  const next = await sync();
+  expect(jsonLines(next.stdout).map((line) => line.id)).not.toContain(stored.id);
+  await writeFile(seen, `${await readFile(seen, 'utf8')}${next.stdout}`);
+
+  const gap = await audit('--json');
+  expect(gap.code).toBe(EXIT_CODES.audit_gaps);
+  const report = JSON.parse(gap.stdout);
+  expect(report.missing.map((m: { id: string }) => m.id)).toEqual([stored.id]);
+  expect(report).toMatchObject({ vendor, watermark: saved.cursor.watermark });
+});
