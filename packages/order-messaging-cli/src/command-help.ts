@@ -30,6 +30,9 @@ const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
     `order-messaging sync --vendor ${vendor} --cursor-file ${vendor}.cursor.json --since 2024-05-01 --json`,
   ],
   inbox: [`order-messaging inbox --vendor ${vendor}`],
+  audit: [
+    `order-messaging audit --vendor ${vendor} --since 2024-05-01 --seen messages.jsonl --cursor-file ${vendor}.cursor.json`,
+  ],
   worker: [`order-messaging worker --queue redis://127.0.0.1:6379 --concurrency 4`],
   queue: [`order-messaging queue status --queue redis://127.0.0.1:6379 --json`],
 };

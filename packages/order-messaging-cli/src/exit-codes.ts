@@ -45,6 +45,8 @@ export const EXIT_CODES = {
    * Check with `order-messaging list` before sending again; send-bulk reconciles these on its next run.
    */
   delivery_unknown: 14,
+  /** `audit` found messages the sync passed without printing them (it lists them). */
+  audit_gaps: 15,
   /** Stopped by SIGINT/SIGTERM; send-bulk resumes from its journal, sync from its cursor file. */
   interrupted: 130,
 } as const;

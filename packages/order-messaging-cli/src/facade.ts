@@ -6,6 +6,8 @@ import {
   type AnyAdapter,
   type Capabilities,
   type DownloadedAttachment,
+  type AuditOptions,
+  type AuditReport,
   type InboxEntry,
   type InboxOptions,
   type Logger,
@@ -103,6 +105,8 @@ export interface Messaging {
   sync(vendor: VendorName, options: SyncOptions): AsyncIterable<SyncEvent>;
   /** The orders whose customer waits for an answer, longest waiting first. */
   inbox(vendor: VendorName, options?: InboxOptions): Promise<InboxEntry[]>;
+  /** Every message changed in a window that `seen` does not know, whatever any cursor says. */
+  auditSync(vendor: VendorName, options: AuditOptions): Promise<AuditReport>;
   /**
    * The message an earlier, interrupted run may have stored: the facade's own check
    * (same text and note flag, sent by us, not older than the first attempt minus clock skew).
@@ -166,6 +170,7 @@ export function createMessaging(
       runtime.declaredRateLimits === false ? {} : (adapters.get(vendor)?.rateLimits ?? {}),
     sync: (vendor, options) => facade.sync(vendor, options),
     inbox: (vendor, options) => facade.inbox(vendor, options),
+    auditSync: (vendor, options) => facade.auditSync(vendor, options),
 
     findSent: (vendor, request, since, options) =>
       facade.findSent(vendor, request, {

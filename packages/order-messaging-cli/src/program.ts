@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { addCommandExamples, commandHelp } from './command-help.js';
 import { LOG_LEVELS } from '@org/http-runtime';
 import { VENDORS } from '@org/order-messaging/vendors';
+import { addAuditCommand } from './commands/audit.js';
 import { addCapabilitiesCommand } from './commands/capabilities.js';
 import { addInboxCommand } from './commands/inbox.js';
 import { addDownloadCommand } from './commands/download.js';
@@ -139,6 +140,7 @@ export function createProgram(
   addSendBulkCommand(program, context);
   addSyncCommand(program, context);
   addInboxCommand(program, context);
+  addAuditCommand(program, context);
   addQueueCommands(program, context);
   addCommandExamples(program);
   return program;

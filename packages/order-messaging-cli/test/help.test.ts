@@ -15,6 +15,7 @@ const COMMANDS = [
   'send-bulk',
   'sync',
   'inbox',
+  'audit',
   'worker',
   'queue',
 ];

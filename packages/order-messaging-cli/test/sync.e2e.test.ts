@@ -115,8 +115,19 @@ it('without --json, sync prints a readable line per message and inbox a table', 
   expect(inbox.stdout).toMatch(/^order +waiting since +last message\n/);
 });
 
+/** The order kinds a vendor's orders come in (GameBoost), none for the others. */
+const kindsOf = (vendor: VendorName) =>
+  VENDORS.find((descriptor) => descriptor.name === vendor)!.capabilities.orderKinds;
+
+/** The sandbox's own record of the order a message is on, by kind (GameBoost keeps `kind:id`). */
+function kindHolds(vendor: VendorName, kind: string, orderId: string, messageId: string): boolean {
+  const raw = sandbox.state.raw(vendor) as { orders: Map<string, { messages: { id: string }[] }> };
+  return raw.orders.get(`${kind}:${orderId}`)?.messages.some((m) => m.id === messageId) ?? false;
+}
+
 describe.each(SYNC_VENDORS)('sync and inbox on %s', (vendor) => {
   const file = () => join(dir, `${vendor}.cursor.json`);
+  const kinds = kindsOf(vendor);
   const sync = (...extra: string[]) =>
     runCli(['sync', '--vendor', vendor, '--json', '--cursor-file', file(), ...extra, UNPACED], env);
 
@@ -134,6 +145,12 @@ describe.each(SYNC_VENDORS)('sync and inbox on %s', (vendor) => {
       expect(line).toMatchObject({ vendor, orderId: expect.any(String), edited: false });
       expect(line.needsReply === null || typeof line.needsReply.since === 'string').toBe(true);
       expect(Number.isFinite(Date.parse(line.sentAt))).toBe(true);
+      // The order kind a reply needs (GameBoost), as the facade gives it; nothing elsewhere.
+      if (kinds)
+        expect(kindHolds(vendor, line.vendorOptions[vendor].orderKind, line.orderId, line.id)).toBe(
+          true,
+        );
+      else expect(line).not.toHaveProperty('vendorOptions');
     }
     expect(await missedBy(vendor, ids)).toEqual([]);
     expect(await cursorOf(file())).toMatchObject({ v: 1, vendor });
@@ -213,13 +230,18 @@ describe.each(SYNC_VENDORS)('sync and inbox on %s', (vendor) => {
     const result = await runCli(['inbox', '--vendor', vendor, '--json', UNPACED], env);
     expect(result.code).toBe(EXIT_CODES.ok);
     const { orders } = JSON.parse(result.stdout);
-    const entry = orders.find(
-      (candidate: { orderId: string }) => candidate.orderId === stored.orderId,
-    );
+    // By its last message: ids of GameBoost orders of different kinds may be equal.
+    const entry = orders.find((candidate: any) => candidate.lastMessage?.id === stored.id);
     expect(entry).toMatchObject({ needsReply: { since: expect.any(String) } });
     expect(entry.lastMessage).toMatchObject({ text, author: { kind: 'customer' } });
     const sinces = orders.map((candidate: any) => Date.parse(candidate.needsReply.since));
     expect(sinces).toEqual([...sinces].sort((a, b) => a - b));
+    if (!kinds) return expect(entry).not.toHaveProperty('vendorOptions');
+    const kind = entry.vendorOptions[vendor].orderKind as string;
+    expect(kindHolds(vendor, kind, stored.orderId, stored.id)).toBe(true);
+    // The table names the kind after the order, as `send --order-kind` wants it.
+    const table = await runCli(['inbox', '--vendor', vendor, UNPACED], env);
+    expect(table.stdout).toMatch(new RegExp(`^${stored.orderId} \\(${kind}\\) `, 'm'));
   });
 
   it('--follow picks up a new message, and SIGINT stops it cleanly with the cursor saved', async () => {
@@ -272,4 +294,56 @@ describe.each(SYNC_VENDORS)('sync and inbox on %s', (vendor) => {
       running.child.kill('SIGKILL');
     }
   });
+});
+
+it('audit reports the message a cursor passed without printing it (exit 15), and nothing before', async () => {
+  const vendor = SYNC_VENDORS[0]!;
+  const file = join(dir, 'audit.cursor.json');
+  const seen = join(dir, 'audit.seen.jsonl');
+  const sync = () =>
+    runCli(
+      ['sync', '--vendor', vendor, '--json', '--cursor-file', file, '--since', SINCE, UNPACED],
+      env,
+    );
+  const audit = (...extra: string[]) =>
+    runCli(
+      [
+        'audit',
+        '--vendor',
+        vendor,
+        '--since',
+        SINCE,
+        '--seen',
+        seen,
+        '--cursor-file',
+        file,
+        ...extra,
+        UNPACED,
+      ],
+      env,
+    );
+  await writeFile(seen, (await sync()).stdout);
+  const clean = await audit();
+  expect(clean.code).toBe(EXIT_CODES.ok);
+  expect(clean.stdout).toMatch(/^audit \S+ .*, 0 missing\n$/);
+
+  const stored = sandbox.simulate.customerMessage(
+    vendor,
+    sandboxExampleOrder(sandbox, vendor),
+    'Hello?',
+  );
+  const at = sandbox.state.messages(vendor).find((m) => m.id === stored.id)!.createdAt;
+  // A cursor with an off-by-a-second watermark: the next sync starts after the message.
+  const saved = JSON.parse(await readFile(file, 'utf8'));
+  saved.cursor.watermark = new Date(at.getTime() + 1000).toISOString();
+  await writeFile(file, JSON.stringify(saved));
+  const next = await sync();
+  expect(jsonLines(next.stdout).map((line) => line.id)).not.toContain(stored.id);
+  await writeFile(seen, `${await readFile(seen, 'utf8')}${next.stdout}`);
+
+  const gap = await audit('--json');
+  expect(gap.code).toBe(EXIT_CODES.audit_gaps);
+  const report = JSON.parse(gap.stdout);
+  expect(report.missing.map((m: { id: string }) => m.id)).toEqual([stored.id]);
+  expect(report).toMatchObject({ vendor, watermark: saved.cursor.watermark });
 });

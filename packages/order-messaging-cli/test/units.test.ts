@@ -343,3 +343,34 @@ describe('package', () => {
     expect(PACKAGE_VERSION).toBe(packageJson.version);
   });
 });
+
+describe('sync lines', () => {
+  it("name GameBoost's order kind after the order, in text and JSON", async () => {
+    const { syncLineJson, syncLineText } = await import('../src/commands/sync.js');
+    const event = {
+      type: 'message' as const,
+      message: {
+        id: 'm1',
+        orderId: '7',
+        text: 'Hello',
+        author: { kind: 'customer' as const },
+        sentAt: new Date('2024-05-01T10:00:00Z'),
+        attachments: [],
+        internal: false,
+        vendor: 'gameboost',
+        connection: 'gameboost',
+        raw: {},
+      },
+      order: { id: '7', vendorOptions: { gameboost: { orderKind: 'item' } }, needsReply: null },
+      edited: false,
+    };
+    expect(syncLineText(event)).toContain('  order 7 (item)  customer  ');
+    expect(syncLineJson(event, false)).toMatchObject({
+      orderId: '7',
+      vendorOptions: { gameboost: { orderKind: 'item' } },
+    });
+    const { vendorOptions: _, ...order } = event.order;
+    expect(syncLineText({ ...event, order })).toContain('  order 7  customer  ');
+    expect(syncLineJson({ ...event, order }, false)).not.toHaveProperty('vendorOptions');
+  });
+});

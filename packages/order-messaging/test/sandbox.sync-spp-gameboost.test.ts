@@ -114,6 +114,18 @@ describe('sync on SPP (listOrders by last_message_at)', () => {
     expect(all.sort()).toEqual(storedIds('spp'));
   });
 
+  it('more orders in one second than a page holds: that second is paged by id, each order once', async () => {
+    // 250 orders whose newest message shares one second: a page asked from that second would
+    // come back the same; the adapter pages that second by id, then goes on after it.
+    const from = wholeSecond(new Date(Date.now() - 3_600_000));
+    sb.simulate.populate({ vendor: 'spp', orders: 250, messagesPerOrder: 1, spacingMs: 0, from });
+    const start = sb.state.requests.length;
+    const { messages } = await drain(facade().sync('spp', { since: SINCE }));
+    expect(messages.map((m) => m.id).sort()).toEqual(storedIds('spp'));
+    // From the start, from that second, its three pages by id, after it.
+    expect(requestCounts('spp', start).listOrders).toBeLessThanOrEqual(7);
+  });
+
   it('after 200 quiet orders, one new message costs one list page and one message read', async () => {
     // An hour ago: outside the next scan's overlap, so only the new message's order changed.
     const from = new Date(Date.now() - 3_600_000);

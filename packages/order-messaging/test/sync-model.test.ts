@@ -8,6 +8,9 @@
  * - every message's latest version changed at or after `since` is in it, and nothing older;
  * - the audit over the same window finds no gap, and finds exactly a key deliberately dropped.
  * Bound: SKEW + LAG < overlap (the README's rule for choosing `overlapMs`).
+ * The vendor's pages are drawn too: seek pages, or offset pages that shift (the engine lists
+ * again after a repeat).
+ * Under steady traffic, the watermark must still move and the cursor stay small.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -101,6 +104,16 @@ class Caller {
   }
 }
 
+type Pages = FakeVendor['pages'];
+const pages = fc.constantFrom<Pages>('seek', 'offset');
+
+function vendorWith(orders: number, pageSize: number, kind: Pages): FakeVendor {
+  const vendor = new FakeVendor(orders);
+  vendor.pageSize = pageSize;
+  vendor.pages = kind;
+  return vendor;
+}
+
 function facadeOf(vendor: FakeVendor) {
   return createOrderMessaging({ connections: { fake: vendor.adapter() } });
 }
@@ -128,12 +141,12 @@ describe('sync model: exactly-once under interleavings, crashes and skew', () =>
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 1, max: 4 }),
+        pages,
         fc.array(fc.integer({ min: 0, max: 7_200_000 }), { maxLength: 6 }),
         fc.array(step, { maxLength: 30 }),
-        async (pageSize, seededAges, steps) => {
+        async (pageSize, kind, seededAges, steps) => {
           vi.setSystemTime(T0);
-          const vendor = new FakeVendor(10);
-          vendor.pageSize = pageSize;
+          const vendor = vendorWith(10, pageSize, kind);
           // Messages from before and after `since`: only the later ones are due.
           seededAges.forEach((age, i) => vendor.arrive(i, age, true));
           const since = new Date(T0 - 3_600_000);
@@ -195,5 +208,78 @@ describe('sync model: exactly-once under interleavings, crashes and skew', () =>
       if (event.type === 'message') seen.push(syncKey(event.message));
     const audit = await messaging.auditSync('fake', { since, until: new Date(), seen });
     expect(audit.missing).toHaveLength(1);
+  });
+});
+
+describe('sync model: the watermark moves under steady traffic', () => {
+  it('an order pushed past a page boundary comes in the same scan, its older messages too', async () => {
+    // Offset pages of one order. Y has an old message and a newer one, X one in between: X is
+    // listed first, then written to, so Y slides onto the page already read. Keeping the old
+    // watermark stalls; moving it to X's first listing minus the overlap would drop Y's old message.
+    vi.setSystemTime(T0 - 300_000);
+    const vendor = vendorWith(2, 1, 'offset');
+    const [x, y] = [0, 1];
+    vendor.arrive(y, 0, true);
+    vi.setSystemTime(T0 - 200_000);
+    vendor.arrive(x, 0, true);
+    vi.setSystemTime(T0 - 100_000);
+    vendor.arrive(y, 0, true);
+    vi.setSystemTime(T0);
+    const messaging = facadeOf(vendor);
+    const caller = new Caller(vendor, messaging, new Date(T0 - 3_600_000));
+    const writeOnX: Action = { kind: 'arrive', order: x, lag: 0, customer: true };
+    // Events: X's message, a checkpoint, then X is written to.
+    await caller.sync(null, [null, writeOnX]);
+    const watermark = caller.cursor!.watermark;
+    vi.setSystemTime(T0 + 2 * OVERLAP);
+    await caller.sync();
+    expect([...caller.committed].sort()).toEqual([...latestVersions(vendor).keys()].sort());
+    expect(watermark).toBe(new Date(T0 - OVERLAP).toISOString());
+  });
+
+  it('with customers writing during every listing, the cursor keeps up', async () => {
+    // Seek pages: a write (or none) before each page the vendor serves, on any order, again and
+    // again; the watermark moves every scan. Offset pages: writes on distinct orders, one before
+    // each page until they run out; a listing that shifts is repeated, and the watermark moves
+    // within two scans. (Writes on the same few orders before every page of offset pages can
+    // shift every listing: the scan then keeps its watermark, safe but stalled.)
+    const write = fc.option(fc.nat(11), { nil: null });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 2, max: 5 }),
+        pages,
+        fc.array(fc.array(write, { maxLength: 40 }), { minLength: 3, maxLength: 6 }),
+        async (pageSize, kind, scans) => {
+          vi.setSystemTime(T0);
+          const vendor = vendorWith(12, pageSize, kind);
+          for (let i = 0; i < 12; i++) vendor.arrive(i, 600_000 + i * 60_000, true);
+          const caller = new Caller(vendor, facadeOf(vendor), new Date(T0 - 3_600_000));
+          const starts: number[] = [];
+          for (const writes of scans) {
+            vi.setSystemTime(Date.now() + 20_000);
+            const distinct = [...new Set(writes)];
+            let request = 0;
+            vendor.beforePage = () => {
+              vi.setSystemTime(Date.now() + 10);
+              const order =
+                kind === 'seek'
+                  ? writes[request++ % Math.max(writes.length, 1)]
+                  : distinct[request++];
+              if (order !== null && order !== undefined) vendor.arrive(order, 0, true);
+            };
+            starts.push(Date.now());
+            await caller.sync();
+            vendor.beforePage = undefined;
+            const watermark = Date.parse(caller.cursor!.watermark);
+            const behind = kind === 'seek' ? 1 : 2;
+            const floor = starts.length >= behind ? starts.at(-behind)! - OVERLAP : T0 - 3_600_000;
+            expect(watermark).toBeGreaterThanOrEqual(floor);
+            const recent = [...vendor.versions.values()].filter((at) => at >= floor);
+            expect(caller.cursor!.seen.length).toBeLessThanOrEqual(recent.length);
+          }
+        },
+      ),
+      { numRuns: RUNS },
+    );
   });
 });

@@ -536,6 +536,14 @@ describe('Mirakl threads', () => {
     expect(seen).toEqual(all.json.data.map((t: { id: string }) => t.id));
     expect(seen.length).toBeGreaterThan(2);
     expect((await mk('/api/inbox/threads?page_token=garbage')).status).toBe(400);
+    // A token holds a position, not an offset: a thread that changes between pages moves to
+    // the end (listed again) and shifts no other thread past the page boundary.
+    const sorted = await mk('/api/inbox/threads?sort=dateUpdated,ASC');
+    const before = sorted.json.data.map((t: { id: string; entities: { id: string }[] }) => t);
+    const first = await mk('/api/inbox/threads?sort=dateUpdated,ASC&limit=2');
+    sb.simulate.customerMessage('mirakl', before[0].entities[0].id, 'Moved on.');
+    const second = await mk(`/api/inbox/threads?page_token=${first.json.next_page_token}`);
+    expect(second.json.data.map((t: { id: string }) => t.id)[0]).toBe(before[2].id);
     const noType = await mk(`/api/inbox/threads?entity_id=${sb.seed.mirakl.orderWithThread}`);
     expect(noType.json).toEqual({
       message: 'entity_type is required when entity_id is specified',

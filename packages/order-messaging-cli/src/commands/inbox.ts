@@ -8,6 +8,7 @@ import { syncVendorTitles } from '../vendors.js';
 import {
   isoDate,
   messageToJson,
+  orderOptionsSuffix,
   progressIntervalOption,
   rawOption,
   scanDeadline,
@@ -17,6 +18,7 @@ import {
 export function inboxEntryJson(entry: InboxEntry, includeRaw: boolean) {
   return {
     orderId: entry.orderId,
+    ...(entry.vendorOptions ? { vendorOptions: entry.vendorOptions } : {}),
     needsReply: { since: entry.needsReply.since.toISOString() },
     lastMessage: entry.lastMessage ? messageToJson(entry.lastMessage, includeRaw) : null,
   };
@@ -25,8 +27,8 @@ export function inboxEntryJson(entry: InboxEntry, includeRaw: boolean) {
 function inboxTable(entries: readonly InboxEntry[]): string {
   return table(
     ['order', 'waiting since', 'last message'],
-    entries.map(({ orderId, needsReply, lastMessage }) => [
-      orderId,
+    entries.map(({ orderId, vendorOptions, needsReply, lastMessage }) => [
+      `${orderId}${orderOptionsSuffix(vendorOptions)}`,
       shortTime(needsReply.since),
       lastMessage ? `${lastMessage.author.kind}: ${excerpt(lastMessage.text, 60)}` : '',
     ]),

@@ -1,4 +1,5 @@
 import { InvalidArgumentError, Option } from 'commander';
+import type { VendorOptions } from '@org/order-messaging';
 import type { CliMessage } from '../facade.js';
 
 /** A commander parser for integer options. */
@@ -42,6 +43,19 @@ export function positiveSeconds(name: string) {
     }
     return Math.round(seconds * 1000);
   };
+}
+
+/**
+ * What a reply needs besides the order id, for text lines and tables: ` (item)` for GameBoost's
+ * order kind (`send --order-kind item`), `key=value` for any other option; empty without any.
+ */
+export function orderOptionsSuffix(options: VendorOptions | undefined): string {
+  const parts = Object.values(options ?? {}).flatMap((perVendor) =>
+    Object.entries((perVendor ?? {}) as Record<string, unknown>).map(([key, value]) =>
+      key === 'orderKind' ? String(value) : `${key}=${String(value)}`,
+    ),
+  );
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }
 
 /** `2024-05-01 10:00:00Z`: an instant for tables and lines, to the second. */

@@ -22,6 +22,7 @@ import { syncVendorTitles, type VendorName } from '../vendors.js';
 import {
   isoDate,
   messageToJson,
+  orderOptionsSuffix,
   positiveInteger,
   positiveSeconds,
   progressIntervalOption,
@@ -42,8 +43,10 @@ after the messages before it were written to stdout: after a crash or kill, the 
 at most the messages after the last checkpoint again, and never loses one.
 
 With --json, stdout carries one JSON object per line and nothing else: the message as
-\`list --json\` prints it, plus "orderId", "needsReply" ({"since": ISO} or null: whether the
-customer waits for an answer on the order) and "edited". An error is one line too
+\`list --json\` prints it, plus "orderId", "vendorOptions" where the order needs more than its id
+to be answered (GameBoost: {"gameboost": {"orderKind": "item"}}, i.e. send --order-kind item),
+"needsReply" ({"since": ISO} or null: whether the customer waits for an answer on the order) and
+"edited". An error is one line too
 ({"error": {...}, "exitCode": n}). Progress goes to stderr.
 
 --follow syncs again every --interval seconds until SIGINT or SIGTERM: the scan in flight stops
@@ -79,10 +82,12 @@ type MessageEvent = Extract<SyncEvent, { type: 'message' }>;
 
 /** One `--json` line: the message as `list --json` prints it, and the sync's order state. */
 export function syncLineJson(event: MessageEvent, includeRaw: boolean) {
-  const { needsReply } = event.order;
+  const { needsReply, vendorOptions } = event.order;
   return {
     ...messageToJson(event.message, includeRaw),
     orderId: event.order.id,
+    // What `send` needs besides the id (GameBoost's order kind), as the facade gives it.
+    ...(vendorOptions ? { vendorOptions } : {}),
     needsReply: needsReply ? { since: needsReply.since.toISOString() } : null,
     edited: event.edited,
   };
@@ -100,7 +105,7 @@ export function syncLineText(event: MessageEvent): string {
   ].filter(Boolean);
   return [
     shortTime(message.editedAt ?? message.sentAt),
-    `order ${order.id}`,
+    `order ${order.id}${orderOptionsSuffix(order.vendorOptions)}`,
     author,
     ...flags,
     `${excerpt(message.text, 80)} (${message.id})`,

@@ -69,6 +69,7 @@ export const miraklCapabilities: Capabilities = Object.freeze({
   sync: {
     mode: 'updated-since',
     cost: "1 M11 per page of changed threads; 1 M10 per thread changed past M11's 100-message cap",
+    pages: 'seek',
   },
   sendCost: {
     requests: 1,

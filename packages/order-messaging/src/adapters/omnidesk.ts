@@ -68,6 +68,7 @@ export const omnideskCapabilities: Capabilities = Object.freeze({
   sync: {
     mode: 'scan-open-orders',
     cost: '1 list per 100 tickets and 1 read per ticket, every sync',
+    pages: 'offset',
   },
   sendCost: {
     requests: 2,

@@ -70,6 +70,7 @@ export const sppCapabilities: Capabilities = Object.freeze({
   sync: {
     mode: 'updated-since',
     cost: "1 order list per 100 changed orders, plus each changed order's message pages",
+    pages: 'seek',
   },
   sendCost: {
     requests: 1,

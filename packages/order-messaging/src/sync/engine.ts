@@ -7,8 +7,12 @@
  *   message stored during the scan carries a vendor time at or after the scan's start minus
  *   the clock skew, so the next scan lists it when it was not listed in this one;
  * - adapters list oldest change first, so an order changed during the scan is listed again
- *   later; when pages shifted (an entry listed twice), one may have been skipped, and the
- *   watermark stays where it was: the next scan re-lists the window, the cursor skips repeats;
+ *   later. Seek pages (`capabilities.sync.pages`) skip nothing. With offset pages such a move may
+ *   push another entry past a page boundary, one that sorts after where the moved entry was last
+ *   seen: the scan lists again from there (entries it already read unchanged are not read again)
+ *   until a listing shows that nothing moved before it (see `passes.ts`); only then does the
+ *   watermark move. When it cannot tell where a skipped entry lies, or after `MAX_LISTINGS`,
+ *   the watermark stays and the next scan covers the window again;
  * - everything delivered at or after a watermark is in the cursor, so the overlap's messages,
  *   listed again, are skipped;
  * - a mid-scan checkpoint keeps the old watermark and adds what this scan delivered: resuming
@@ -19,8 +23,10 @@ import { createCallContext } from '../call-context.js';
 import type { Connection } from '../connection.js';
 import { typedAbort } from '../operations.js';
 import { changedAt, encodeCursor, overlapOf, startPosition, syncKey } from './cursor.js';
-import { resolvePage, syncAdapter } from './orders.js';
-import type { SyncEvent, SyncOptions } from './types.js';
+import type { OrderMessage } from '../model.js';
+import { resolvePage, syncAdapter, type ResolvedOrder } from './orders.js';
+import { Doubts, keyOf, listOnce, MAX_LISTINGS, ReadEntries, strategyOf } from './passes.js';
+import type { ChangedOrder, SyncEvent, SyncOptions } from './types.js';
 
 /** Lazy: the checks run at the first iteration, like the requests. */
 export async function* runSync(
@@ -39,46 +45,63 @@ export async function* runSync(
   const scanStart = Date.now();
   const watermark = position.watermark;
   const delivered = new Map(position.seen);
-  const listed = new Set<string>();
-  let shifted = false;
+  const read = new ReadEntries();
+  const known = (key: string, at: Date) => read.has(key, at);
+  async function* deliver(page: readonly ChangedOrder[]): AsyncGenerator<SyncEvent> {
+    const unread = page.filter((entry) => {
+      if (read.has(keyOf(entry), entry.updatedAt)) return false;
+      read.add(keyOf(entry), entry.updatedAt);
+      return true;
+    });
+    for (const order of await resolvePage(adapter, unread, ctx)) {
+      for (const message of order.messages) {
+        const at = changedAt(message);
+        if (at < watermark) continue;
+        const key = syncKey(message);
+        if (delivered.has(key)) continue;
+        delivered.set(key, at);
+        yield messageEvent(order, message);
+      }
+    }
+  }
+  const checkpoint = (): SyncEvent => ({
+    type: 'checkpoint',
+    cursor: encodeCursor(resolved, watermark, delivered),
+    complete: false,
+  });
+  const strategy = strategyOf(adapter.capabilities.sync);
+  const doubts = new Doubts();
+  // Whatever changed during the scan sorts at or after this: re-listings start there at the latest.
+  const changedSince = Math.max(watermark, scanStart - overlap);
+  let from = watermark;
+  let complete = false;
   try {
-    const pages = adapter.changedOrders({ since: new Date(watermark) }, ctx);
-    for await (const page of pages) {
-      for (const entry of page) {
-        const key = entry.listingKey ?? entry.orderId;
-        if (listed.has(key)) shifted = true;
-        listed.add(key);
-      }
-      for (const order of await resolvePage(adapter, page, ctx)) {
-        for (const message of order.messages) {
-          const at = changedAt(message);
-          if (at < watermark) continue;
-          const key = syncKey(message);
-          if (delivered.has(key)) continue;
-          delivered.set(key, at);
-          yield {
-            type: 'message',
-            message,
-            order: {
-              id: order.orderId,
-              ...(order.vendorOptions ? { vendorOptions: order.vendorOptions } : {}),
-              needsReply: order.needsReply,
-            },
-            edited: message.editedAt !== undefined,
-          };
-        }
-      }
-      yield {
-        type: 'checkpoint',
-        cursor: encodeCursor(resolved, watermark, delivered),
-        complete: false,
-      };
+    for (let listing = 0; listing < MAX_LISTINGS && !complete; listing++) {
+      const request = { since: new Date(from), known };
+      const input = { adapter, ctx, strategy, doubts, request, deliver, checkpoint };
+      const outcome = yield* listOnce(input);
+      if (outcome.kind === 'unknown') break;
+      if (outcome.kind === 'complete') complete = true;
+      else from = Math.max(watermark, Math.min(outcome.from, changedSince));
     }
   } catch (error) {
     throw typedAbort(error, resolved, settings, record, 'sync');
   }
   // Never backwards: messages older than the current watermark may have left the cursor's seen
   // list already, and listing them again would repeat them.
-  const next = shifted ? watermark : Math.max(watermark, scanStart - overlap);
+  const next = complete ? Math.max(watermark, scanStart - overlap) : watermark;
   yield { type: 'checkpoint', cursor: encodeCursor(resolved, next, delivered), complete: true };
+}
+
+function messageEvent(order: ResolvedOrder, message: OrderMessage): SyncEvent {
+  return {
+    type: 'message',
+    message,
+    order: {
+      id: order.orderId,
+      ...(order.vendorOptions ? { vendorOptions: order.vendorOptions } : {}),
+      needsReply: order.needsReply,
+    },
+    edited: message.editedAt !== undefined,
+  };
 }

@@ -18,6 +18,16 @@ export interface SyncCapability {
   readonly mode: SyncMode;
   /** The requests one sync makes, in words (for the README's capability table). */
   readonly cost: string;
+  /**
+   * How `changedOrders` pages, which tells the engine what an entry listed twice means:
+   * - `seek`: each page starts after the last entry listed (Mirakl's M11 tokens; SPP, whose
+   *   adapter asks each page from the last update time it listed), so an entry that changes during
+   *   the listing moves behind the position and skips no other: a repeat is harmless;
+   * - `offset` (the default): pages by number or offset, so an entry that moves from before the
+   *   position shifts the rest, and the entry at the next page's start may be skipped. The engine
+   *   then lists again from where the moved entry was first listed (see `ChangedOrder`).
+   */
+  readonly pages?: 'seek' | 'offset';
 }
 
 /** What the engine asks an adapter for. */
@@ -27,15 +37,25 @@ export interface ChangesRequest {
    * order when undefined. Listing more is harmless (the engine filters); listing less loses.
    */
   readonly since: Date | undefined;
+  /**
+   * True for an entry the engine already read at this very update time during this scan (it lists
+   * again after pages shifted): the adapter may return such an entry with `messages: []` instead of
+   * reading them again, but must still return it (the engine looks for repeats). Absent: none.
+   */
+  readonly known?: (listingKey: string, updatedAt: Date) => boolean;
 }
 
 /**
  * One order that changed, as an adapter reports it.
  *
  * The listing must not skip silently: an order (thread) that changes while the listing runs is
- * listed again later in the same listing, as a listing sorted by update time, oldest first,
- * does. When pages shift under it (offset pages), a skipped entry always comes with a repeated
- * one; the engine sees the repeat and keeps the old watermark, so the next scan covers the gap.
+ * listed again later in the same listing, as a listing sorted by `updatedAt`, oldest first, does
+ * (an order's `updatedAt` never goes back). With offset pages (`capabilities.sync.pages`), every
+ * entry the vendor's pages hold is returned, changed or not, so the engine sees where each one
+ * stands: an entry skipped because another moved from before the position sorts after where the
+ * moved one was last seen, and the engine lists again from that `updatedAt` until a listing shows
+ * that nothing moved before it (it keeps the old watermark when an entry has no `updatedAt`, or
+ * after too many listings).
  */
 export interface ChangedOrder<Raw = unknown> {
   readonly orderId: string;

@@ -1,9 +1,10 @@
 /**
  * An in-memory vendor for the sync model test: orders with messages that arrive (dated a little
  * in the past, as a write becomes visible after its timestamp), get edited, on a vendor clock
- * skewed from the local one. Its `changedOrders` pages like a real offset-paged listing sorted by
- * update time, oldest first, computed live page by page, so changes during a scan shift pages
- * (a skipped order, and a repeated one).
+ * skewed from the local one. Its `changedOrders` pages like a real listing sorted by update time,
+ * oldest first, computed live page by page: with `pages = 'offset'` changes during a scan shift
+ * pages (a skipped order, and a repeated one); with `'seek'` a page starts after the last order
+ * listed (a repeated order, none skipped). `beforePage` runs before each page is computed.
  */
 import {
   defineAdapter,
@@ -27,12 +28,20 @@ interface FakeOrder {
   messages: FakeMessage[];
 }
 
+const byUpdate = (a: FakeOrder, b: FakeOrder) =>
+  a.updatedAt - b.updatedAt || a.id.localeCompare(b.id);
+
 export class FakeVendor {
   readonly orders: FakeOrder[] = [];
   /** Every version ever stored, by sync key, with its change time. */
   readonly versions = new Map<string, number>();
   skewMs = 0;
   pageSize = 2;
+  pages: 'offset' | 'seek' = 'offset';
+  /** Called before each page of `changedOrders` is computed (traffic during a listing). */
+  beforePage: (() => void) | undefined;
+  /** Pages served by `changedOrders`. */
+  pageRequests = 0;
   #next = 0;
 
   constructor(orderCount: number) {
@@ -90,22 +99,31 @@ export class FakeVendor {
     };
   }
 
-  /** Changed orders at or after `since`, oldest change first, one offset page per call. */
+  /** Changed orders at or after `since`, oldest change first, one page per call. */
   async *changedOrders(
     since: number,
     connection: string,
   ): AsyncGenerator<ChangedOrder<FakeMessage>[]> {
+    let after: FakeOrder | undefined;
     for (let offset = 0; ; offset += this.pageSize) {
+      this.beforePage?.();
+      this.pageRequests++;
       const matching = this.orders
         .filter((o) => o.messages.length > 0 && o.updatedAt >= since)
-        .sort((a, b) => a.updatedAt - b.updatedAt || a.id.localeCompare(b.id));
-      const page = matching.slice(offset, offset + this.pageSize);
+        .sort(byUpdate);
+      const start =
+        this.pages === 'offset' || !after
+          ? offset
+          : matching.filter((o) => byUpdate(o, after!) <= 0).length;
+      const page = matching.slice(start, start + this.pageSize);
+      // A seek position is the last order listed as it was then, not the order itself.
+      after = page.length > 0 ? { ...page.at(-1)! } : after;
       yield page.map((o) => ({
         orderId: o.id,
         updatedAt: new Date(o.updatedAt),
         messages: o.messages.map((m) => this.toMessage(m, connection)),
       }));
-      if (offset + this.pageSize >= matching.length) return;
+      if (start + this.pageSize >= matching.length) return;
     }
   }
 
@@ -121,7 +139,7 @@ export class FakeVendor {
       sendOptions: [],
       pagination: 'seek',
       reconcile: 'none',
-      sync: { mode: 'updated-since', cost: 'in memory' },
+      sync: { mode: 'updated-since', cost: 'in memory', pages: this.pages },
     };
     return defineAdapter({
       vendor: 'fake',

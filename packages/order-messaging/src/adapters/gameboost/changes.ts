@@ -24,6 +24,7 @@ type Kind = 'account' | 'item' | 'currency';
 export const GAMEBOOST_SYNC: SyncCapability = Object.freeze({
   mode: 'scan-open-orders',
   cost: '3+ order lists (50 orders a page) per sync, plus one message read per open or changed order (chat limit 5/min!)',
+  pages: 'offset',
 });
 
 const KINDS: readonly Kind[] = ['account', 'item', 'currency'];
@@ -33,7 +34,7 @@ const PER_PAGE = operationsById.listAccountOrders.limits.maxPerPage;
 
 /**
  * Oldest update first: an order that changes during the scan moves behind the scan's position
- * and is listed again, which the engine sees as a repeat (and keeps its watermark).
+ * and is listed again, which the engine sees as a repeat (and lists again from where it was).
  */
 const SORT = 'updated_at';
 
@@ -89,18 +90,18 @@ async function changedOrder(
   if (id === undefined) return undefined;
   const updatedAt = unixSecondsDate(order.updated_at);
   const { since } = request;
-  if (since && !updatedSince(updatedAt, since) && !isOpen(order)) return undefined;
   const vendorOptions = { gameboost: { orderKind: kind } };
+  // Ids of different kinds may be equal: the kind keeps them apart.
+  const listingKey = `${kind}:${id}`;
+  const entry = { orderId: id, listingKey, vendorOptions, ...(updatedAt ? { updatedAt } : {}) };
+  // Unchanged and closed, or read already at this update time: listed without a chat read, so
+  // the engine still sees where the pages stand (a repeat).
+  const unchanged = since && !updatedSince(updatedAt, since) && !isOpen(order);
+  if (unchanged || (updatedAt && request.known?.(listingKey, updatedAt)))
+    return { ...entry, messages: [] };
   const buyer =
     isRecord(order.buyer) && typeof order.buyer.id === 'number' ? order.buyer.id : undefined;
-  return {
-    orderId: id,
-    // Ids of different kinds may be equal: the kind keeps them apart.
-    listingKey: `${kind}:${id}`,
-    vendorOptions,
-    ...(updatedAt ? { updatedAt } : {}),
-    messages: await read({ orderId: id, vendorOptions }, buyer, ctx),
-  };
+  return { ...entry, messages: await read({ orderId: id, vendorOptions }, buyer, ctx) };
 }
 
 /** One array per page of each kind's order list: the orders changed since `since` or open. */

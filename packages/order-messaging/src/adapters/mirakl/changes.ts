@@ -1,7 +1,8 @@
 /**
  * Sync on Mirakl: M11 over every order thread changed since the watermark (`updated_since` is
- * inclusive), newest first, with the threads' last messages inline (`with_messages`); M10 only
- * for a thread whose changes may lie beyond M11's cap of the last 100 messages.
+ * inclusive), oldest change first (`dateUpdated,ASC`), in seek pages, with the threads' last
+ * messages inline (`with_messages`); M10 only for a thread whose changes may lie beyond M11's cap
+ * of the last 100 messages.
  */
 import { MIRAKL_LIMITS, type MiraklThread, type MiraklThreadMessage } from '@org/mirakl-client';
 import { isoDate, MAX_PAGES, type ChangedOrder, type ChangesRequest } from '../../adapter-kit.js';
@@ -11,9 +12,9 @@ import { getThread } from './threads.js';
 
 /**
  * Oldest change first: a thread that changes during the scan moves behind the scan's position
- * and is listed again before the end, so the engine sees it (and, with offset-like pages, sees
- * the repeat that tells it a page shifted). Newest first would hide it until the next scan, and
- * its messages older than the next watermark with it.
+ * and is listed again before the end, so the engine sees it (seek pages skip no other thread for
+ * it: `capabilities.sync.pages`). Newest first would hide it until the next scan, and its messages
+ * older than the next watermark with it.
  */
 const SORT = 'dateUpdated,ASC';
 

@@ -102,19 +102,41 @@ type ThreadListQuery = NonNullable<operations['listThreads']['parameters']['quer
 /** The query M11 was first called with; page tokens carry it to the next pages. */
 type ThreadFilters = Omit<ThreadListQuery, 'page_token'> & { limit: number };
 
+/** A position in the sorted list: the sort value and the id of a thread (ties by id). */
+interface Boundary {
+  key: number;
+  id: string;
+}
+
+/**
+ * Seek tokens hold a position, not an offset: the next page starts after the last thread
+ * listed, the previous one ends before the first. A thread that changes while a caller pages
+ * moves in the list without shifting the others past a page boundary (inferred from Mirakl's
+ * "seek pagination"; its tokens are opaque).
+ */
 interface PageToken {
-  offset: number;
   filters: ThreadFilters;
+  after?: Boundary;
+  before?: Boundary;
 }
 
 function encodeToken(token: PageToken): string {
   return Buffer.from(JSON.stringify(token)).toString('base64url');
 }
 
+function isBoundary(value: unknown): boolean {
+  if (value === undefined) return true;
+  const b = value as Partial<Boundary> | null;
+  return typeof b === 'object' && b !== null && Number.isFinite(b.key) && typeof b.id === 'string';
+}
+
 function decodeToken(text: string): PageToken | undefined {
   try {
     const token = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as PageToken;
-    return Number.isInteger(token.offset) && token.offset >= 0 && typeof token.filters === 'object'
+    return typeof token.filters === 'object' &&
+      token.filters !== null &&
+      isBoundary(token.after) &&
+      isBoundary(token.before)
       ? token
       : undefined;
   } catch {
@@ -130,10 +152,7 @@ function requestedPage(ctx: HandlerContext): PageToken | Reply {
   const q = ctx.query as ThreadListQuery;
   if (q.entity_id !== undefined && q.entity_type === undefined)
     return miraklError(400, 'entity_type is required when entity_id is specified');
-  return {
-    offset: 0,
-    filters: { ...q, limit: q.limit ?? miraklLimits(ctx.spec).defaultPageSize },
-  };
+  return { filters: { ...q, limit: q.limit ?? miraklLimits(ctx.spec).defaultPageSize } };
 }
 
 const SORT_FIELDS: Record<string, (t: MiraklThread) => number> = {
@@ -141,15 +160,23 @@ const SORT_FIELDS: Record<string, (t: MiraklThread) => number> = {
   dateCreated: (t) => t.date_created.getTime(),
 };
 
-type ThreadComparator = (a: MiraklThread, b: MiraklThread) => number;
+/** The list's order: by the sort field, then by id, in the requested direction. */
+interface ThreadOrder {
+  boundary(thread: MiraklThread): Boundary;
+  /** Negative when `a` comes before `b`. */
+  compare(a: Boundary, b: Boundary): number;
+}
 
 /** `criterion,direction` as M11 takes it; undefined when either part is not one Mirakl knows. */
-function threadComparator(sort: string | undefined): ThreadComparator | undefined {
+function threadOrder(sort: string | undefined): ThreadOrder | undefined {
   const [criterion = 'dateUpdated', direction = 'DESC'] = (sort ?? 'dateUpdated,DESC').split(',');
   const sortKey = SORT_FIELDS[criterion];
   if (!sortKey || !['ASC', 'DESC'].includes(direction.toUpperCase())) return undefined;
   const sign = direction.toUpperCase() === 'ASC' ? 1 : -1;
-  return (a, b) => sign * (sortKey(a) - sortKey(b));
+  return {
+    boundary: (t) => ({ key: sortKey(t), id: t.id }),
+    compare: (a, b) => sign * (a.key - b.key || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+  };
 }
 
 function matchingThreads(state: MiraklState, filters: ThreadFilters): MiraklThread[] {
@@ -169,24 +196,50 @@ function matchingThreads(state: MiraklState, filters: ThreadFilters): MiraklThre
     );
 }
 
+/** Where the page starts and ends in the sorted list, from the token's position. */
+function pageBounds(
+  sorted: readonly MiraklThread[],
+  { after, before, filters }: PageToken,
+  order: ThreadOrder,
+): [number, number] {
+  const firstFrom = (b: Boundary, strict: boolean) => {
+    const i = sorted.findIndex((t) => {
+      const c = order.compare(order.boundary(t), b);
+      return strict ? c > 0 : c >= 0;
+    });
+    return i === -1 ? sorted.length : i;
+  };
+  if (before) {
+    const end = firstFrom(before, false);
+    return [Math.max(0, end - filters.limit), end];
+  }
+  const start = after ? firstFrom(after, true) : 0;
+  return [start, Math.min(sorted.length, start + filters.limit)];
+}
+
 function threadPageBody(
   state: MiraklState,
-  matching: readonly MiraklThread[],
-  { offset, filters }: PageToken,
+  sorted: readonly MiraklThread[],
+  token: PageToken,
+  order: ThreadOrder,
   cap: number,
 ): Record<string, unknown> {
-  const page = matching.slice(offset, offset + filters.limit);
+  const { filters } = token;
+  const [start, end] = pageBounds(sorted, token, order);
+  const page = sorted.slice(start, end);
   const body: Record<string, unknown> = {
     data: page.map((t) =>
       threadResource(state, t, filters.with_messages ? t.messages.slice(-cap) : undefined),
     ),
   };
-  if (offset + filters.limit < matching.length)
-    body.next_page_token = encodeToken({ offset: offset + filters.limit, filters });
-  if (offset > 0)
+  const first = page[0];
+  const last = page.at(-1);
+  if (end < sorted.length && last)
+    body.next_page_token = encodeToken({ filters, after: order.boundary(last) });
+  if (start > 0)
     body.previous_page_token = encodeToken({
-      offset: Math.max(0, offset - filters.limit),
       filters,
+      before: first ? order.boundary(first) : order.boundary(sorted[start - 1]!),
     });
   return body;
 }
@@ -196,16 +249,18 @@ function listThreads(ctx: HandlerContext, state: MiraklState): Reply {
   if (problem) return problem;
   const page = requestedPage(ctx);
   if ('status' in page) return page;
-  const comparator = threadComparator(page.filters.sort);
-  if (!comparator) {
+  const order = threadOrder(page.filters.sort);
+  if (!order) {
     return miraklError(
       400,
       `Invalid sort "${page.filters.sort ?? ''}": use dateUpdated or dateCreated, then ASC or DESC`,
     );
   }
-  const matching = matchingThreads(state, page.filters).sort(comparator);
+  const sorted = matchingThreads(state, page.filters).sort((a, b) =>
+    order.compare(order.boundary(a), order.boundary(b)),
+  );
   const cap = miraklLimits(ctx.spec).withMessagesMaxMessagesPerThread;
-  return { status: 200, body: threadPageBody(state, matching, page, cap) };
+  return { status: 200, body: threadPageBody(state, sorted, page, order, cap) };
 }
 
 function replyToThread(ctx: HandlerContext, state: MiraklState): Reply {
