@@ -17,6 +17,7 @@
  */
 import { AdjustableClock, type SandboxClock } from './clock.js';
 import { FaultBook, type FaultController } from './faults.js';
+import { isLoopbackHost } from './loopback.js';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { createSandboxServer, listen, originOf } from './server/http-server.js';
 import { createRequestListener } from './server/listener.js';
@@ -37,18 +38,7 @@ export type { FaultBodyKind, FaultController, FaultRule } from './faults.js';
 export type { CustomerMessageOptions, PopulateOptions, SandboxSimulator } from './simulate.js';
 export type { BucketOverride, RateLimitOptions, VendorRateLimitOptions } from './rate-limit.js';
 export type { RequestLogEntry, ResponseViolation, SandboxStateView } from './state.js';
-export type {
-  HandlerContext,
-  Reply,
-  ReplyContext,
-  StoredMessage,
-  UploadedFile,
-  ValidationIssue,
-  VendorErrors,
-  VendorModule,
-  VendorSpec,
-} from './types.js';
-export { defineVendor } from './types.js';
+export type { StoredMessage } from './types.js';
 export type {
   GameBoostPurchase,
   SandboxWebhooks,
@@ -57,9 +47,26 @@ export type {
   WebhookTarget,
   WebhookVendor,
 } from './webhooks/index.js';
-export { cliEnvName, exportLines, sandboxCliEnv } from './env.js';
-// The registry, with each vendor's public types and constants.
-export * from './vendors/index.js';
+export { sandboxCliEnv } from './env.js';
+// Each vendor's public types and constants. Its module (handlers, seed, state) stays internal:
+// a vendor is added inside this package (README, "Adding a vendor").
+export {
+  GAMEBOOST_ORDER_STATUSES,
+  MIRAKL_LIMITS,
+  type GameBoostCredentials,
+  type GameBoostOrderKind,
+  type GameBoostOrderStatus,
+  type GameBoostSeed,
+  type MiraklCredentials,
+  type MiraklLimits,
+  type MiraklSeed,
+  type OmnideskCredentials,
+  type OmnideskSeed,
+  type SppCredentials,
+  type SppSeed,
+  type VendorName,
+  type VendorRegistry,
+} from './vendors/index.js';
 
 /** Each vendor's base URL (give it to the vendor client as `baseUrl`) and credentials. */
 export type SandboxVendors = {
@@ -121,12 +128,6 @@ export interface Sandbox {
   /** Back to the seeded state: messages, request log, faults, rate-limit windows and webhook deliveries. */
   reset(): void;
   close(): Promise<void>;
-}
-
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
-
-export function isLoopbackHost(host: string): boolean {
-  return LOOPBACK.has(host) || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 /**
