@@ -8,6 +8,7 @@ import { GameBoostWebhookError } from './errors.js';
 
 const HMAC_SHA256_HEX = /^[0-9a-fA-F]{64}$/;
 
+/** A raw webhook body: its bytes, or a string taken as UTF-8. */
 export type WebhookBody = Uint8Array | string;
 
 function bodyBytes(body: WebhookBody): Uint8Array {
