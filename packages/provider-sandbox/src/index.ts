@@ -70,12 +70,16 @@ export {
 
 /** Each vendor's base URL (give it to the vendor client as `baseUrl`) and credentials. */
 export type SandboxVendors = {
-  readonly [K in VendorName]: VendorRegistry[K]['credentials'] & { readonly baseUrl: string };
+  readonly [K in VendorName]: VendorRegistry[K]['credentials'] & {
+    /** The fake's base URL, mount path included: give it to the client or adapter as `baseUrl`. */
+    readonly baseUrl: string;
+  };
 };
 
 /** Ids of the seeded orders, threads, tickets and users, per vendor. */
 export type SandboxSeed = { readonly [K in VendorName]: ReturnType<VendorRegistry[K]['seedIds']> };
 
+/** Options of {@link startSandbox}; every one has a default. */
 export interface SandboxOptions {
   /** Default 0: an ephemeral port. */
   readonly port?: number;
@@ -107,15 +111,26 @@ export interface SandboxOptions {
   readonly webhooks?: readonly WebhookTarget[];
 }
 
+/**
+ * A running sandbox: where each vendor's fake is, its seeded ids, and handles on its state, faults,
+ * rate limits, clock and webhooks.
+ */
 export interface Sandbox {
   /** `http://127.0.0.1:PORT` */
   readonly url: string;
+  /** The port it listens on (the ephemeral one picked when `port` was 0). */
   readonly port: number;
+  /**
+   * Per vendor: its `baseUrl` (give it to the client or adapter) and its public test credentials.
+   */
   readonly vendors: SandboxVendors;
+  /** Per vendor: the ids of the seeded orders, threads, tickets and users. */
   readonly seed: SandboxSeed;
   /** One `curl` command per vendor that works against the seeded data. */
   readonly examples: Readonly<Record<VendorName, string>>;
+  /** What the fakes hold: stored messages, the request log, each vendor's raw state. */
   readonly state: SandboxStateView;
+  /** Scripted faults: errors, drops, slow or padded answers for chosen operations. */
   readonly faults: FaultController;
   /** Signed webhooks to registered receivers, and the events that trigger them. */
   readonly webhooks: SandboxWebhooks;
@@ -127,6 +142,7 @@ export interface Sandbox {
   readonly responseViolations: readonly ResponseViolation[];
   /** Back to the seeded state: messages, request log, faults, rate-limit windows and webhook deliveries. */
   reset(): void;
+  /** Stops the server, closing open connections; later calls return the same promise. */
   close(): Promise<void>;
 }
 
@@ -185,6 +201,30 @@ function describeVendors(
   return { vendors, seed, examples };
 }
 
+/**
+ * Starts the fakes of every vendor on one loopback HTTP server (an ephemeral port by default),
+ * seeded with orders, threads, tickets and messages. Requests and responses are checked against the
+ * vendors' specs; `close()` stops it.
+ *
+ * @throws `Error` for a non-loopback `host` (the credentials are public), or when a vendor's spec
+ * has an operation the sandbox has no handler for.
+ *
+ * @example
+ * ```ts
+ * import { startSandbox } from '@org/provider-sandbox';
+ * import { createGameBoostClient } from '@org/gameboost-client';
+ *
+ * const sb = await startSandbox();
+ * const { baseUrl, token } = sb.vendors.gameboost;
+ * const order = sb.seed.gameboost.accountOrders.processing;
+ * await createGameBoostClient({ baseUrl, token }).POST('/v2/account-orders/{accountOrder}/messages', {
+ *   params: { path: { accountOrder: order } },
+ *   body: { message: 'Delivered!' },
+ * });
+ * sb.state.messages('gameboost', order).at(-1)?.text; // 'Delivered!'
+ * await sb.close();
+ * ```
+ */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const host = options.host ?? '127.0.0.1';
   if (!isLoopbackHost(host)) {

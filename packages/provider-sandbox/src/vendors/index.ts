@@ -9,7 +9,9 @@ import { spp } from './spp/index.js';
 
 export const vendorModules = { mirakl, spp, omnidesk, gameboost } as const;
 
+/** The vendors the sandbox serves, by name (each entry its internal module). */
 export type VendorRegistry = typeof vendorModules;
+/** A vendor the sandbox serves: `mirakl`, `spp`, `omnidesk`, `gameboost`. */
 export type VendorName = keyof VendorRegistry;
 
 // What each vendor module makes public through `@org/provider-sandbox`.
