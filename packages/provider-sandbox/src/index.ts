@@ -26,7 +26,8 @@ import { defaultSpecsDir, loadSpec } from './spec/index.js';
 import { Simulator, type SandboxSimulator } from './simulate.js';
 import { SandboxState, type ResponseViolation, type SandboxStateView } from './state.js';
 import type { AnyVendorModule } from './types.js';
-import { vendorModules, type VendorName, type VendorRegistry } from './vendors/index.js';
+import type { VendorName, VendorRegistry } from './vendors/index.js';
+import { vendorModules } from './vendors/registry.js';
 import {
   createSandboxWebhooks,
   type SandboxWebhooks,
@@ -48,25 +49,8 @@ export type {
   WebhookVendor,
 } from './webhooks/index.js';
 export { sandboxCliEnv } from './env.js';
-// Each vendor's public types and constants. Its module (handlers, seed, state) stays internal:
-// a vendor is added inside this package (README, "Adding a vendor").
-export {
-  GAMEBOOST_ORDER_STATUSES,
-  MIRAKL_LIMITS,
-  type GameBoostCredentials,
-  type GameBoostOrderKind,
-  type GameBoostOrderStatus,
-  type GameBoostSeed,
-  type MiraklCredentials,
-  type MiraklLimits,
-  type MiraklSeed,
-  type OmnideskCredentials,
-  type OmnideskSeed,
-  type SppCredentials,
-  type SppSeed,
-  type VendorName,
-  type VendorRegistry,
-} from './vendors/index.js';
+// The registry, with each vendor's public types and constants.
+export * from './vendors/index.js';
 
 /** Each vendor's base URL (give it to the vendor client as `baseUrl`) and credentials. */
 export type SandboxVendors = {

@@ -1,13 +1,9 @@
 /**
- * The vendors the sandbox serves, and what each makes public. Adding one: a spec in
- * `specs/<name>.yaml`, a module in this folder (see `VendorModule`), and its lines here.
+ * What each vendor the sandbox serves makes public (`@org/provider-sandbox` re-exports this
+ * file). Adding one: a spec in `specs/<name>.yaml`, a module in this folder (see
+ * `VendorModule`), its line in `registry.ts`, and its public types here.
  */
-import { gameboost } from './gameboost.js';
-import { mirakl } from './mirakl/index.js';
-import { omnidesk } from './omnidesk/index.js';
-import { spp } from './spp/index.js';
-
-export const vendorModules = { mirakl, spp, omnidesk, gameboost } as const;
+import type { vendorModules } from './registry.js';
 
 /** The vendors the sandbox serves, by name (each entry its internal module). */
 export type VendorRegistry = typeof vendorModules;
