@@ -1,3 +1,10 @@
+/**
+ * `@org/gameboost-client`: a typed client for GameBoost API v2 ({@link createGameBoostClient}),
+ * the API's documented limits ({@link GAMEBOOST_LIMITS}) and named types for its schemas. Webhook
+ * receivers are in `@org/gameboost-client/webhooks`.
+ *
+ * @module index
+ */
 import type { Client } from 'openapi-fetch';
 import { bearer, createVendorClient, type CommonClientOptions } from '@org/http-runtime';
 import type { components, paths } from './generated/schema.js';

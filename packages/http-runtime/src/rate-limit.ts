@@ -43,7 +43,7 @@ export interface RateLimitMatch {
 }
 
 /**
- * A rule described as data, keyed by its name in {@link rateLimitRules} and in the facade's
+ * A rule described as data, keyed by its name in `rateLimitRules` and in the facade's
  * `rateLimits` setting, e.g. `{ chat: { limit: 5, windowMs: 60_000 } }`.
  */
 export interface RateLimitRuleSpec {
