@@ -141,8 +141,9 @@ function positive(value: number | undefined, fallback: number, name: string): nu
  * import http from 'node:http';
  * import { createGameBoostWebhookReceiver } from '@org/gameboost-client/webhooks';
  *
+ * const { GAMEBOOST_WEBHOOK_SECRET, GAMEBOOST_WEBHOOK_SECRET_PREVIOUS } = process.env;
  * const receiver = createGameBoostWebhookReceiver({
- *   secrets: [process.env.GAMEBOOST_WEBHOOK_SECRET!, process.env.GAMEBOOST_WEBHOOK_SECRET_OLD!],
+ *   secrets: [GAMEBOOST_WEBHOOK_SECRET!, GAMEBOOST_WEBHOOK_SECRET_PREVIOUS!], // current, previous
  * }).on('account.order.purchased', async ({ payload }) => deliver(payload.id));
  *
  * http.createServer((req, res) => receiver.handleNode(req, res)).listen(8080); // Node
