@@ -134,8 +134,8 @@ function withVendor(vendor: string, error: unknown): unknown {
  * Every setting is checked here, so an unusable one fails before any request.
  *
  * @throws {@link ConfigurationError} for a missing or blank credential, an unsafe or malformed
- * `baseUrl`, or a header (extra header, credential, `userAgent`) HTTP cannot carry; the message is
- * prefixed with the vendor and names the option, never its value.
+ * `baseUrl`, or a header (extra header, credential, `userAgent`) HTTP cannot carry; the message
+ * names the option, never its value.
  *
  * @example
  * ```ts

@@ -220,7 +220,8 @@ export interface SendResult<Raw = unknown> {
   attempts: number;
   /**
    * The last post's request and answer, for logs: method and URL (credentials redacted), status and
-   * headers (credential headers redacted). Empty when no answer was read (a reconciled send).
+   * headers (credential headers redacted). `response` is absent when the post got no answer (a
+   * send reconciled after a timeout or a reset).
    */
   raw: {
     /** The last post. */
@@ -230,7 +231,7 @@ export interface SendResult<Raw = unknown> {
       /** Its URL, credential query parameters redacted. */
       url: string;
     };
-    /** The last answer read. */
+    /** The answer to the last post. */
     response?: {
       /** Its HTTP status. */
       status: number;
