@@ -1,1 +1,2 @@
+/** This package's version, sent in the User-Agent (`@org/gameboost-client/<version>`). */
 export const PACKAGE_VERSION = '0.1.0';

@@ -1,4 +1,12 @@
+/**
+ * A setting no request could use, found when a client or facade is created rather than at the first
+ * request: a missing or blank credential, a base URL that is not absolute https (plain http only
+ * for loopback hosts or with `allowInsecureHttp`), one with a query, fragment or credentials, a
+ * header name or value that HTTP cannot carry, an invalid retry or rate-limit setting. The message
+ * names the setting, never its value.
+ */
 export class ConfigurationError extends Error {
+  /** Always `'ConfigurationError'`. */
   override readonly name = 'ConfigurationError';
 }
 

@@ -17,8 +17,11 @@ import { ReplayableRequest } from './replayable-body.js';
 
 /** One operation of a vendor spec, as `pnpm generate` writes it to `src/generated/operations.ts`. */
 export interface OperationInfo {
+  /** The spec's `operationId`, e.g. `createOrderMessage`. */
   readonly operationId: string;
+  /** Upper-case HTTP method. */
   readonly method: string;
+  /** The spec's path template, e.g. `/api/order_messages/{order}`. */
   readonly path: string;
   /** Request media types the spec declares, in spec order. */
   readonly requestMediaTypes: readonly string[];
@@ -43,7 +46,9 @@ export interface OperationInfo {
 
 /** One bucket of an operation's `x-rate-limit`: `limit` requests per `periodSeconds`. */
 export interface SpecRateLimit {
+  /** Requests allowed per window. */
   readonly limit: number;
+  /** Window length in seconds. */
   readonly periodSeconds: number;
   /** What one window counts: `api-key`, `api-key+resource`... */
   readonly scope?: string;
@@ -58,11 +63,18 @@ export type FieldConstraints = Readonly<Record<string, number>>;
  */
 export type OperationTable = Readonly<Record<string, OperationInfo>>;
 
+/**
+ * What `createVendorClient` needs to know about a vendor client package; each client passes its
+ * own.
+ */
 export interface VendorDefinition {
   /** Short vendor name: `mirakl`, `spp`... */
   readonly vendor: string;
+  /** Sent first in the User-Agent, e.g. `@org/spp-client`. */
   readonly packageName: string;
+  /** Sent after the package name in the User-Agent. */
   readonly packageVersion: string;
+  /** The client's generated `operationTable`: multipart bodies are laid out from it. */
   readonly operations: OperationTable;
   /**
    * How the vendor wants query arrays and objects written, when it differs from
@@ -82,6 +94,10 @@ export interface CommonClientOptions {
   headers?: Record<string, string>;
   /** Appended to this package's User-Agent, e.g. `my-app/1.2`. */
   userAgent?: string;
+  /**
+   * Allow an `http://` `baseUrl` to a non-loopback host (default false: credentials would travel in
+   * clear text). Loopback hosts (the sandbox) are always allowed.
+   */
   allowInsecureHttp?: boolean;
   /** openapi-fetch middleware; requests reach it with credentials already in place. */
   middleware?: Middleware[];
@@ -109,6 +125,29 @@ function withVendor(vendor: string, error: unknown): unknown {
     : error;
 }
 
+/**
+ * Builds an openapi-fetch `Client<Paths>` the way every vendor client of this repository does: the
+ * credential placements of `auth`, the package's User-Agent (plus `options.userAgent`), redirects
+ * returned rather than followed, path parameters that cannot leave their segment, and multipart
+ * bodies laid out from `definition.operations`.
+ *
+ * Every setting is checked here, so an unusable one fails before any request.
+ *
+ * @throws {@link ConfigurationError} for a missing or blank credential, an unsafe or malformed
+ * `baseUrl`, or a header (extra header, credential, `userAgent`) HTTP cannot carry; the message
+ * names the option, never its value.
+ *
+ * @example
+ * ```ts
+ * export function createAcmeClient(options: AcmeClientOptions): Client<paths> {
+ *   return createVendorClient<paths>(
+ *     { vendor: 'acme', packageName: '@acme/client', packageVersion: '1.0.0', operations: operationTable },
+ *     { ...options, baseUrl: options.baseUrl ?? 'https://api.acme.test' },
+ *     [bearer(options.token)],
+ *   );
+ * }
+ * ```
+ */
 export function createVendorClient<Paths extends {}>(
   definition: VendorDefinition,
   options: CommonClientOptions & {

@@ -1,6 +1,11 @@
-// The runtime's public API: what the vendor clients and the facade build on, and what an
-// application needs to configure them or catch their errors. The package's other modules are
-// internal: `exports` does not reach them, and they may change in any release.
+/**
+ * The runtime's public API: what the vendor clients and the facade build on, and what an
+ * application needs to configure them or catch their errors. The package's other modules are
+ * internal: `exports` does not reach them, and they may change in any release. Test helpers are
+ * in `@org/http-runtime/testing`.
+ *
+ * @module index
+ */
 export { bearer, type AuthPlacement } from './auth.js';
 export { assertHeaders, assertNoApiSuffix, ConfigurationError } from './base-url.js';
 export {

@@ -1,16 +1,32 @@
 import { scrubSecrets, scrubValue } from './redact.js';
 
+/**
+ * Severity of a log line, lowest first. The runtime writes `debug` for each response, `info` for a
+ * rate-limit wait, and `warn` for failures, retries and requests it gives up on.
+ */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+/**
+ * Structured fields of a log line: vendor, connection, method, URL (secrets scrubbed), status,
+ * attempt and the like.
+ */
 export type LogFields = Record<string, unknown>;
 
 /** The logging hook of the runtime. Any structured logger (pino, winston, console) fits behind it. */
 export interface Logger {
+  /** Per-response detail: status, duration, attempt. */
   debug(message: string, fields?: LogFields): void;
+  /** Expected but notable events, such as a wait for a rate-limit slot. */
   info(message: string, fields?: LogFields): void;
+  /**
+   * A failure that was retried or ends the call: a retry, a request given up, a wait longer than
+   * allowed.
+   */
   warn(message: string, fields?: LogFields): void;
+  /** Errors. The runtime writes none at this level; code built on the same logger may. */
   error(message: string, fields?: LogFields): void;
 }
 
+/** Every {@link LogLevel}, lowest first (the order {@link withLevel} filters by). */
 export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
 const severity = (level: LogLevel | 'silent'): number =>
@@ -29,6 +45,7 @@ function loggerFrom(writerFor: (lineLevel: LogLevel) => LineWriter): Logger {
   };
 }
 
+/** A logger that drops every line: the default wherever a `logger` option is left out. */
 export const silentLogger: Logger = loggerFrom(() => nothing);
 
 /** Drops every line below `level`; `'silent'` drops all of them. */
@@ -41,6 +58,10 @@ export function withLevel(logger: Logger, level: LogLevel | 'silent'): Logger {
   );
 }
 
+/**
+ * Where {@link consoleLogger} writes: `console`, or anything with its `debug`/`info`/`warn`/`error`
+ * methods.
+ */
 export type ConsoleSink = Pick<Console, LogLevel>;
 
 /** Writes to `console.debug/info/warn/error` (or another sink), keeping lines at `level` and above. */

@@ -48,7 +48,12 @@ export const AMBIGUOUS_TRANSPORT_CODES: ReadonlySet<string> = new Set([
   'UND_ERR_INFO',
 ]);
 
+/** What {@link classifyTransportFailure} found out about a network failure. */
 export interface TransportFailure {
+  /**
+   * `connect`: no connection was made, so nothing was sent; `sent`: the request may have reached
+   * the server.
+   */
   readonly phase: 'connect' | 'sent';
   /** The most specific system or undici code found on the error or its causes. */
   readonly code: string | undefined;
@@ -176,10 +181,22 @@ function explain(init: TransportErrorInit): string {
  * between resending a message and reconciling (listing what the vendor actually has).
  */
 export class TransportError extends Error {
+  /** Always `'TransportError'`. */
   override readonly name = 'TransportError';
+  /** Where the request failed; see {@link TransportPhase}. */
   readonly phase: TransportPhase;
+  /**
+   * False only when no byte of the request was written (`connect` phase, or a deadline that passed
+   * before sending): then resending cannot duplicate. True means a write may have been applied:
+   * reconcile before sending again.
+   */
   readonly mayHaveBeenDelivered: boolean;
+  /**
+   * The most specific system or undici error code found on the cause chain (`ECONNRESET`,
+   * `UND_ERR_SOCKET`…), when there is one.
+   */
   readonly code: string | undefined;
+  /** The request method. */
   readonly method: string;
   /** Origin and path only. */
   readonly url: string;
@@ -187,7 +204,9 @@ export class TransportError extends Error {
   readonly attempts: number;
   /** Set when the failure came while reading the body of a response with this status. */
   readonly responseStatus: number | undefined;
+  /** The vendor label given to the fetch (`spp`…), for logs and messages. */
   readonly vendor: string | undefined;
+  /** The connection label given to the fetch, for logs and messages. */
   readonly connection: string | undefined;
 
   constructor(init: TransportErrorInit) {
@@ -211,6 +230,10 @@ export class TransportError extends Error {
     secretsOf.set(this, secrets);
   }
 
+  /**
+   * The error's fields and message as plain data (no cause, no stack): safe to log, secrets are not
+   * in it.
+   */
   toJSON(): Record<string, unknown> {
     return {
       name: this.name,

@@ -8,9 +8,15 @@
 
 export type PaginationErrorReason = 'cursor_repeated' | 'too_many_pages';
 
+/**
+ * Ends a page walk that would otherwise loop or stop silently: the server pointed back at a page
+ * already read (`cursor_repeated`), or there were more than `maxPages` pages (`too_many_pages`).
+ */
 export class PaginationError extends Error {
+  /** Always `'PaginationError'`. */
   override readonly name = 'PaginationError';
   constructor(
+    /** Why the walk stopped. */
     readonly reason: PaginationErrorReason,
     message: string,
   ) {
@@ -18,6 +24,7 @@ export class PaginationError extends Error {
   }
 }
 
+/** Options of {@link walkPages} and of the clients' page helpers built on it. */
 export interface WalkPagesOptions {
   /** Pages read at most before failing with `too_many_pages` (default 10,000). */
   readonly maxPages?: number;
@@ -28,6 +35,27 @@ interface PageResult {
   readonly error?: unknown;
 }
 
+/**
+ * Yields each page of a listing as openapi-fetch returned it (`{ data, error, response }`):
+ * `fetchPage(undefined)` first, then `fetchPage(nextCursor(data))` until `nextCursor` gives
+ * `undefined`, `null` or `''`. A page with an `error` (or no `data`) is yielded and ends the walk,
+ * so typed error bodies reach the caller without an exception.
+ *
+ * @throws {@link PaginationError} when a cursor repeats or after `maxPages` pages (default 10,000).
+ *
+ * @example
+ * ```ts
+ * // SPP's numbered pages (what `listOrderPages` of @org/spp-client does)
+ * const pages = walkPages(
+ *   (page: number | undefined) => client.GET('/api/orders', { params: { query: { page: page ?? 1 } } }),
+ *   ({ meta }) => (meta && meta.current_page < meta.last_page ? meta.current_page + 1 : undefined),
+ * );
+ * for await (const { data, error } of pages) {
+ *   if (error) throw new Error(JSON.stringify(error));
+ *   for (const order of data.data) console.log(order.id);
+ * }
+ * ```
+ */
 export async function* walkPages<Cursor, Result extends PageResult>(
   fetchPage: (cursor: Cursor | undefined) => Promise<Result>,
   nextCursor: (data: NonNullable<Result['data']>) => Cursor | undefined,

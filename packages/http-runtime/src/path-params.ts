@@ -2,8 +2,10 @@ import { defaultPathSerializer } from 'openapi-fetch';
 
 /** A path parameter that would move the request off its route or leave a `{placeholder}` in it. */
 export class PathParameterError extends TypeError {
+  /** Always `'PathParameterError'`. */
   override readonly name = 'PathParameterError';
   constructor(
+    /** The name of the path parameter at fault. */
     readonly parameter: string,
     reason: string,
   ) {

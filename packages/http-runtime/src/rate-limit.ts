@@ -14,11 +14,16 @@ import {
 import { quotaSpent, serverRequestedWait } from './retry-after.js';
 import { abortableSleep, type Sleep } from './timeout.js';
 
+/**
+ * One limit of a {@link RateLimiter}: at most `limit` matching requests in any `windowMs`. Build
+ * rules from a description with {@link rateLimitRules}.
+ */
 export interface RateLimitRule {
   /** Shown in logs and errors: `chat`, `writes`... */
   readonly name: string;
   /** Requests allowed in any window of `windowMs`. */
   readonly limit: number;
+  /** Window length in milliseconds. */
   readonly windowMs: number;
   /** Which requests count against this rule; every request when absent. */
   readonly match?: (request: Request) => boolean;
@@ -37,9 +42,16 @@ export interface RateLimitMatch {
   readonly pathPattern?: RegExp;
 }
 
+/**
+ * A rule described as data, keyed by its name in `rateLimitRules` and in the facade's
+ * `rateLimits` setting, e.g. `{ chat: { limit: 5, windowMs: 60_000 } }`.
+ */
 export interface RateLimitRuleSpec {
+  /** Requests allowed in any window of `windowMs`. */
   readonly limit: number;
+  /** Window length in milliseconds. */
   readonly windowMs: number;
+  /** Which requests count: a {@link RateLimitMatch} or a predicate; every request when absent. */
   readonly match?: RateLimitMatch | ((request: Request) => boolean);
   /** One window per key; see `RateLimitRule.key`. */
   readonly key?: (request: Request) => string | undefined;
@@ -53,15 +65,18 @@ export type RateLimitSource = 'rule' | 'server' | 'learned';
 
 /** Why `acquire` is about to wait: a local rule is full, or the server said the quota is spent. */
 export interface RateLimitWait {
+  /** How long this wait will last, in milliseconds. */
   readonly waitMs: number;
   /**
    * The rule name (`learned` for the learned rule), or for a server hold the rules this request
    * shares with the throttled one (`*` for all requests).
    */
   readonly rule: string;
+  /** What imposes the wait: a declared rule, a server hold or a learned rule. */
   readonly source: RateLimitSource;
 }
 
+/** Per-request options of {@link RateLimiter.acquire} and {@link RateLimiter.reserve}. */
 export interface AcquireOptions {
   /** Throw `LocalRateLimitError` rather than wait longer than this in total. Default: no bound. */
   readonly maxWaitMs?: number;
@@ -80,7 +95,14 @@ export interface RateLimitSlot {
   release(): void;
 }
 
+/**
+ * A proactive rate limiter: requests wait for a free slot instead of drawing 429s.
+ * `createResilientFetch` (and so every facade connection) calls `reserve` (or `acquire`) before
+ * each attempt and `observe` after it; an implementation shared between processes
+ * (`@org/order-messaging-queue`'s `createAccountRateLimiter`) fits behind the same interface.
+ */
 export interface RateLimiter {
+  /** The declared rules, in order. */
   readonly rules: readonly RateLimitRule[];
   /**
    * Resolves (with the milliseconds waited) once the request may be sent, counting it against
@@ -109,7 +131,9 @@ export interface RateLimiter {
   observe(response: Response, request?: Request): void;
 }
 
+/** Options of {@link createRateLimiter}. */
 export interface RateLimiterOptions {
+  /** The declared rules (default none: only server holds and learned rules apply). */
   readonly rules?: readonly RateLimitRule[];
   /**
    * Read `Retry-After` / `X-RateLimit-*` in `observe`, and learn a rule from the 429s of requests
@@ -129,18 +153,25 @@ export interface RateLimiterOptions {
    * longest window a learned rule gets. Default 60 000.
    */
   readonly maxServerHoldMs?: number;
+  /** Clock in milliseconds (default `Date.now`); tests pass a fake one. */
   readonly now?: () => number;
+  /** How waits are slept (default {@link abortableSleep}); tests pass a fake one. */
   readonly sleep?: Sleep;
 }
 
 /** Thrown by `acquire` instead of waiting past its budget. Nothing was sent. */
 export class LocalRateLimitError extends Error {
+  /** Always `'LocalRateLimitError'`. */
   override readonly name = 'LocalRateLimitError';
+  /** Always false: the request was never sent. */
   readonly mayHaveBeenDelivered = false;
+  /** The rule that was full (`learned`, or the rules a server hold covers). */
   readonly rule: string;
+  /** Whether a declared rule, a server hold or a learned rule was full. */
   readonly source: RateLimitSource;
   /** How long until the limiter would have let the request through. */
   readonly retryAfterMs: number;
+  /** The wait budget (`AcquireOptions.maxWaitMs`) that `retryAfterMs` exceeded. */
   readonly maxWaitMs: number;
 
   constructor(rule: string, source: RateLimitSource, retryAfterMs: number, maxWaitMs: number) {
@@ -168,6 +199,7 @@ const MAX_WAIT_ROUNDS = 10_000;
 
 /** The limiter `createRateLimiter` returns: it always has `reserve`. */
 export interface SlidingWindowRateLimiter extends RateLimiter {
+  /** See {@link RateLimiter.reserve}: always present on this limiter. */
   reserve(request: Request, signal?: AbortSignal, options?: AcquireOptions): Promise<RateLimitSlot>;
 }
 

@@ -16,6 +16,11 @@ export const SECRET_HEADERS: readonly string[] = [
 ];
 export const REDACTED = '[REDACTED]';
 
+/**
+ * The URL with its user info removed and the values of credential query parameters (`apiKey`,
+ * `api_key`, `token`, `access_token`, `key`, any case) replaced by `[REDACTED]`. A string that is
+ * not a URL is returned unchanged.
+ */
 export function redactUrl(url: string | URL): string {
   let parsed: URL;
   try {
@@ -50,6 +55,10 @@ export function stripUrlQueries(text: string): string {
   return text.replace(/(https?:\/\/[^\s?#"'<>]+)\?[^\s#"'<>]*/gi, `$1?${REDACTED}`);
 }
 
+/**
+ * A copy of the headers with the values of credential headers (`Authorization`,
+ * `Proxy-Authorization`, `X-Api-Key`, `Apikey`, `Cookie`, `Set-Cookie`) replaced by `[REDACTED]`.
+ */
 export function redactHeaders(headers: Headers | Record<string, string>): Record<string, string> {
   const entries = headers instanceof Headers ? [...headers.entries()] : Object.entries(headers);
   const out: Record<string, string> = {};

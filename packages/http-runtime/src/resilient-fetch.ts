@@ -21,6 +21,10 @@ export interface ResilientFetchOptions extends ResilientFetchPolicy {
   readonly fetch?: FetchFunction;
   /** One per connection: vendors count requests per API key. */
   readonly rateLimiter?: RateLimiter | undefined;
+  /**
+   * Where attempts, retries and waits are logged (default: nowhere). Every line is scrubbed of
+   * `secrets` first.
+   */
   readonly logger?: Logger | undefined;
   /** Strings never to log or put in an error message: the connection's tokens and keys. */
   readonly secrets?: readonly string[];
@@ -28,10 +32,13 @@ export interface ResilientFetchOptions extends ResilientFetchPolicy {
   readonly requestIdHeaders?: readonly string[];
   /** Labels for logs and errors. */
   readonly vendor?: string | undefined;
+  /** Connection label for logs and errors. */
   readonly connection?: string | undefined;
   /** For tests: replace the clock, the timer-based wait and the jitter source. */
   readonly sleep?: Sleep;
+  /** Clock in milliseconds (default `Date.now`). */
   readonly now?: () => number;
+  /** Jitter source in [0, 1) (default `Math.random`). */
   readonly random?: () => number;
 }
 
@@ -41,6 +48,10 @@ export interface ResilientFetchOptions extends ResilientFetchPolicy {
  */
 export interface ResilientFetch {
   (input: Request | string | URL, init?: RequestInit): Promise<Response>;
+  /**
+   * A fetch with `policy`'s settings over this one's (e.g. one call's timeouts and retries),
+   * sharing its rate limiter, logger and transport.
+   */
   withPolicy(policy: ResilientFetchPolicy): ResilientFetch;
 }
 

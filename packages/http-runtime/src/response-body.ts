@@ -5,15 +5,21 @@
  */
 import { describeUrl, scrubSecrets } from './redact.js';
 
+/** Constructor input of {@link ResponseTooLargeError}. */
 export interface ResponseTooLargeErrorInit {
+  /** The request method. */
   readonly method: string;
   /** The request URL; only its origin and path are kept. */
   readonly url: string;
+  /** The status of the response whose body was too large. */
   readonly status: number;
+  /** The `maxResponseBytes` in force. */
   readonly limit: number;
   /** Bytes read (after decompression) when reading stopped. */
   readonly received: number;
+  /** Vendor label for the message. */
   readonly vendor?: string | undefined;
+  /** Connection label for the message. */
   readonly connection?: string | undefined;
   /** Strings scrubbed from the message. */
   readonly secrets?: readonly string[];
@@ -24,14 +30,21 @@ export interface ResponseTooLargeErrorInit {
  * closed. The server answered, so the request reached it: a write may have been applied.
  */
 export class ResponseTooLargeError extends Error {
+  /** Always `'ResponseTooLargeError'`. */
   override readonly name = 'ResponseTooLargeError';
+  /** The request method. */
   readonly method: string;
   /** Origin and path only. */
   readonly url: string;
+  /** The status of the response whose body was too large. */
   readonly status: number;
+  /** The `maxResponseBytes` in force. */
   readonly limit: number;
+  /** Bytes read (after decompression) when reading stopped: more than `limit`. */
   readonly received: number;
+  /** Vendor label, when the fetch had one. */
   readonly vendor: string | undefined;
+  /** Connection label, when the fetch had one. */
   readonly connection: string | undefined;
 
   constructor(init: ResponseTooLargeErrorInit) {
@@ -53,6 +66,7 @@ export class ResponseTooLargeError extends Error {
     this.connection = init.connection;
   }
 
+  /** The error's fields and message as plain data, without secrets. */
   toJSON(): Record<string, unknown> {
     return {
       name: this.name,

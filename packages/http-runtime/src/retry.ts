@@ -1,10 +1,22 @@
 import { ConfigurationError } from './base-url.js';
 
+/**
+ * How failed attempts are retried. Only what is safe is retried: a failure before any byte was
+ * sent, 408 and 429 for any request; 425, 500, 502, 503 and 504 for idempotent methods only (a post
+ * answered 5xx may have been stored). The defaults: 2 retries, 500 ms first delay, 8 s at most,
+ * jitter on, `Retry-After` honoured up to 60 s.
+ */
 export interface RetryOptions {
   /** Retries after the first attempt; 0 sends once. */
   readonly maxRetries: number;
+  /** Delay before the first retry; it doubles on each retry up to `maxDelayMs` (default 500). */
   readonly initialDelayMs: number;
+  /** The longest delay between attempts (default 8000). */
   readonly maxDelayMs: number;
+  /**
+   * Full jitter: each delay is drawn uniformly below its ceiling, so clients that failed together
+   * spread out (default true).
+   */
   readonly jitter: boolean;
   /**
    * The longest server-requested wait (`Retry-After`, reset headers) the runtime sleeps through.

@@ -1,6 +1,7 @@
 /** Waits `ms`, or rejects with `signal.reason` as soon as the signal aborts. */
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
+/** The default {@link Sleep}: a timer, cleared when `signal` aborts. */
 export const abortableSleep: Sleep = (ms, signal) => {
   if (signal?.aborted) return Promise.reject(signal.reason);
   return new Promise<void>((resolve, reject) => {

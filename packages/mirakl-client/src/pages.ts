@@ -3,6 +3,10 @@ import { walkPages, type WalkPagesOptions } from '@org/http-runtime';
 import type { operations } from './generated/schema.js';
 import type { MiraklClient } from './index.js';
 
+/**
+ * The query of M11 (`listThreads`): `entity_type`, `entity_id`, `with_messages`, `updated_since`,
+ * `limit`, `page_token`…
+ */
 export type MiraklListThreadsQuery = NonNullable<operations['listThreads']['parameters']['query']>;
 
 /**

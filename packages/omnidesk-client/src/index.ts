@@ -60,6 +60,11 @@ function assertApiPrefix(baseUrl: string): void {
   }
 }
 
+/**
+ * Options of {@link createOmnideskClient}: the API key, the account (`account`/`domain`, or
+ * `baseUrl`), and the options every vendor client takes (`fetch`, `headers`, `userAgent`,
+ * `middleware`…).
+ */
 export interface OmnideskClientOptions extends CommonClientOptions {
   /**
    * API key created in the Omnidesk app (its permissions decide which endpoints work, e.g.
@@ -72,15 +77,34 @@ export interface OmnideskClientOptions extends CommonClientOptions {
   domain?: OmnideskDomain;
 }
 
+/**
+ * An openapi-fetch client typed by Omnidesk's spec: `GET`/`POST` take the spec's paths and return
+ * `{ data, error, response }` without throwing on HTTP errors.
+ */
 export type OmnideskClient = Client<paths>;
 
 /**
  * A typed openapi-fetch client for the Omnidesk API v2 (`https://<account>.omnidesk.com/api/v2`).
  *
- * Messages are created with `POST /message` (multipart form; `forwardedFileIDs` goes out as repeated
- * `forwardedFileIDs[]` parts) and read from the `timeline` of `GET /ticket/{ticketID}`. No rate
- * limits are documented. This client only types and sends; retries, rate limiting and normalized
- * errors are in `@org/order-messaging`.
+ * Messages are created with `POST /message` (multipart form; `forwardedFileIDs` goes out as
+ * repeated `forwardedFileIDs[]` parts) and read from the `timeline` of `GET /ticket/{ticketID}`. No
+ * rate limits are documented. This client only types and sends; retries, rate limiting and
+ * normalized errors are in `@org/order-messaging`.
+ *
+ * @throws `ConfigurationError` (from `@org/http-runtime`) when the API key is missing or blank,
+ * neither `account` nor `baseUrl` is given, an Omnidesk `baseUrl` does not end in `/api/v2`, or a
+ * `baseUrl` is not https.
+ *
+ * @example
+ * ```ts
+ * const omnidesk = createOmnideskClient({ apiKey: process.env.OMNIDESK_API_KEY!, account: 'acme' });
+ * const sent = await omnidesk.POST('/message', {
+ *   body: { ticketID: 12345, type: '1', message: '<p>Your order left our warehouse today.</p>' },
+ * });
+ * if (sent.error !== undefined) throw new Error(`Omnidesk ${sent.response.status}`);
+ * const ticket = await omnidesk.GET('/ticket/{ticketID}', { params: { path: { ticketID: 12345 } } });
+ * for (const entry of ticket.data?.item.timeline ?? []) console.log(entry.created_at, entry.content);
+ * ```
  */
 export function createOmnideskClient(options: OmnideskClientOptions): OmnideskClient {
   const { apiKey, account, domain, ...common } = options;
@@ -115,6 +139,10 @@ export type OmnideskMessageCreateRequest = Schemas['MessageCreateRequest'];
 export type OmnideskResultEnvelope = Schemas['ResultEnvelope'];
 /** `{ type: 'item', item: Ticket }`: the 200 body of `GET /ticket/{ticketID}`. */
 export type OmnideskTicketEnvelope = Schemas['TicketEnvelope'];
+/**
+ * A ticket. Only `id` is known to be always present; the other fields the sources name are
+ * optional, and unknown ones are kept.
+ */
 export type OmnideskTicket = Schemas['Ticket'];
 /** One message, note or event of a ticket's `timeline`; `type` is an open string. */
 export type OmnideskTimelineEntry = Schemas['TimelineEntry'];

@@ -51,6 +51,7 @@ export const EXIT_CODES = {
   interrupted: 130,
 } as const;
 
+/** A name of {@link EXIT_CODES}: `ok`, `usage`, `validation`… `interrupted`. */
 export type ExitReason = keyof typeof EXIT_CODES;
 
 // Each of the facade's kinds has its own exit code: `EXIT_CODES[kind]` below does not compile otherwise.

@@ -13,15 +13,19 @@ export interface EmbeddedSandbox {
 
 /** What the CLI uses of a running `@org/provider-sandbox` (an optional peer: typed here). */
 export interface RunningSandbox {
+  /** The sandbox's origin, `http://127.0.0.1:<port>`. */
   readonly url: string;
   /** Per vendor name, its base URL and public test credentials. */
   readonly vendors: object;
   /** Per vendor name, its seeded data. */
   readonly seed: object;
+  /** Stops the sandbox. */
   close(): Promise<void>;
 }
 
+/** What the CLI uses of `@org/provider-sandbox` (an optional peer): its `startSandbox`. */
 export interface SandboxModule {
+  /** Starts a sandbox on an ephemeral loopback port. */
   startSandbox(): Promise<RunningSandbox>;
 }
 

@@ -15,8 +15,11 @@ import type { LoadQueue } from './queue.js';
 import type { EmbeddedSandbox, LoadSandbox } from './sandbox.js';
 import { isVendorName, VENDOR_NAMES, type VendorName } from './vendors.js';
 
+/** Options of {@link run}, for embedding the CLI or testing it. */
 export interface RunOptions {
+  /** Where results go (default `process.stdout`); with `--json`, only JSON is written here. */
   readonly stdout?: NodeJS.WriteStream;
+  /** Where errors, progress and logs go (default `process.stderr`). */
   readonly stderr?: NodeJS.WriteStream;
   /** Installs SIGINT/SIGTERM handlers during send-bulk (the bin does; tests calling `run` may not want it). */
   readonly handleSignals?: boolean;

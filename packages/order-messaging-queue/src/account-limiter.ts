@@ -21,7 +21,12 @@ import type { Redis } from 'ioredis';
 import { QueueError } from './errors.js';
 import { DEFAULT_PREFIX, digest, openRedis, type RedisSettings } from './redis.js';
 
+/** Options of {@link createAccountRateLimiter}. */
 export interface AccountRateLimiterOptions {
+  /**
+   * Where the shared windows live: a `redis://` URL or ioredis options (the limiter opens its own
+   * connection).
+   */
   readonly redis: RedisSettings;
   /** The account: processes that give the same name (and prefix) share its budget. */
   readonly account: string;
@@ -30,11 +35,16 @@ export interface AccountRateLimiterOptions {
    * (`adapter.rateLimits`) or your own, e.g. `{ account: { limit: 50, windowMs: 1000 } }`.
    */
   readonly rules: Readonly<Record<string, RateLimitRuleSpec>>;
+  /** Key prefix in Redis (default `om`, as the queue's). */
   readonly prefix?: string;
   /** See the facade's `maxServerHoldMs` (default 60 s). */
   readonly maxServerHoldMs?: number;
 }
 
+/**
+ * A {@link RateLimiter} whose windows are shared through Redis by every process of the account:
+ * give it to the facade's connection as `rateLimiter`.
+ */
 export interface AccountRateLimiter extends RateLimiter {
   /** Closes its Redis connection. */
   close(): Promise<void>;

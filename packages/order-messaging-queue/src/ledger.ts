@@ -10,15 +10,27 @@
  */
 import type { Redis } from 'ioredis';
 
+/**
+ * Where a key's send stands: `pending` (no post has begun, or the last one was refused with proof
+ * nothing was stored), `sending` (a post began and its end was not written), `sent` (stored),
+ * `rejected` (refused, nothing stored) or `unknown` (cannot tell: on the review list, never
+ * retried).
+ */
 export type LedgerState = 'pending' | 'sending' | 'sent' | 'rejected' | 'unknown';
 
+/** A key's entry in the send ledger, as `outcome` and `reviewList` return it. */
 export interface LedgerEntry {
+  /** The caller's key, as given to `enqueue`. */
   readonly key: string;
+  /** Where the send stands. */
   readonly state: LedgerState;
+  /** The connection the key is sent through. */
   readonly connection: string;
+  /** When the key was first enqueued (ISO 8601). */
   readonly enqueuedAt: string;
   /** When the last post began: the `since` of a later `findSent`. */
   readonly attemptStartedAt?: string;
+  /** When the entry last changed (ISO 8601). */
   readonly updatedAt: string;
   /** The vendor's id of the stored message (`sent`). */
   readonly messageId?: string;
@@ -30,9 +42,11 @@ export interface LedgerEntry {
   readonly reason?: string;
 }
 
+/** What `status` counts: the ledger per state and per connection, and the review list's size. */
 export interface LedgerStatus {
   /** Ledger entries counted. */
   readonly total: number;
+  /** Entries per state. */
   readonly byState: Readonly<Record<LedgerState, number>>;
   /** Per connection (account), its counts per state. */
   readonly byConnection: Readonly<Record<string, Readonly<Record<LedgerState, number>>>>;

@@ -5,9 +5,14 @@
 import type { RateLimitRuleSpec } from '@org/order-messaging';
 import { QueueError } from './errors.js';
 
+/**
+ * How fast a connection's jobs start, across every worker: `max` jobs per `duration` milliseconds
+ * (BullMQ's limiter).
+ */
 export interface QueueLimiter {
   /** Jobs started per `duration` milliseconds, across every worker. */
   readonly max: number;
+  /** The window, in milliseconds. */
   readonly duration: number;
 }
 

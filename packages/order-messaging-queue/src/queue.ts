@@ -8,13 +8,19 @@ import { QueueError } from './errors.js';
 import { SendLedger, type LedgerEntry, type LedgerState, type LedgerStatus } from './ledger.js';
 import { DEFAULT_PREFIX, jobIdOf, openRedis, queueName, type RedisSettings } from './redis.js';
 
+/** The data of one job in a connection's queue: no credentials, only what to send. */
 export interface SendJobData {
+  /** The caller's key: one job, and one ledger entry, per key. */
   readonly key: string;
+  /** The facade connection to send through. */
   readonly connection: string;
+  /** The message to send. */
   readonly request: SendRequest;
 }
 
+/** Options of {@link createSendQueue}. */
 export interface SendQueueOptions {
+  /** The Redis holding the queues and the ledger: a `redis://` URL or ioredis options. */
   readonly redis: RedisSettings;
   /** Key prefix in Redis (default `om`); producers and workers must agree on it. */
   readonly prefix?: string;
@@ -25,6 +31,7 @@ export interface SendQueueOptions {
   readonly attempts?: number;
 }
 
+/** What `enqueue` did with a key. */
 export interface EnqueueResult {
   /** False when the key was already known: nothing was added. */
   readonly enqueued: boolean;
@@ -32,7 +39,14 @@ export interface EnqueueResult {
   readonly state: LedgerState;
 }
 
+/** The producer side of the queue: enqueue keyed sends, read their outcomes. */
 export interface SendQueue {
+  /**
+   * Records `key` in the ledger and queues one job to send `request` through `connection`. A key
+   * already known adds nothing (`enqueued: false`): enqueuing the same key again is safe.
+   *
+   * @throws {@link QueueError} (`configuration`) for an empty key; Redis errors as they come.
+   */
   enqueue(key: string, job: { connection: string; request: SendRequest }): Promise<EnqueueResult>;
   /** The key's ledger entry: `sent` with the message id, `rejected` with the error, `unknown` with why. */
   outcome(key: string): Promise<LedgerEntry | undefined>;
@@ -40,9 +54,27 @@ export interface SendQueue {
   reviewList(): Promise<LedgerEntry[]>;
   /** Counts per state and per connection, reading at most `limit` entries (default 1,000,000). */
   status(options?: { limit?: number }): Promise<LedgerStatus>;
+  /** Closes the queues and the Redis connection. */
   close(): Promise<void>;
 }
 
+/**
+ * The producer of a durable send queue on BullMQ and Redis: one queue per connection, one job and
+ * one ledger entry per caller key, so a key is posted at most once however often it is enqueued or
+ * a job is run. Workers ({@link createSendWorker}) do the sending.
+ *
+ * @example
+ * ```ts
+ * const queue = createSendQueue({ redis: 'redis://127.0.0.1:6379' });
+ * // The key is yours (order + purpose); enqueuing it again is a no-op.
+ * const { enqueued, state } = await queue.enqueue('order-1042:shipped', {
+ *   connection: 'spp-main',
+ *   request: { orderId: '1042', text: 'Your order has shipped.' },
+ * });
+ * await queue.outcome('order-1042:shipped'); // { state: 'sent', messageId, ... } once a worker sent it
+ * await queue.reviewList(); // keys whose outcome is unknown, for a person to check
+ * ```
+ */
 export function createSendQueue(options: SendQueueOptions): SendQueue {
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   const client = openRedis(options.redis);

@@ -13,7 +13,9 @@ import type { SendJobData } from './queue.js';
 import { DEFAULT_PREFIX, openRedis, queueName, type RedisSettings } from './redis.js';
 import type { QueueMessaging } from './messaging.js';
 
+/** Options of {@link createSendWorker}. */
 export interface SendWorkerOptions {
+  /** The Redis of the queues and the ledger, as the producer's. */
   readonly redis: RedisSettings;
   /** The facade, or a factory called once: workers build connections from their own config. */
   readonly messaging: QueueMessaging | (() => QueueMessaging);
@@ -26,6 +28,7 @@ export interface SendWorkerOptions {
    * an explicit `{ max, duration }`. Shared through Redis by every worker of the connection.
    */
   readonly limits?: Readonly<Record<string, LimitSource>>;
+  /** Key prefix in Redis (default `om`); producers and workers must agree on it. */
   readonly prefix?: string;
   /** Back-off after a 429 without `Retry-After` (default 1000 ms). */
   readonly defaultRetryAfterMs?: number;
@@ -45,11 +48,15 @@ export interface SendWorkerOptions {
   readonly maxStalledCount?: number;
 }
 
+/** What a finished job returns to BullMQ: the key's ledger state, and the message id when sent. */
 export interface SendJobResult {
+  /** The key's ledger state after the job. */
   readonly state: LedgerState;
+  /** The vendor's id of the stored message (`sent`). */
   readonly messageId?: string;
 }
 
+/** The running workers of {@link createSendWorker}. */
 export interface SendWorker {
   /** Stops taking jobs and waits for the sends in flight to finish and be written to the ledger. */
   close(): Promise<void>;
@@ -58,6 +65,38 @@ export interface SendWorker {
 // BullMQ honours a manual back-off (`worker.rateLimit`) only on a queue with a limiter.
 const NO_DECLARED_LIMIT: QueueLimiter = { max: 1_000_000, duration: 1000 };
 
+/**
+ * Starts one BullMQ worker per connection, each sending its jobs through the facade and keeping the
+ * ledger: a job run twice (BullMQ is at-least-once) posts at most once, and a job whose worker died
+ * mid-send is checked with `findSent` before it is called `sent` or `unknown`. Jobs start at the
+ * connection's pace (`limits`, shared through Redis by every worker); a `RateLimitedError` puts the
+ * job back and pauses that connection's queue for `retryAfterMs`.
+ *
+ * @throws {@link QueueError} (`configuration`) when there is no connection to serve.
+ *
+ * @example
+ * ```ts
+ * const redis = 'redis://127.0.0.1:6379';
+ * const adapter = spp({ baseUrl: process.env.SPP_BASE_URL!, token: process.env.SPP_TOKEN! });
+ * const accountRules = { account: { limit: 50, windowMs: 1000 } }; // or adapter.rateLimits
+ * const worker = createSendWorker({
+ *   redis,
+ *   // Built here from the worker's own configuration: credentials never reach Redis.
+ *   messaging: () =>
+ *     createOrderMessaging({
+ *       connections: {
+ *         'spp-main': {
+ *           adapter,
+ *           rateLimiter: createAccountRateLimiter({ redis, account: 'spp-main', rules: accountRules }),
+ *         },
+ *       },
+ *     }),
+ *   concurrency: 4,
+ *   limits: { 'spp-main': accountRules },
+ * });
+ * closeOnSignals(worker); // SIGTERM/SIGINT: finish the sends in flight, then exit
+ * ```
+ */
 export function createSendWorker(options: SendWorkerOptions): SendWorker {
   const messaging =
     typeof options.messaging === 'function' ? options.messaging() : options.messaging;

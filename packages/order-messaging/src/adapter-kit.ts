@@ -2,6 +2,8 @@
  * `@org/order-messaging/adapter-kit`: what an adapter is written with. The built-in adapters
  * use this entry and nothing else of the facade, so an adapter written outside this
  * repository has every tool they have.
+ *
+ * @module
  */
 export {
   defineAdapter,

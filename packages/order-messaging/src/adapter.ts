@@ -22,6 +22,10 @@ import type {
   VendorOptions,
 } from './model.js';
 
+/**
+ * A `fetch` taking a `Request`: what the `fetch` setting replaces `globalThis.fetch` with, and what
+ * a client built on the facade's transport calls.
+ */
 export type FetchFunction = (request: Request) => Promise<Response>;
 
 /** Retry settings a caller may override; `false` sends every request once. */
@@ -33,6 +37,10 @@ export type RetrySettings =
  * connection (`{ adapter, ...settings }`) and, except `fetch` and `logger`, per call.
  */
 export interface RuntimeSettings {
+  /**
+   * Retries of failed attempts (default: 2 retries, 500 ms doubling up to 8 s, with jitter); only
+   * what cannot duplicate a message is retried. `false` sends every request once.
+   */
   retry?: RetrySettings;
   /** Per-attempt timeout, until the response body has been read (default 30 s). */
   timeoutMs?: number;
@@ -56,6 +64,10 @@ export interface RuntimeSettings {
    * connection's other calls; longer waits hold it this long. Default 60 s.
    */
   maxServerHoldMs?: number;
+  /**
+   * Where requests, retries and waits are logged (default: nowhere); every line is scrubbed of the
+   * connection's secrets first.
+   */
   logger?: Logger;
   /** Replaces `globalThis.fetch` (tests, proxies). */
   fetch?: FetchFunction;
@@ -102,11 +114,15 @@ export interface ClientTransport {
 
 /** The outcome of an openapi-fetch call. */
 export interface ClientResult<T> {
+  /** The parsed body of a 2xx answer. */
   data?: T;
+  /** The parsed body of an error answer. */
   error?: unknown;
+  /** The HTTP response. */
   response: Response;
 }
 
+/** Options of one `ctx.call`. */
 export interface CallOptions {
   /** True for requests that store something (a message post): decides `delivery` on ambiguous failures. */
   write?: boolean;
@@ -114,19 +130,29 @@ export interface CallOptions {
 
 /** A normalized problem with a request, found before anything was sent. */
 export interface RequestIssue {
+  /** The request field at fault (`orderId`, `vendorOptions.gameboost.orderKind`…). */
   field: string;
+  /** Why it is invalid. */
   reason: ValidationReason;
+  /** A message for the `ValidationError`, without secrets. */
   message: string;
+  /** The limit crossed, where there is one. */
   limit?: number;
+  /** The measured value. */
   actual?: number;
 }
 
 /** The vendor's answer to a failed call, as the shared mapping sees it. */
 export interface HttpFailure {
+  /** The adapter's vendor. */
   readonly vendor: string;
+  /** The operation name the adapter gave `ctx.call` (`send message`, `list threads`…). */
   readonly operation: string;
+  /** Whether the call stores something (`CallOptions.write`). */
   readonly write: boolean;
+  /** The HTTP status. */
   readonly status: number;
+  /** The response headers. */
   readonly headers: Headers;
   /** Parsed JSON body, or the text when it is not JSON (secrets not yet scrubbed). */
   readonly body: unknown;
@@ -134,22 +160,34 @@ export interface HttpFailure {
 
 /** How an adapter refines the shared status mapping for one failure. */
 export interface ErrorHint {
+  /** The error class to raise instead of the status's default. */
   kind?: ErrorKind;
+  /** The message, instead of the vendor's. */
   message?: string;
+  /** Whether the same call may succeed later unchanged. */
   retryable?: boolean;
+  /** What is known about the message, instead of the status's default. */
   delivery?: Delivery;
   /** For vendor validation errors: the request field the vendor blamed. */
   field?: string;
 }
 
+/**
+ * What an adapter's operations get from the facade for one call: the typed client bound to the
+ * call, names for errors and logs, the caller's signal and deadline, and `call`/`unexpected` to
+ * turn answers into typed errors.
+ */
 export interface AdapterContext<Client> {
   /**
    * The typed client bound to this facade call: every request it makes goes through the
    * connection's limiter with this call's retries, timeouts, deadline and the caller's signal.
    */
   readonly client: Client;
+  /** The connection name. */
   readonly connection: string;
+  /** The adapter's vendor. */
   readonly vendor: VendorName;
+  /** The connection's logger, scrubbed of its secrets. */
   readonly logger: Logger;
   /** The caller's signal, for waits of the adapter's own (requests already carry it). */
   readonly signal: AbortSignal | undefined;
@@ -181,6 +219,7 @@ export interface AdapterContext<Client> {
 
 /** What `findSent` looks for after an ambiguous send. */
 export interface SentProbe<Options extends object = VendorOptions> {
+  /** The request whose send was ambiguous. */
   readonly request: SendRequest<Options>;
   /** When the first attempt started (local clock). */
   readonly since: Date;
@@ -189,6 +228,10 @@ export interface SentProbe<Options extends object = VendorOptions> {
 }
 
 /**
+ * The contract between the facade and one vendor (`specificationVersion: 'v1'`). Write one with
+ * `defineAdapter` from `@org/order-messaging/adapter-kit`, which fills in the version, default rate
+ * limits and `findSent`.
+ *
  * `Options`: the adapter's vendor options, keyed by its vendor name (`{ mirakl?: {...} }`); a
  * connection of this adapter accepts no other key.
  */
@@ -197,8 +240,14 @@ export interface OrderMessagingAdapterV1<
   Raw = unknown,
   Options extends object = VendorOptions,
 > {
+  /**
+   * The contract version; the facade refuses versions it does not know
+   * (`ADAPTER_SPECIFICATION_VERSIONS`).
+   */
   readonly specificationVersion: 'v1';
+  /** The vendor's name; the same as `capabilities.vendor`. */
   readonly vendor: VendorName;
+  /** What the vendor can do; validation, the CLI and the capability table read it. */
   readonly capabilities: Capabilities;
   /** Proactive limits per connection (per credential), enforced by the runtime's limiter. */
   readonly rateLimits: Readonly<Record<string, RateLimitRuleSpec>>;
@@ -217,7 +266,12 @@ export interface OrderMessagingAdapterV1<
     request: OrderRef<Options> | SendRequest<Options>,
     operation: 'send' | 'list',
   ): RequestIssue[];
+  /**
+   * Sends one validated request and returns the message as the vendor stored it. Throw through
+   * `ctx.call` (with `write: true` for the post) so failures get the right `delivery`.
+   */
   send(request: SendRequest<Options>, ctx: AdapterContext<Client>): Promise<OrderMessage<Raw>>;
+  /** Every message of the order, fetching pages lazily. */
   list(ref: OrderRef<Options>, ctx: AdapterContext<Client>): AsyncIterable<OrderMessage<Raw>>;
   /**
    * After an ambiguous send: the message if the vendor has it, `undefined` if it clearly does not.
@@ -246,11 +300,18 @@ export interface OrderMessagingAdapterV1<
   ): AsyncIterable<readonly ChangedOrder<Raw>[]>;
 }
 
+/**
+ * An attachment opened by `downloadAttachment`: its bytes as a stream, and what the vendor said
+ * about them.
+ */
 export interface AttachmentStream {
+  /** The file name the vendor announced. */
   filename?: string;
+  /** The media type the vendor announced. */
   contentType?: string;
   /** The size the vendor announced (Content-Length), checked before reading. */
   declaredBytes?: number;
+  /** The bytes; `null` for an empty body. */
   body: ReadableStream<Uint8Array> | null;
 }
 
@@ -258,10 +319,13 @@ export interface AttachmentStream {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyAdapter = OrderMessagingAdapterV1<any, any, any>;
 
+/** The typed client of adapter `A` (what `raw(connection)` returns). */
 export type ClientOf<A> = A extends OrderMessagingAdapterV1<infer C, any, any> ? C : never;
+/** The vendor's own message type of adapter `A` (an `OrderMessage`'s `raw`). */
 export type RawOf<A> = A extends OrderMessagingAdapterV1<any, infer R, any> ? R : never;
 /** The vendor options a connection of adapter `A` accepts. */
 export type VendorOptionsOf<A> =
   A extends OrderMessagingAdapterV1<any, any, infer O> ? O : VendorOptions;
 
+/** The adapter contract versions this version of the facade accepts. */
 export const ADAPTER_SPECIFICATION_VERSIONS: readonly string[] = ['v1'];

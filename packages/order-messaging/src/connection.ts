@@ -26,23 +26,42 @@ import {
 import type { ErrorScope } from './error-mapping.js';
 import { hookPolicy, type HookTarget, type RequestHooks } from './hooks.js';
 
+/**
+ * Default `totalTimeoutMs`: 120 s for a whole facade call, retries, rate-limit waits and
+ * reconciliation included.
+ */
 export const DEFAULT_TOTAL_TIMEOUT_MS = 120_000;
 
 /** A connection as given to `createOrderMessaging`: an adapter, or an adapter with its own settings. */
 export type ConnectionEntry<A extends AnyAdapter = AnyAdapter> =
-  A | ({ readonly adapter: A } & ConnectionSettings);
+  | A
+  | ({
+      /** The connection's adapter, e.g. `spp({ workspaceUrl, token })`. */
+      readonly adapter: A;
+    } & ConnectionSettings);
 
 /** The adapter of a connection entry. */
 export type AdapterOf<E> = E extends { readonly adapter: infer A } ? A : E;
 
 /** Per-call settings; they override the connection's and the facade's. */
 export interface CallSettings {
+  /**
+   * Aborts the call. Whatever the abort's reason, the call fails with a `TimeoutError`
+   * (`retryable: false`, the reason as `cause`), whose `delivery` is `not_sent` unless a post had
+   * started (then `unknown`).
+   */
   signal?: AbortSignal;
+  /** Per-attempt timeout, response body included (default 30 s). */
   timeoutMs?: number;
+  /**
+   * Deadline of the whole call, fixed when it starts (default {@link DEFAULT_TOTAL_TIMEOUT_MS}).
+   */
   totalTimeoutMs?: number;
+  /** Most bytes of one response body read, decompressed (default 8 MiB). */
   maxResponseBytes?: number;
   /** See `RuntimeSettings.maxRateLimitWaitMs`. */
   maxRateLimitWaitMs?: number;
+  /** Retry settings for this call; `false` sends each request once. */
   retry?: RuntimeSettings['retry'];
 }
 

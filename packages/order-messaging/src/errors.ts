@@ -9,6 +9,10 @@
  * `kind`, not by prototype identity.
  */
 
+/**
+ * What went wrong, one value per error class: branch on it (or on the class) rather than on
+ * messages. The CLI's exit codes follow it.
+ */
 export type ErrorKind =
   | 'validation'
   | 'authentication'
@@ -21,6 +25,7 @@ export type ErrorKind =
   | 'timeout'
   | 'unsupported';
 
+/** Every {@link ErrorKind}, in a fixed order. */
 export const ERROR_KINDS: readonly ErrorKind[] = [
   'validation',
   'authentication',
@@ -43,17 +48,38 @@ export const ERROR_KINDS: readonly ErrorKind[] = [
  */
 export type Delivery = 'not_sent' | 'rejected' | 'unknown';
 
+/**
+ * The `Symbol.for` brand every `OrderMessagingError` carries: how `instanceof` recognises errors
+ * made by another copy of this package (two versions installed, or ESM next to a bundle).
+ */
 export const ERROR_BRAND: unique symbol = Symbol.for('@org/order-messaging/error');
 
+/**
+ * Constructor options of {@link OrderMessagingError} and its subclasses; what an adapter or the
+ * facade knows when it raises one.
+ */
 export interface OrderMessagingErrorOptions {
+  /** The vendor (`mirakl`, `spp`…). */
   vendor?: string;
+  /** The connection name the call used. */
   connection?: string;
+  /** The HTTP status of the vendor's answer, when there was one. */
   status?: number;
+  /** The vendor's request id from its response headers, to quote to its support. */
   requestId?: string;
+  /**
+   * Whether the same call may succeed later unchanged; defaults by kind (rate limits, 5xx, network
+   * and timeouts yes; the others no).
+   */
   retryable?: boolean;
+  /**
+   * What is known about the message; defaults to `not_sent` for validation errors and `rejected`
+   * otherwise.
+   */
   delivery?: Delivery;
   /** The vendor's error body. Callers pass it with secrets already scrubbed. */
   body?: unknown;
+  /** The underlying error, kept as `cause`. */
   cause?: unknown;
 }
 
@@ -75,10 +101,31 @@ const ordinaryHasInstance = Function.prototype[Symbol.hasInstance];
 /** The classes this package defines; they recognise each other's instances across copies by brand and kind. */
 const BUILT_IN_CLASSES = new WeakSet<object>();
 
+/**
+ * The base class of every error the facade throws. `kind` and the subclass say what went wrong,
+ * `retryable` whether to try again unchanged, `delivery` whether the message may have reached the
+ * vendor (`unknown`: look with `findSent` before sending again). `toJSON()` gives every field
+ * without secrets.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await messaging.send('spp', { orderId, text });
+ * } catch (error) {
+ *   if (error instanceof RateLimitedError) await sleep(error.retryAfterMs ?? 60_000);
+ *   else if (isOrderMessagingError(error) && error.delivery === 'unknown') await checkLater(orderId);
+ *   else throw error;
+ * }
+ * ```
+ */
 export class OrderMessagingError extends Error {
   /** The kind a subclass stands for; undefined on the base class (which matches every kind). */
   static readonly errorKind: ErrorKind | undefined = undefined;
 
+  /**
+   * `instanceof` that also recognises instances made by another copy of this package (by
+   * `ERROR_BRAND` and `kind`); an application's own subclass keeps the ordinary prototype check.
+   */
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (typeof value !== 'object' || value === null) return false;
     // An application's own subclass keeps the ordinary prototype check.
@@ -92,14 +139,24 @@ export class OrderMessagingError extends Error {
     return kind === undefined || (value as { kind?: unknown }).kind === kind;
   }
 
+  /** What went wrong; one value per subclass. */
   readonly kind: ErrorKind;
+  /** The vendor of the connection, when the error came from one. */
   readonly vendor: string | undefined;
+  /** The connection name, when the error came from one. */
   readonly connection: string | undefined;
+  /** The HTTP status of the vendor's answer, when there was one. */
   readonly status: number | undefined;
+  /**
+   * The vendor's request id (SPP `X-Api-Identifier`, GameBoost `X-GameBoost-Request-Id` or
+   * `request_id`), to quote to its support.
+   */
   readonly requestId: string | undefined;
   /** True when the same call may succeed later without changes (after `retryAfterMs` for rate limits). */
   readonly retryable: boolean;
+  /** What is known about the message: `not_sent`, `rejected` or `unknown`; see {@link Delivery}. */
   readonly delivery: Delivery;
+  /** The vendor's error body, secrets scrubbed; `undefined` when there was none. */
   readonly body: unknown;
 
   constructor(kind: ErrorKind, message: string, options: OrderMessagingErrorOptions = {}) {
@@ -115,6 +172,11 @@ export class OrderMessagingError extends Error {
     this.body = options.body;
   }
 
+  /**
+   * The error as plain data: `name`, `kind`, `message`, `vendor`, `connection`, `status`,
+   * `requestId`, `retryable`, `delivery`, `body` (and the subclass's own fields), leaving out those
+   * that are undefined; never a secret.
+   */
   toJSON(): Record<string, unknown> {
     const json: Record<string, unknown> = {
       name: this.name,
@@ -138,12 +200,21 @@ Object.defineProperty(OrderMessagingError.prototype, ERROR_BRAND, {
   enumerable: false,
 });
 
+/**
+ * Why a field is invalid: `required`, `invalid`, `too_short`, `too_long`, `too_many` (attachments),
+ * `too_large` (bytes), `unsupported` (by this vendor).
+ */
 export type ValidationReason =
   'required' | 'invalid' | 'too_short' | 'too_long' | 'too_many' | 'too_large' | 'unsupported';
 
+/**
+ * Constructor options of {@link ValidationError}: which field failed, why, and the limit it
+ * crossed.
+ */
 export interface ValidationErrorOptions extends OrderMessagingErrorOptions {
   /** The request field at fault, e.g. `text`, `attachments[1].data`, `audience[0]`, `orderId`. */
   field: string;
+  /** Why the field is invalid. */
   reason: ValidationReason;
   /** The limit that was crossed, where there is one. */
   limit?: number;
@@ -154,9 +225,16 @@ export interface ValidationErrorOptions extends OrderMessagingErrorOptions {
 /** The request is invalid: found before the network (`delivery: 'not_sent'`) or refused by the vendor (`rejected`). */
 export class ValidationError extends OrderMessagingError {
   static override readonly errorKind = 'validation' as const;
+  /**
+   * The request field at fault, e.g. `text`, `attachments[1].data`, `vendorOptions.gameboost`,
+   * `orderId`, `cursor`.
+   */
   readonly field: string;
+  /** Why it is invalid. */
   readonly reason: ValidationReason;
+  /** The limit that was crossed, where there is one (a length, a count, bytes). */
   readonly limit: number | undefined;
+  /** The value measured against `limit`. */
   readonly actual: number | undefined;
 
   constructor(message: string, options: ValidationErrorOptions) {
@@ -209,6 +287,7 @@ export class InvalidOrderStateError extends OrderMessagingError {
   }
 }
 
+/** Constructor options of {@link RateLimitedError}. */
 export interface RateLimitedErrorOptions extends OrderMessagingErrorOptions {
   /** How long the vendor asked to wait (Retry-After or its reset header), when it said. */
   retryAfterMs?: number;
@@ -217,6 +296,10 @@ export interface RateLimitedErrorOptions extends OrderMessagingErrorOptions {
 /** The vendor answered 429, or the connection's own limiter could not grant a slot in time. */
 export class RateLimitedError extends OrderMessagingError {
   static override readonly errorKind = 'rate_limited' as const;
+  /**
+   * How long to wait before trying again: the vendor's `Retry-After` or reset time for a 429, or
+   * the wait the local limiter would have needed; `undefined` when neither said.
+   */
   readonly retryAfterMs: number | undefined;
   constructor(message: string, options: RateLimitedErrorOptions = {}) {
     super('rate_limited', message, options);
@@ -287,6 +370,10 @@ for (const builtIn of [OrderMessagingError, ...Object.values(ERROR_CLASSES)]) {
   BUILT_IN_CLASSES.add(builtIn);
 }
 
+/**
+ * Whether `value` is an {@link OrderMessagingError} of this or any other copy of the package;
+ * narrows its type.
+ */
 export function isOrderMessagingError(value: unknown): value is OrderMessagingError {
   return value instanceof OrderMessagingError;
 }

@@ -62,37 +62,118 @@ export interface CreateOrderMessagingOptions<C extends Entries> extends RuntimeS
   reconcile?: ReconcileSettings;
 }
 
+/** A configured connection: its name and its adapter's vendor. */
 export interface ConnectionInfo<Name extends string = string> {
+  /** The connection's name, as given in `connections`. */
   readonly name: Name;
+  /** The vendor its adapter serves (`mirakl`, `spp`…). */
   readonly vendor: VendorName;
 }
 
+/**
+ * The facade {@link createOrderMessaging} returns: every operation takes a connection name first.
+ * Each operation fails with an `OrderMessagingError` subclass: `instanceof` (or `kind`) says what
+ * went wrong, `retryable` whether the same call may succeed later, `delivery` whether the message
+ * may have reached the vendor (the README's "Errors" section has the full table).
+ */
 export interface OrderMessaging<C extends Entries> {
+  /** The configured connections, in the order given. */
   readonly connections: readonly ConnectionInfo<keyof C & string>[];
-  /** Sends a message and returns it as the vendor stored it (found by reconciliation after an ambiguous failure). */
+  /**
+   * Validates the request against the vendor's capabilities, sends it, and resolves to the message
+   * as the vendor stored it. After an ambiguous failure the order is listed and a message found
+   * there is returned with `reconciled: true`; nothing is sent twice unless `reconcile.maxResends`
+   * says so.
+   *
+   * @throws `ValidationError` (`delivery: 'not_sent'`) for an unknown connection or an invalid
+   * request (field, reason and limit in `field`, `reason`, `limit`, `actual`), and (`rejected`) for
+   * the vendor's 400/422.
+   * @throws `UnsupportedOperationError` (`not_sent`) when the vendor cannot send.
+   * @throws `AuthenticationError`, `PermissionError`, `NotFoundError`, `InvalidOrderStateError`
+   * (`rejected`: 401, 403, 404, 409 or the vendor's order-state refusal).
+   * @throws `RateLimitedError`: `rejected` for a 429 the retries did not get past (`retryAfterMs`
+   * set), `not_sent` when the connection's limiter could not grant a slot within
+   * `maxRateLimitWaitMs` / `totalTimeoutMs`.
+   * @throws `VendorServerError`, `NetworkError`, `TimeoutError`: `not_sent` when nothing was
+   * written (connection refused, a deadline that passed first), `rejected` when the answer proves
+   * nothing was stored, and `unknown` when the post may have been stored and reconciliation could
+   * not find it: check with {@link OrderMessaging.findSent} before sending again.
+   *
+   * @example
+   * ```ts
+   * try {
+   *   const { message, reconciled } = await messaging.send('mirakl-fr', {
+   *     orderId: 'ORDER-1-A',
+   *     text: 'Your parcel left today.',
+   *   });
+   *   console.log(message.id, reconciled);
+   * } catch (error) {
+   *   if (error instanceof OrderMessagingError && error.delivery === 'unknown') {
+   *     // It may be on the order: findSent before sending again.
+   *   } else throw error;
+   * }
+   * ```
+   */
   send<K extends keyof C & string>(
     connection: K,
     request: SendRequest<OptionsAt<C, K>>,
     options?: CallSettings,
   ): Promise<SendResult<RawAt<C, K>>>;
-  /** Every message of the order, walking all pages lazily. */
+  /**
+   * Every message of the order, oldest or newest first as the vendor lists them, walking all pages
+   * lazily (Mirakl seek tokens, SPP pages): nothing is requested before the first iteration.
+   *
+   * @throws (during iteration) `ValidationError` for an unknown connection or an invalid reference,
+   * `UnsupportedOperationError` when the vendor cannot list, and the HTTP, network and timeout
+   * errors of `send`. A listing posts nothing, so its errors are never `delivery: 'unknown'`:
+   * `rejected` when the vendor answered, `not_sent` otherwise.
+   *
+   * @example
+   * ```ts
+   * for await (const m of messaging.list('spp', { orderId: 'E4A269FC' })) {
+   *   console.log(m.sentAt.toISOString(), m.author.kind, m.internal ? '(note)' : '', m.text);
+   * }
+   * ```
+   */
   list<K extends keyof C & string>(
     connection: K,
     ref: OrderRef<OptionsAt<C, K>>,
     options?: CallSettings,
   ): AsyncIterable<OrderMessage<RawAt<C, K>>>;
+  /**
+   * {@link OrderMessaging.list}, collected into an array.
+   *
+   * @throws what `list` throws.
+   *
+   * @example
+   * ```ts
+   * const messages = await messaging.listAll('gameboost', {
+   *   orderId: '123456',
+   *   vendorOptions: { gameboost: { orderKind: 'item' } },
+   * });
+   * ```
+   */
   listAll<K extends keyof C & string>(
     connection: K,
     ref: OrderRef<OptionsAt<C, K>>,
     options?: CallSettings,
   ): Promise<OrderMessage<RawAt<C, K>>[]>;
+  /**
+   * What the connection's vendor can do, as data (text lengths, attachments, notes, audiences,
+   * pagination, sync mode, send cost).
+   *
+   * @throws `ValidationError` (`field: 'connection'`) for an unknown connection.
+   */
   capabilities(connection: keyof C & string): Capabilities;
   /**
-   * The message this request would have stored, if it is already on the order: the check
-   * `send` makes after an ambiguous failure, for callers that keep their own journal (a bulk
-   * run resumed after a crash). `since` is when the first attempt was made; messages from us
-   * with the same text dated after `since` minus the clock skew match.
-   * Throws UnsupportedOperationError for a vendor that cannot list messages.
+   * The message this request would have stored, if it is already on the order: the check `send`
+   * makes after an ambiguous failure, for callers that keep their own journal (a bulk run resumed
+   * after a crash). `since` is when the first attempt was made; messages from us with the same
+   * displayed text dated after `since` minus the clock skew match. Resolves to `undefined` when the
+   * order has no such message.
+   *
+   * @throws `UnsupportedOperationError` for a vendor that cannot list messages; otherwise what
+   * `list` throws (never `delivery: 'unknown'`).
    */
   findSent<K extends keyof C & string>(
     connection: K,
@@ -100,8 +181,13 @@ export interface OrderMessaging<C extends Entries> {
     options: CallSettings & { since: Date },
   ): Promise<OrderMessage<RawAt<C, K>> | undefined>;
   /**
-   * The bytes of a listed attachment (vendors with `capabilities.attachmentDownload`), read up to
-   * `maxBytes`: a larger file fails with a ValidationError (`field: 'maxBytes'`) without being buffered.
+   * The bytes of a listed attachment (vendors with `capabilities.attachmentDownload`: Mirakl), read
+   * up to `maxBytes` (default {@link DEFAULT_MAX_DOWNLOAD_BYTES}).
+   *
+   * @throws `ValidationError` (`field: 'maxBytes'`) for a file larger than `maxBytes`, refused from
+   * its `Content-Length` or stopped as soon as the body passes it, never buffered whole.
+   * @throws `UnsupportedOperationError` when the vendor cannot download attachments; otherwise what
+   * `list` throws.
    */
   downloadAttachment(
     connection: keyof C & string,
@@ -112,6 +198,19 @@ export interface OrderMessaging<C extends Entries> {
    * New and edited messages on any order of the connection since the cursor (or `since`), each
    * once, with checkpoint events to persist after each page (see the README, "Sync").
    * `totalTimeoutMs` bounds the whole scan; a scan cut short resumes from its last checkpoint.
+   *
+   * @throws `ValidationError` without `since` or `cursor`, or for a cursor of another connection or
+   * a damaged one (`field: 'cursor'`); `UnsupportedOperationError` when the vendor has no sync;
+   * otherwise what `list` throws.
+   *
+   * @example
+   * ```ts
+   * let cursor = await store.load(); // undefined the first time
+   * for await (const event of messaging.sync('mirakl-fr', cursor ? { cursor } : { since: firstDay })) {
+   *   if (event.type === 'message') await handle(event.message, event.order);
+   *   else await store.save(event.cursor); // after the events before it are handled
+   * }
+   * ```
    */
   sync<K extends keyof C & string>(
     connection: K,
@@ -120,12 +219,18 @@ export interface OrderMessaging<C extends Entries> {
   /**
    * Lists every message created or edited in `[since, until)` without any watermark and reports
    * those the caller has not `seen`: proof that a sync lost nothing, or the gap it left.
+   *
+   * @throws what `sync` throws.
    */
   auditSync<K extends keyof C & string>(
     connection: K,
     options: AuditOptions,
   ): Promise<AuditReport<RawAt<C, K>>>;
-  /** Orders whose latest message is the customer's and unanswered, longest waiting first. */
+  /**
+   * Orders whose latest message is the customer's and unanswered, longest waiting first.
+   *
+   * @throws what `sync` throws.
+   */
   inbox<K extends keyof C & string>(
     connection: K,
     options?: InboxOptions,
@@ -134,6 +239,32 @@ export interface OrderMessaging<C extends Entries> {
   raw<K extends keyof C & string>(connection: K): ClientOf<AdapterOf<C[K]>>;
 }
 
+/**
+ * Creates the facade over named connections, each an adapter (`mirakl({...})`, `spp({...})`…) or
+ * `{ adapter, ...settings }` with settings of its own. Settings are layered: these options, then
+ * the connection's, then the call's. Each connection gets its own rate limiter (vendors count per
+ * credential) and typed client.
+ *
+ * @throws `ConfigurationError` for settings no request could carry, naming the setting and never
+ * its value: no `connections`, an entry that is not an adapter, an adapter specification this
+ * version does not support, a credential, header or `userAgent` with characters HTTP cannot carry,
+ * a `baseUrl` with a query or fragment, an invalid timeout, retry or rate-limit setting.
+ *
+ * @example
+ * ```ts
+ * import { createOrderMessaging } from '@org/order-messaging';
+ * import { mirakl } from '@org/order-messaging/mirakl';
+ * import { spp } from '@org/order-messaging/spp';
+ *
+ * const messaging = createOrderMessaging({
+ *   connections: {
+ *     'mirakl-fr': mirakl({ instance: 'acme-fr', auth: { type: 'apiKey', apiKey: process.env.MIRAKL_FR_API_KEY! } }),
+ *     spp: { adapter: spp({ workspaceUrl: 'acme.spp.co', token: process.env.SPP_TOKEN! }), timeoutMs: 5_000 },
+ *   },
+ *   timeoutMs: 15_000,
+ * });
+ * ```
+ */
 export function createOrderMessaging<const C extends Entries>(
   options: CreateOrderMessagingOptions<C>,
 ): OrderMessaging<C> {

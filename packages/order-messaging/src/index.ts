@@ -1,3 +1,11 @@
+/**
+ * `@org/order-messaging`: {@link createOrderMessaging} and what its operations take and return
+ * (the normalized messages, typed errors, sync events). Each vendor's adapter is a subpath
+ * (`@org/order-messaging/mirakl`, `/spp`, `/omnidesk`, `/gameboost`); `/adapter-kit` is what
+ * adapters are written with, and `/vendors` lists the vendors as data.
+ *
+ * @module index
+ */
 export {
   createOrderMessaging,
   DEFAULT_MAX_DOWNLOAD_BYTES,

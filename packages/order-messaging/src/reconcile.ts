@@ -14,6 +14,13 @@ import { OrderMessagingError, TimeoutError, type Delivery } from './errors.js';
 import type { OrderMessage, SendRequest } from './model.js';
 import { loadComparableText, newestOf, sentMatcher } from './text-compare.js';
 
+/**
+ * How `send` checks an ambiguous failure (a timeout after writing, a reset, a 5xx, a 2xx without
+ * the documented answer): after `settleDelayMs` it lists the order and looks for the message (same
+ * displayed text, from our side, dated after the first attempt minus `clockSkewMs`). Found: the
+ * send succeeds with `reconciled: true`. Not found: the error keeps `delivery: 'unknown'`, and
+ * nothing is resent unless `maxResends` allows it.
+ */
 export interface ReconcileSettings {
   /**
    * Resends allowed after the order was listed and the message was absent. Default 0: the error

@@ -10,6 +10,7 @@ import type { Capabilities } from './model.js';
 
 /** A value given for one connection setting (strings from flags and env; numbers once parsed). */
 export type SettingValue = string | number;
+/** Setting values by key, as flags, environment variables or a config file give them. */
 export type SettingValues = Readonly<Record<string, SettingValue | undefined>>;
 
 /** One connection setting of a vendor: `key` becomes `--<vendor>-<key>` and `<VENDOR>_<KEY>`. */
@@ -18,6 +19,7 @@ export interface ConnectionSetting {
   readonly key: string;
   /** Shown in help after the flag, e.g. `<url>`. */
   readonly placeholder: string;
+  /** One line for help texts and the README's connection table. */
   readonly description: string;
   /** Credentials: never printed, scrubbed from any output. */
   readonly secret?: boolean;
@@ -27,7 +29,9 @@ export interface ConnectionSetting {
 
 /** At least one of `anyOf` must be set; with `exclusive`, exactly one. */
 export interface SettingRequirement {
+  /** Setting keys, of which at least one must be set. */
   readonly anyOf: readonly string[];
+  /** At most one of `anyOf` may be set (an API key or a token, not both). */
   readonly exclusive?: boolean;
 }
 
@@ -42,6 +46,12 @@ export interface SandboxWiring<Access = any, Seed = any> {
   exampleOrder(seed: Seed): string;
 }
 
+/**
+ * One vendor as data: its adapter factory, its connection settings (which become CLI flags and
+ * environment variables), how to reach its fake in the provider sandbox, and its capabilities. Each
+ * adapter module exports one (`miraklVendor`…); `@org/order-messaging/vendors` lists them. Write
+ * one with {@link defineVendor}.
+ */
 export interface VendorDescriptor<
   Options = never,
   Adapter extends AnyAdapter = AnyAdapter,
@@ -53,12 +63,17 @@ export interface VendorDescriptor<
   readonly name: Name;
   /** How people write it: `GameBoost`. */
   readonly title: string;
+  /** The adapter factory (`mirakl`, `spp`…). */
   readonly createAdapter: (options: Options) => Adapter;
+  /** What the vendor can do (the adapter's `capabilities`). */
   readonly capabilities: Capabilities;
+  /** The connection settings the CLI and other tools take for this vendor. */
   readonly settings: readonly ConnectionSetting[];
+  /** Which settings must be given together (a base URL or instance; one credential). */
   readonly requirements: readonly SettingRequirement[];
   /** The factory's options from setting values that passed `requirements` and types. */
   readonly toOptions: (values: SettingValues) => Options;
+  /** How the provider sandbox's fake of this vendor is reached. */
   readonly sandbox: SandboxWiring<Access, Seed>;
   /** What the vendor's "order" is, when it is something else (`ticket`): tools word ids by it. */
   readonly orderTerm?: string;
@@ -67,6 +82,7 @@ export interface VendorDescriptor<
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
+/** A descriptor of any vendor, whatever its options and adapter types: what the registry holds. */
 export type AnyVendorDescriptor = VendorDescriptor<any, AnyAdapter, string, any, any>;
 
 function kebab(key: string): string {
@@ -106,9 +122,24 @@ export function integerSetting(values: SettingValues, key: string): number | und
 
 /** What is wrong with a set of values, in terms of the descriptor's setting keys. */
 export type SettingProblem =
-  | { readonly kind: 'missing'; readonly keys: readonly string[] }
-  | { readonly kind: 'conflict'; readonly keys: readonly string[] }
-  | { readonly kind: 'not_integer'; readonly key: string };
+  | {
+      /** No setting of a requirement's `anyOf` is set. */
+      readonly kind: 'missing';
+      /** The settings of which one is needed. */
+      readonly keys: readonly string[];
+    }
+  | {
+      /** More than one setting of an `exclusive` requirement is set. */
+      readonly kind: 'conflict';
+      /** The settings given together. */
+      readonly keys: readonly string[];
+    }
+  | {
+      /** An `integer` setting is not a positive safe integer. */
+      readonly kind: 'not_integer';
+      /** The setting. */
+      readonly key: string;
+    };
 
 /** Checks values against a descriptor's requirements and types, before `toOptions`. */
 export function checkSettings(

@@ -2,6 +2,8 @@
  * The registry: every vendor this package has an adapter for, as data. Importing it loads
  * every adapter (and so needs every vendor client installed); an application that uses one
  * vendor imports that vendor's subpath instead.
+ *
+ * @module
  */
 import { gameboostVendor } from './adapters/gameboost.js';
 import { miraklVendor } from './adapters/mirakl.js';
@@ -9,6 +11,10 @@ import { omnideskVendor } from './adapters/omnidesk.js';
 import { sppVendor } from './adapters/spp.js';
 import type { AnyVendorDescriptor } from './vendor-descriptor.js';
 
+/**
+ * Every vendor this package has an adapter for, as {@link VendorDescriptor}s, in a fixed order:
+ * what the CLI, the demo, the benches and the capability table iterate.
+ */
 export const VENDORS = Object.freeze([
   miraklVendor,
   sppVendor,
@@ -16,7 +22,9 @@ export const VENDORS = Object.freeze([
   gameboostVendor,
 ] as const satisfies readonly AnyVendorDescriptor[]);
 
+/** The descriptor of any registered vendor. */
 export type RegisteredVendor = (typeof VENDORS)[number];
+/** The name of a registered vendor: `'mirakl' | 'spp' | 'omnidesk' | 'gameboost'`. */
 export type RegisteredVendorName = RegisteredVendor['name'];
 
 /** The descriptor of a registered vendor, or undefined for a name no adapter here serves. */

@@ -8,14 +8,9 @@
  * ones, so printing them reveals nothing; the server refuses non-loopback hosts.
  */
 import { parseArgs } from 'node:util';
-import {
-  exportLines,
-  isLoopbackHost,
-  sandboxCliEnv,
-  startSandbox,
-  type Sandbox,
-  type VendorName,
-} from './index.js';
+import { exportLines } from './env.js';
+import { sandboxCliEnv, startSandbox, type Sandbox, type VendorName } from './index.js';
+import { isLoopbackHost } from './loopback.js';
 
 const USAGE = `Usage: order-messaging-sandbox [--port <n>] [--host <loopback address>] [--json | --env]
 

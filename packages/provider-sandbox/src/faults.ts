@@ -5,6 +5,10 @@
 
 export type FaultBodyKind = 'json' | 'html' | 'malformed-json' | 'empty';
 
+/**
+ * A scripted fault: which requests it hits (`vendor`, `operationId`) and what happens instead of,
+ * or on top of, the normal answer (a status, a drop, latency, a slow or padded body).
+ */
 export interface FaultRule {
   /** Vendor name (`mirakl`, `spp`, `omnidesk`, `gameboost`). */
   readonly vendor: string;
@@ -14,6 +18,7 @@ export interface FaultRule {
   readonly times?: number;
   /** Answer with this status instead of running the operation. */
   readonly status?: number;
+  /** Extra headers on the faulty answer. */
   readonly headers?: Readonly<Record<string, string>>;
   /** Sets `Retry-After`: seconds, or a `Date` sent as an HTTP date. */
   readonly retryAfter?: number | Date;
@@ -62,6 +67,7 @@ export interface ActiveFault {
   remaining: number;
 }
 
+/** `sandbox.faults`: add and remove fault rules while the sandbox runs (`reset()` clears them). */
 export interface FaultController {
   /** Adds a rule; returns its id. */
   inject(rule: FaultRule): number;

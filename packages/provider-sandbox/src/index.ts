@@ -17,6 +17,7 @@
  */
 import { AdjustableClock, type SandboxClock } from './clock.js';
 import { FaultBook, type FaultController } from './faults.js';
+import { isLoopbackHost } from './loopback.js';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { createSandboxServer, listen, originOf } from './server/http-server.js';
 import { createRequestListener } from './server/listener.js';
@@ -25,7 +26,8 @@ import { defaultSpecsDir, loadSpec } from './spec/index.js';
 import { Simulator, type SandboxSimulator } from './simulate.js';
 import { SandboxState, type ResponseViolation, type SandboxStateView } from './state.js';
 import type { AnyVendorModule } from './types.js';
-import { vendorModules, type VendorName, type VendorRegistry } from './vendors/index.js';
+import type { VendorName, VendorRegistry } from './vendors/index.js';
+import { vendorModules } from './vendors/registry.js';
 import {
   createSandboxWebhooks,
   type SandboxWebhooks,
@@ -37,18 +39,7 @@ export type { FaultBodyKind, FaultController, FaultRule } from './faults.js';
 export type { CustomerMessageOptions, PopulateOptions, SandboxSimulator } from './simulate.js';
 export type { BucketOverride, RateLimitOptions, VendorRateLimitOptions } from './rate-limit.js';
 export type { RequestLogEntry, ResponseViolation, SandboxStateView } from './state.js';
-export type {
-  HandlerContext,
-  Reply,
-  ReplyContext,
-  StoredMessage,
-  UploadedFile,
-  ValidationIssue,
-  VendorErrors,
-  VendorModule,
-  VendorSpec,
-} from './types.js';
-export { defineVendor } from './types.js';
+export type { StoredMessage } from './types.js';
 export type {
   GameBoostPurchase,
   SandboxWebhooks,
@@ -57,18 +48,22 @@ export type {
   WebhookTarget,
   WebhookVendor,
 } from './webhooks/index.js';
-export { cliEnvName, exportLines, sandboxCliEnv } from './env.js';
+export { sandboxCliEnv } from './env.js';
 // The registry, with each vendor's public types and constants.
 export * from './vendors/index.js';
 
 /** Each vendor's base URL (give it to the vendor client as `baseUrl`) and credentials. */
 export type SandboxVendors = {
-  readonly [K in VendorName]: VendorRegistry[K]['credentials'] & { readonly baseUrl: string };
+  readonly [K in VendorName]: VendorRegistry[K]['credentials'] & {
+    /** The fake's base URL, mount path included: give it to the client or adapter as `baseUrl`. */
+    readonly baseUrl: string;
+  };
 };
 
 /** Ids of the seeded orders, threads, tickets and users, per vendor. */
 export type SandboxSeed = { readonly [K in VendorName]: ReturnType<VendorRegistry[K]['seedIds']> };
 
+/** Options of {@link startSandbox}; every one has a default. */
 export interface SandboxOptions {
   /** Default 0: an ephemeral port. */
   readonly port?: number;
@@ -100,15 +95,26 @@ export interface SandboxOptions {
   readonly webhooks?: readonly WebhookTarget[];
 }
 
+/**
+ * A running sandbox: where each vendor's fake is, its seeded ids, and handles on its state, faults,
+ * rate limits, clock and webhooks.
+ */
 export interface Sandbox {
   /** `http://127.0.0.1:PORT` */
   readonly url: string;
+  /** The port it listens on (the ephemeral one picked when `port` was 0). */
   readonly port: number;
+  /**
+   * Per vendor: its `baseUrl` (give it to the client or adapter) and its public test credentials.
+   */
   readonly vendors: SandboxVendors;
+  /** Per vendor: the ids of the seeded orders, threads, tickets and users. */
   readonly seed: SandboxSeed;
   /** One `curl` command per vendor that works against the seeded data. */
   readonly examples: Readonly<Record<VendorName, string>>;
+  /** What the fakes hold: stored messages, the request log, each vendor's raw state. */
   readonly state: SandboxStateView;
+  /** Scripted faults: errors, drops, slow or padded answers for chosen operations. */
   readonly faults: FaultController;
   /** Signed webhooks to registered receivers, and the events that trigger them. */
   readonly webhooks: SandboxWebhooks;
@@ -120,13 +126,8 @@ export interface Sandbox {
   readonly responseViolations: readonly ResponseViolation[];
   /** Back to the seeded state: messages, request log, faults, rate-limit windows and webhook deliveries. */
   reset(): void;
+  /** Stops the server, closing open connections; later calls return the same promise. */
   close(): Promise<void>;
-}
-
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
-
-export function isLoopbackHost(host: string): boolean {
-  return LOOPBACK.has(host) || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 /**
@@ -184,6 +185,30 @@ function describeVendors(
   return { vendors, seed, examples };
 }
 
+/**
+ * Starts the fakes of every vendor on one loopback HTTP server (an ephemeral port by default),
+ * seeded with orders, threads, tickets and messages. Requests and responses are checked against the
+ * vendors' specs; `close()` stops it.
+ *
+ * @throws `Error` for a non-loopback `host` (the credentials are public), or when a vendor's spec
+ * has an operation the sandbox has no handler for.
+ *
+ * @example
+ * ```ts
+ * import { startSandbox } from '@org/provider-sandbox';
+ * import { createGameBoostClient } from '@org/gameboost-client';
+ *
+ * const sb = await startSandbox();
+ * const { baseUrl, token } = sb.vendors.gameboost;
+ * const order = sb.seed.gameboost.accountOrders.processing;
+ * await createGameBoostClient({ baseUrl, token }).POST('/v2/account-orders/{accountOrder}/messages', {
+ *   params: { path: { accountOrder: order } },
+ *   body: { message: 'Delivered!' },
+ * });
+ * sb.state.messages('gameboost', order).at(-1)?.text; // 'Delivered!'
+ * await sb.close();
+ * ```
+ */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const host = options.host ?? '127.0.0.1';
   if (!isLoopbackHost(host)) {

@@ -10,9 +10,19 @@
 import type { SpecOperation } from './spec/index.js';
 import type { RateLimitSnapshot } from './types.js';
 
-/** A bucket's new limit (requests per window), window length, or `false` to switch it off. */
+/**
+ * A bucket's new limit (requests per window, or `{ limit, windowMs }`), or `false` to switch it
+ * off.
+ */
 export type BucketOverride =
-  { readonly limit?: number; readonly windowMs?: number } | number | false;
+  | {
+      /** Requests per window (default: the spec's; a bucket the spec does not name needs one). */
+      readonly limit?: number;
+      /** Window length in milliseconds (default: the spec's, else 60 000). */
+      readonly windowMs?: number;
+    }
+  | number
+  | false;
 
 /** Per vendor: `false` switches every limit off; otherwise overrides by bucket name. */
 export type VendorRateLimitOptions = false | Readonly<Record<string, BucketOverride>>;

@@ -6,6 +6,7 @@
 import type { SandboxState } from './state.js';
 import type { AnyVendorModule, StoredMessage } from './types.js';
 
+/** Options of `simulate.customerMessage`. */
 export interface CustomerMessageOptions {
   /** When the customer wrote (default: the sandbox clock's now). */
   readonly at?: Date;
@@ -13,8 +14,11 @@ export interface CustomerMessageOptions {
   readonly threadId?: string;
 }
 
+/** Options of `simulate.populate`: bulk orders with messages, for load and sync tests. */
 export interface PopulateOptions {
+  /** The vendor whose state gets the orders. */
   readonly vendor: string;
+  /** How many orders (tickets) to add. */
   readonly orders: number;
   /** Default 1. */
   readonly messagesPerOrder?: number;
@@ -28,6 +32,10 @@ export interface PopulateOptions {
   readonly status?: string;
 }
 
+/**
+ * `sandbox.simulate`: what the APIs offer no endpoint for (a customer writing, thousands of
+ * orders), written straight into the vendors' state.
+ */
 export interface SandboxSimulator {
   /**
    * A customer's message on an order (Mirakl order id, SPP order id or number, Omnidesk

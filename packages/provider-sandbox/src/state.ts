@@ -7,10 +7,13 @@ import type { AnyVendorModule, StoredMessage, VendorSpec } from './types.js';
 
 const MAX_LOG_ENTRIES = 200_000;
 
+/** One exchange in `sandbox.state.requests`: what was asked, and how it was answered or dropped. */
 export interface RequestLogEntry {
+  /** The vendor whose fake got the request. */
   readonly vendor: string;
   /** Undefined when no operation of the vendor's spec matched. */
   readonly operationId: string | undefined;
+  /** The HTTP method. */
   readonly method: string;
   /** Path below the vendor's mount point, without the query (which may hold a credential). */
   readonly path: string;
@@ -20,19 +23,34 @@ export interface RequestLogEntry {
   readonly dropped?: 'before-apply' | 'after-apply';
   /** True when a fault rule shaped this exchange. */
   readonly faulted: boolean;
+  /** A random id the sandbox gave the exchange. */
   readonly requestId: string;
+  /** When it arrived, on the sandbox clock. */
   readonly at: Date;
 }
 
+/**
+ * A response of the sandbox that did not match the vendor's spec: a sandbox bug, collected in
+ * `sandbox.responseViolations`.
+ */
 export interface ResponseViolation {
+  /** The vendor whose fake answered. */
   readonly vendor: string;
+  /** The spec operation answered. */
   readonly operationId: string;
+  /** The HTTP method. */
   readonly method: string;
+  /** The path below the vendor's mount point. */
   readonly path: string;
+  /** The status sent. */
   readonly status: number;
+  /** What did not match, one line each. */
   readonly problems: readonly string[];
 }
 
+/**
+ * `sandbox.state`: what the fakes really hold, to count lost and duplicated messages after faults.
+ */
 export interface SandboxStateView {
   /** Messages as stored, oldest first; only those of `orderId` (order/ticket id) when given. */
   messages(vendor: string, orderId?: string): StoredMessage[];

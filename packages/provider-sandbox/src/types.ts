@@ -104,18 +104,36 @@ export interface HandlerContext extends ReplyContext {
 
 /** A message as it was really stored, vendor-neutral, for tests that count lost and duplicated sends. */
 export interface StoredMessage {
+  /** The vendor that stored it. */
   readonly vendor: string;
+  /** The vendor's message id. */
   readonly id: string;
   /** The vendor's order reference: Mirakl order id, SPP order id, Omnidesk ticket id, GameBoost order id. */
   readonly orderId: string;
+  /** The Mirakl thread it is in. */
   readonly threadId?: string;
+  /** The text as stored. */
   readonly text: string;
+  /** When it was stored, on the sandbox clock. */
   readonly createdAt: Date;
-  readonly author: { readonly kind: string; readonly id?: string; readonly name?: string };
+  /** Who wrote it. */
+  readonly author: {
+    /** The author's side, in the vendor's own terms. */
+    readonly kind: string;
+    /** The author's id, where the vendor has one. */
+    readonly id?: string;
+    /** The author's name, where the vendor has one. */
+    readonly name?: string;
+  };
+  /** True for a staff-only note (SPP `staff_only`, Omnidesk notes). */
   readonly internal?: boolean;
+  /** Its files. */
   readonly attachments?: readonly {
+    /** The vendor's file id. */
     readonly id: string;
+    /** The file name. */
     readonly name: string;
+    /** Its size in bytes. */
     readonly size: number;
   }[];
   /** The vendor's own representation, as the list/read endpoints return it. */

@@ -36,6 +36,10 @@ export function sppBaseUrl(workspaceUrl: string): string {
   return `https://${host}`;
 }
 
+/**
+ * Options of {@link createSppClient}: the API key, the workspace (`workspaceUrl` or `baseUrl`), and
+ * the options every vendor client takes (`fetch`, `headers`, `userAgent`, `middleware`…).
+ */
 export interface SppClientOptions extends CommonClientOptions {
   /** API key from Modules > API > Settings in the SPP dashboard, sent as `Authorization: Bearer <token>`. */
   token: string;
@@ -52,6 +56,10 @@ export interface SppClientOptions extends CommonClientOptions {
   apiVersion?: string | null;
 }
 
+/**
+ * An openapi-fetch client typed by SPP's spec: `GET`/`POST`/`DELETE` take the spec's paths and
+ * return `{ data, error, response }` without throwing on HTTP errors.
+ */
 export type SppClient = Client<paths>;
 
 function resolveBaseUrl(options: SppClientOptions): string {
@@ -81,6 +89,27 @@ function defaultHeaders(options: SppClientOptions): Record<string, string> {
   };
 }
 
+/**
+ * A typed client for SPP's order messages and orders, on `https://<workspaceUrl>` (or `baseUrl`),
+ * sending the key as `Authorization: Bearer <token>` and `X-Api-Version` (default
+ * {@link SPP_DEFAULT_API_VERSION}). It only types and sends: no retries, rate limiting or error
+ * normalisation (those are `@org/order-messaging`'s).
+ *
+ * @throws `ConfigurationError` (from `@org/http-runtime`) when neither `workspaceUrl` nor `baseUrl`
+ * is given, a `baseUrl` ends in `/api` or is not https, `apiVersion` is empty, or the token is
+ * missing.
+ *
+ * @example
+ * ```ts
+ * const spp = createSppClient({ token: process.env.SPP_TOKEN!, workspaceUrl: 'example.spp.co' });
+ * const created = await spp.POST('/api/order_messages/{order}', {
+ *   params: { path: { order: 'E4A269FC' } },
+ *   body: { message: 'Your order is ready.', staff_only: false },
+ * });
+ * if (created.error) throw new Error(`SPP ${created.response.status}: ${created.error.message}`);
+ * console.log(created.data.id);
+ * ```
+ */
 export function createSppClient(options: SppClientOptions): SppClient {
   return createVendorClient<paths>(
     {
@@ -104,6 +133,10 @@ export type SppMessageCollection = components['schemas']['MessageCollection'];
 export type SppMessageRequest = components['schemas']['MessageRequest'];
 /** Multipart body of `createOrderMessage` (with `attachments`). */
 export type SppMessageMultipartRequest = components['schemas']['MessageMultipartRequest'];
+/**
+ * An order as embedded in messages and tickets. SPP's document does not describe it; the fields
+ * come from its order list and order resource.
+ */
 export type SppOrder = components['schemas']['Order'];
 /** An order as `listOrders` returns it. */
 export type SppIndexOrder = components['schemas']['IndexOrder'];
@@ -111,14 +144,26 @@ export type SppIndexOrder = components['schemas']['IndexOrder'];
 export type SppOrderCollection = components['schemas']['OrderCollection'];
 /** Query of `listOrders`: `page`, `limit`, `sort` and the `filters[field][$op]` parameters. */
 export type SppListOrdersQuery = NonNullable<operations['listOrders']['parameters']['query']>;
+/** A support ticket (`TicketResource`), as embedded in a message's `ticket`. */
 export type SppTicket = components['schemas']['Ticket'];
+/** A user (client or staff member) of the workspace. */
 export type SppUser = components['schemas']['User'];
+/** A role and its permissions (integer access levels or on/off flags). */
 export type SppRole = components['schemas']['Role'];
+/** A postal and billing address of a user. */
 export type SppAddress = components['schemas']['Address'];
+/** A manager of a user. */
 export type SppUserManager = components['schemas']['UserManager'];
+/** An employee assigned to a ticket or an order. */
 export type SppEmployee = components['schemas']['Employee'];
+/** The `links` of a page: URLs of the first, last, previous and next pages (`null` at the ends). */
 export type SppPaginationLinks = components['schemas']['PaginationLinks'];
+/**
+ * The `meta` of a page (Laravel paginator): `current_page`, `last_page`, `per_page`, `total`… The
+ * page helpers stop at `last_page`.
+ */
 export type SppPaginationMeta = components['schemas']['PaginationMeta'];
+/** One entry of `meta.links`: a page link with its label and whether it is the current page. */
 export type SppPaginationMetaLink = components['schemas']['PaginationMetaLink'];
 /** Laravel-style error body of 400/401/404/422 responses. */
 export type SppError = components['schemas']['Error'];

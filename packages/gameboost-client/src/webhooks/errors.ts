@@ -13,6 +13,7 @@ export const GAMEBOOST_WEBHOOK_ERROR_STATUS = {
   signature_mismatch: 401,
   /** GameBoost never sends an empty body. */
   empty_body: 400,
+  /** The body is not valid JSON. */
   malformed_json: 400,
   /** JSON, but not the `{ event: string, payload: object }` envelope. */
   unknown_shape: 400,
@@ -20,8 +21,11 @@ export const GAMEBOOST_WEBHOOK_ERROR_STATUS = {
   stale_event: 400,
   /** The body ended before its declared length (connection dropped). */
   body_incomplete: 400,
+  /** Not a POST. */
   method_not_allowed: 405,
+  /** The body did not arrive within `bodyTimeoutMs`. */
   body_timeout: 408,
+  /** The body is larger than `maxBodyBytes`. */
   body_too_large: 413,
   /** A callback threw; GameBoost retries deliveries that do not get a 2xx. */
   handler_failed: 500,
@@ -29,6 +33,10 @@ export const GAMEBOOST_WEBHOOK_ERROR_STATUS = {
   misconfigured: 500,
 } as const;
 
+/**
+ * Why a delivery was refused or failed; each code's HTTP status is in
+ * {@link GAMEBOOST_WEBHOOK_ERROR_STATUS}.
+ */
 export type GameBoostWebhookErrorCode = keyof typeof GAMEBOOST_WEBHOOK_ERROR_STATUS;
 
 const MESSAGES: Record<GameBoostWebhookErrorCode, string> = {
@@ -47,8 +55,15 @@ const MESSAGES: Record<GameBoostWebhookErrorCode, string> = {
   misconfigured: 'The webhook receiver is misconfigured.',
 };
 
+/**
+ * Why a delivery was refused or failed, with the status the receiver answers
+ * (`handleNode`/`handleFetch` reply `{"status":"error","code"}` with it; `receive` throws it). Its
+ * message is fixed per code plus a detail that never holds the secret or the received signature.
+ */
 export class GameBoostWebhookError extends Error {
+  /** Always `'GameBoostWebhookError'`. */
   override readonly name = 'GameBoostWebhookError';
+  /** What went wrong; see {@link GAMEBOOST_WEBHOOK_ERROR_STATUS}. */
   readonly code: GameBoostWebhookErrorCode;
   /** The HTTP status the receiver answers with. */
   readonly status: number;
@@ -62,12 +77,18 @@ export class GameBoostWebhookError extends Error {
     this.status = GAMEBOOST_WEBHOOK_ERROR_STATUS[code];
   }
 
-  /** Without `cause`: a handler's own error may carry anything. */
+  /**
+   * `{ name, code, status, message }`, without `cause`: a handler's own error may carry anything.
+   */
   toJSON(): { name: string; code: GameBoostWebhookErrorCode; status: number; message: string } {
     return { name: this.name, code: this.code, status: this.status, message: this.message };
   }
 }
 
+/**
+ * Whether `value` is a {@link GameBoostWebhookError}, e.g. in an `onError` callback or around
+ * `receive`.
+ */
 export function isGameBoostWebhookError(value: unknown): value is GameBoostWebhookError {
   return value instanceof GameBoostWebhookError;
 }

@@ -16,6 +16,9 @@ type JsonBodyOf<Operation> = Operation extends {
 export type GameBoostWebhookEventMap = {
   [Name in keyof webhooks]: JsonBodyOf<webhooks[Name]['post']>;
 };
+/**
+ * A webhook event name the spec documents (`account.order.purchased`, `order.dispute.created`…).
+ */
 export type GameBoostWebhookEventName = keyof GameBoostWebhookEventMap & string;
 /** Any documented event, discriminated by `event`. */
 export type GameBoostDocumentedWebhookEvent = GameBoostWebhookEventMap[GameBoostWebhookEventName];
@@ -37,6 +40,10 @@ type MissingEvents = Exclude<GameBoostWebhookEventName, (typeof DOCUMENTED_EVENT
 const _everyEventListed: [MissingEvents] extends [never] ? true : never = true;
 void _everyEventListed;
 
+/**
+ * Whether the envelope's `event` is one the spec documents; narrows it to that event's type, so
+ * `payload` is typed.
+ */
 export function isDocumentedGameBoostEvent(
   envelope: GameBoostWebhookEnvelope,
 ): envelope is GameBoostDocumentedWebhookEvent {

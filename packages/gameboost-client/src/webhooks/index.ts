@@ -10,6 +10,8 @@
  * http.createServer((req, res) => receiver.handleNode(req, res));   // Node
  * app.post('/gameboost', (c) => receiver.handleFetch(c.req.raw));    // Hono
  * ```
+ *
+ * @module
  */
 export {
   GAMEBOOST_WEBHOOK_ERROR_STATUS,

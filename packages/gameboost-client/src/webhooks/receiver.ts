@@ -18,9 +18,12 @@ import { readFetchBody, readNodeBody, type RawBodyLimits } from './raw-body.js';
 import { createMemorySeenStore, type GameBoostWebhookSeenStore } from './seen-store.js';
 import { normalizeSecrets, verifyGameBoostSignature } from './signature.js';
 
+/** Default `maxBodyBytes` of the receiver: 1 MiB. */
 export const DEFAULT_WEBHOOK_MAX_BODY_BYTES = 1024 * 1024;
+/** Default `bodyTimeoutMs` of the receiver: 10 s. */
 export const DEFAULT_WEBHOOK_BODY_TIMEOUT_MS = 10_000;
 
+/** Options of {@link createGameBoostWebhookReceiver}; only `secrets` is required. */
 export interface GameBoostWebhookReceiverOptions {
   /** The endpoint's signing secret; during a rotation `[current, previous]`, all accepted. */
   readonly secrets: string | readonly string[];
@@ -52,18 +55,31 @@ export interface GameBoostWebhookDelivery {
   readonly rawBody: Uint8Array;
 }
 
+/**
+ * A callback registered with `on` or `onUnknownEvent`. The event counts as handled (and later
+ * duplicates are skipped) only once every callback for it resolved; a throw answers 500
+ * `handler_failed`, so GameBoost delivers it again.
+ */
 export type GameBoostWebhookHandler<Event> = (
   event: Event,
   delivery: GameBoostWebhookDelivery,
 ) => void | Promise<void>;
 
+/** What `receive` did with a verified delivery. */
 export interface GameBoostWebhookOutcome {
   /** `handled`: callbacks ran; `duplicate`: seen before; `ignored`: no callback for this event. */
   readonly result: 'handled' | 'duplicate' | 'ignored';
+  /** The event name of the delivery. */
   readonly event: string;
+  /** Its duplicate-detection identity. */
   readonly identity: string;
 }
 
+/**
+ * A webhook endpoint: register callbacks with `on`, then mount `handleNode` or `handleFetch` (or
+ * call `receive` with the raw body yourself). Every delivery is verified, parsed and de-duplicated
+ * before any callback runs; accepted ones are answered 200 `{"status":"success"}`.
+ */
 export interface GameBoostWebhookReceiver {
   /** Runs `handler` for each new event of this name (callbacks run in registration order). */
   on<Name extends GameBoostWebhookEventName>(
@@ -107,6 +123,33 @@ function positive(value: number | undefined, fallback: number, name: string): nu
   return value;
 }
 
+/**
+ * A receiver for GameBoost webhooks: checks the `Signature` header (hex HMAC-SHA256 of the raw
+ * body) against every secret in constant time, parses the `{ event, payload }` envelope into the
+ * spec's types, runs each new event's callbacks once (duplicates, recognised by `identify`, are
+ * acknowledged without running them), and answers 200 `{"status":"success"}`, or the status of the
+ * {@link GameBoostWebhookError} that refused it.
+ *
+ * Give it the raw body: a JSON body parser in front of it would change the bytes that were signed
+ * (`handleNode` fails with `misconfigured` when the body was already consumed).
+ *
+ * @throws {@link GameBoostWebhookError} (`misconfigured`) when no secret (or an empty one) is
+ * given, or a size, timeout or age option is not positive.
+ *
+ * @example
+ * ```ts
+ * import http from 'node:http';
+ * import { createGameBoostWebhookReceiver } from '@org/gameboost-client/webhooks';
+ *
+ * const { GAMEBOOST_WEBHOOK_SECRET, GAMEBOOST_WEBHOOK_SECRET_PREVIOUS } = process.env;
+ * const receiver = createGameBoostWebhookReceiver({
+ *   secrets: [GAMEBOOST_WEBHOOK_SECRET!, GAMEBOOST_WEBHOOK_SECRET_PREVIOUS!], // current, previous
+ * }).on('account.order.purchased', async ({ payload }) => deliver(payload.id));
+ *
+ * http.createServer((req, res) => receiver.handleNode(req, res)).listen(8080); // Node
+ * app.post('/gameboost', (c) => receiver.handleFetch(c.req.raw)); // Hono, or any Fetch framework
+ * ```
+ */
 export function createGameBoostWebhookReceiver(
   options: GameBoostWebhookReceiverOptions,
 ): GameBoostWebhookReceiver {

@@ -5,12 +5,22 @@
  */
 import { GameBoostWebhookError } from './errors.js';
 
+/**
+ * Where the receiver remembers handled events. The default ({@link createMemorySeenStore}) is per
+ * process; give a shared one (Redis, a table with a unique key) when several instances serve the
+ * same endpoint.
+ */
 export interface GameBoostWebhookSeenStore {
+  /**
+   * Whether an event with this identity was handled already (then the delivery is acknowledged as a
+   * duplicate).
+   */
   has(identity: string): boolean | Promise<boolean>;
   /** Called only after every callback for the event succeeded. */
   add(identity: string): void | Promise<void>;
 }
 
+/** How many identities {@link createMemorySeenStore} keeps by default. */
 export const DEFAULT_SEEN_CAPACITY = 10_000;
 
 /**
@@ -28,6 +38,7 @@ export function createMemorySeenStore(
   // A Map keeps insertion order: the first key is the least recently used.
   const entries = new Map<string, true>();
   return {
+    /** How many identities the store holds now. */
     get size() {
       return entries.size;
     },

@@ -8,6 +8,7 @@ import { GameBoostWebhookError } from './errors.js';
 
 const HMAC_SHA256_HEX = /^[0-9a-fA-F]{64}$/;
 
+/** A raw webhook body: its bytes, or a string taken as UTF-8. */
 export type WebhookBody = Uint8Array | string;
 
 function bodyBytes(body: WebhookBody): Uint8Array {
@@ -31,12 +32,30 @@ export function normalizeSecrets(secrets: string | readonly string[]): readonly 
 }
 
 /**
- * Throws a `GameBoostWebhookError` unless `signature` is the HMAC of `body` under one of
- * `secrets` (rotation: the current secret and the previous one during its grace period).
+ * Throws a `GameBoostWebhookError` unless `signature` is the HMAC of `body` under one of `secrets`
+ * (rotation: the current secret and the previous one during its grace period). For a framework the
+ * receiver does not fit: give it the raw body, as received.
  *
- * The format is checked before any HMAC is computed; that check depends only on the header, so
- * its timing says nothing about the secrets. Every secret is then compared, without stopping at
- * the first match, with `timingSafeEqual` on two 32-byte buffers.
+ * The format is checked before any HMAC is computed; that check depends only on the header, so its
+ * timing says nothing about the secrets. Every secret is then compared, without stopping at the
+ * first match, with `timingSafeEqual` on two 32-byte buffers.
+ *
+ * @throws {@link GameBoostWebhookError}: `empty_body`, `missing_signature`, `malformed_signature`
+ * or `signature_mismatch` (401 or 400 as its `status` says); `misconfigured` when no secret (or an
+ * empty one) is given.
+ *
+ * @example
+ * ```ts
+ * import { verifyGameBoostSignature } from '@org/gameboost-client/webhooks';
+ *
+ * const body = await request.arrayBuffer(); // the raw bytes, before any JSON parsing
+ * verifyGameBoostSignature({
+ *   body: new Uint8Array(body),
+ *   signature: request.headers.get('Signature'),
+ *   secrets: [process.env.GAMEBOOST_WEBHOOK_SECRET!],
+ * });
+ * const { event, payload } = JSON.parse(new TextDecoder().decode(body));
+ * ```
  */
 export function verifyGameBoostSignature(input: {
   readonly body: WebhookBody;

@@ -43,6 +43,7 @@ import { changedOrders, GAMEBOOST_SYNC } from './gameboost/changes.js';
 
 export type { GameBoostClient, GameBoostMessage } from '@org/gameboost-client';
 
+/** GameBoost's kinds of order, each with its own endpoints: `account`, `item`, `currency`. */
 export type GameBoostOrderKind = 'account' | 'item' | 'currency';
 
 export interface GameBoostConnectionOptions extends ConnectionOptions {
@@ -55,10 +56,16 @@ export interface GameBoostSendOptions {
   /** Which kind of order `orderId` is (default `account`). */
   orderKind?: GameBoostOrderKind;
 }
-export type GameBoostVendorOptions = { gameboost?: GameBoostSendOptions };
+/** `vendorOptions` of a GameBoost connection: only the `gameboost` key compiles. */
+export type GameBoostVendorOptions = {
+  /** GameBoost's own options. */
+  gameboost?: GameBoostSendOptions;
+};
 
+/** A normalized GameBoost message; `raw` is the chat message as GameBoost returned it. */
 export type GameBoostOrderMessage = OrderMessage<GameBoostMessage>;
 
+/** What GameBoost can do (`gameboost.capabilities`, `capabilities(connection)`). */
 export const gameboostCapabilities: Capabilities = Object.freeze({
   vendor: 'gameboost',
   list: true,
@@ -121,6 +128,7 @@ export interface GameBoostAdapter extends OrderMessagingAdapterV1<
   GameBoostMessage,
   GameBoostVendorOptions
 > {
+  /** Always `'gameboost'`. */
   readonly vendor: 'gameboost';
 }
 
@@ -331,8 +339,11 @@ function createGameBoostAdapter(options: GameBoostConnectionOptions): GameBoostA
 
 /** A GameBoost connection: `gameboost({ token })`; `baseUrl` defaults to https://api.gameboost.com. */
 export const gameboost = Object.assign(createGameBoostAdapter, {
+  /** Always `'gameboost'`. */
   vendor: 'gameboost' as const,
+  /** What GameBoost can do: {@link gameboostCapabilities}. */
   capabilities: gameboostCapabilities,
+  /** GameBoost's documented limits per API key: {@link gameboostRateLimits}. */
   rateLimits: gameboostRateLimits,
 });
 export default gameboost;

@@ -48,6 +48,7 @@ export type {
   MiraklVendorOptions,
 } from './mirakl/config.js';
 
+/** What Mirakl can do (`mirakl.capabilities`, `capabilities(connection)`). */
 export const miraklCapabilities: Capabilities = Object.freeze({
   vendor: 'mirakl',
   list: true,
@@ -83,6 +84,7 @@ export interface MiraklAdapter extends OrderMessagingAdapterV1<
   MiraklThreadMessage,
   MiraklVendorOptions
 > {
+  /** Always `'mirakl'`. */
   readonly vendor: 'mirakl';
 }
 
@@ -108,8 +110,11 @@ function createMiraklAdapter(options: MiraklConnectionOptions): MiraklAdapter {
 
 /** A Mirakl connection: `mirakl({ baseUrl | instance, auth, shopId? })`. */
 export const mirakl = Object.assign(createMiraklAdapter, {
+  /** Always `'mirakl'`. */
   vendor: 'mirakl' as const,
+  /** What Mirakl can do: {@link miraklCapabilities}. */
   capabilities: miraklCapabilities,
+  /** Mirakl documents no rate-limit numbers: none are declared (429s are still honoured). */
   rateLimits: {} as Readonly<Record<string, never>>,
 });
 export default mirakl;

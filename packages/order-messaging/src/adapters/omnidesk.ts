@@ -51,6 +51,10 @@ export type {
   OmnideskVendorOptions,
 } from './omnidesk/config.js';
 
+/**
+ * What Omnidesk can do (`omnidesk.capabilities`); a connection without `noteChannel` reports
+ * `internalNotes: false`.
+ */
 export const omnideskCapabilities: Capabilities = Object.freeze({
   vendor: 'omnidesk',
   list: true,
@@ -81,6 +85,7 @@ export interface OmnideskAdapter extends OrderMessagingAdapterV1<
   OmnideskTimelineEntry,
   OmnideskVendorOptions
 > {
+  /** Always `'omnidesk'`. */
   readonly vendor: 'omnidesk';
 }
 
@@ -129,8 +134,11 @@ function createOmnideskAdapter(options: OmnideskConnectionOptions): OmnideskAdap
 
 /** An Omnidesk connection: `omnidesk({ account | baseUrl, apiKey })`. */
 export const omnidesk = Object.assign(createOmnideskAdapter, {
+  /** Always `'omnidesk'`. */
   vendor: 'omnidesk' as const,
+  /** What Omnidesk can do: {@link omnideskCapabilities}. */
   capabilities: omnideskCapabilities,
+  /** Omnidesk documents no rate limits: none are declared (429s are still honoured). */
   rateLimits: {} as Readonly<Record<string, never>>,
 });
 export default omnidesk;

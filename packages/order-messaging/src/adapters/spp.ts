@@ -51,10 +51,15 @@ export interface SppConnectionOptions extends ConnectionOptions {
 }
 
 /** SPP takes no vendor options; the key exists so that another vendor's options do not compile. */
-export type SppVendorOptions = { spp?: Record<string, never> };
+export type SppVendorOptions = {
+  /** Always empty: SPP honours no vendor option. */
+  spp?: Record<string, never>;
+};
 
+/** A normalized SPP message; `raw` is SPP's `MessageResource`. */
 export type SppOrderMessage = OrderMessage<SppMessage>;
 
+/** What SPP can do (`spp.capabilities`, `capabilities(connection)`). */
 export const sppCapabilities: Capabilities = Object.freeze({
   vendor: 'spp',
   list: true,
@@ -85,6 +90,7 @@ export interface SppAdapter extends OrderMessagingAdapterV1<
   SppMessage,
   SppVendorOptions
 > {
+  /** Always `'spp'`. */
   readonly vendor: 'spp';
 }
 
@@ -231,8 +237,11 @@ function createSppAdapter(options: SppConnectionOptions): SppAdapter {
 
 /** An SPP connection: `spp({ workspaceUrl | baseUrl, token })`. */
 export const spp = Object.assign(createSppAdapter, {
+  /** Always `'spp'`. */
   vendor: 'spp' as const,
+  /** What SPP can do: {@link sppCapabilities}. */
   capabilities: sppCapabilities,
+  /** SPP documents no rate limits: none are declared (429s are still honoured). */
   rateLimits: {} as Readonly<Record<string, never>>,
 });
 export default spp;

@@ -28,12 +28,17 @@ export function unixSecondsDate(value: unknown): Date | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? new Date(value * 1000) : undefined;
 }
 
+/** An id as a string: a non-empty string as is, a finite number in decimal; otherwise undefined. */
 export function stringId(value: unknown): string | undefined {
   if (typeof value === 'string' && value !== '') return value;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   return undefined;
 }
 
+/**
+ * Whether `value` is a plain object (not `null`, not an array): for reading vendor JSON
+ * defensively.
+ */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

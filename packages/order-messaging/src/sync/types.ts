@@ -14,7 +14,9 @@ import type { OrderMessage, OrderRef, VendorName, VendorOptions } from '../model
  */
 export type SyncMode = 'updated-since' | 'scan-open-orders' | 'none';
 
+/** How a vendor syncs (`capabilities.sync`). */
 export interface SyncCapability {
+  /** How changed orders are found; see {@link SyncMode}. */
   readonly mode: SyncMode;
   /** The requests one sync makes, in words (for the README's capability table). */
   readonly cost: string;
@@ -58,6 +60,7 @@ export interface ChangesRequest {
  * after too many listings).
  */
 export interface ChangedOrder<Raw = unknown> {
+  /** The order's id, as `list` and `send` take it. */
   readonly orderId: string;
   /**
    * What `list` and `send` need besides the id to find the order (GameBoost's
@@ -88,7 +91,9 @@ export interface NeedsReply {
   readonly since: Date;
 }
 
+/** The order of a synced message. */
 export interface SyncOrder {
+  /** The order's id, as `list` and `send` take it. */
   readonly id: string;
   /** Pass it with `id` to `send` or `list` (GameBoost: the order kind); absent when not needed. */
   readonly vendorOptions?: VendorOptions;
@@ -102,8 +107,11 @@ export interface SyncOrder {
  * so a cursor of another connection is refused.
  */
 export interface SyncCursor {
+  /** The cursor format's version. */
   readonly v: 1;
+  /** The vendor of the connection that wrote it. */
   readonly vendor: VendorName;
+  /** The connection that wrote it; another connection refuses it. */
   readonly connection: string;
   /** ISO instant: the next scan lists what changed at or after it. */
   readonly watermark: string;
@@ -111,15 +119,24 @@ export interface SyncCursor {
   readonly seen: readonly (readonly [string, number])[];
 }
 
+/**
+ * What `sync` yields: each new or edited message once (`type: 'message'`), and after each vendor
+ * page a checkpoint (`type: 'checkpoint'`) whose `cursor` to persist once the messages before it
+ * are handled.
+ */
 export type SyncEvent<Raw = unknown> =
   | {
+      /** A message event. */
       readonly type: 'message';
+      /** The message, normalized as `list` gives it. */
       readonly message: OrderMessage<Raw>;
+      /** Its order, and whether the customer waits for a reply there. */
       readonly order: SyncOrder;
       /** True for a new version of a message delivered before (vendors that expose edits). */
       readonly edited: boolean;
     }
   | {
+      /** A checkpoint event. */
       readonly type: 'checkpoint';
       /** Persist it once the events before it are processed; resume from it after a crash. */
       readonly cursor: SyncCursor;
@@ -127,6 +144,10 @@ export type SyncEvent<Raw = unknown> =
       readonly complete: boolean;
     };
 
+/**
+ * Options of `sync`: where to start (`cursor`, or `since` the first time), the overlap, and the
+ * call settings (`totalTimeoutMs` bounds the whole scan).
+ */
 export interface SyncOptions extends CallSettings {
   /** Resume from a checkpoint (an object, or its JSON text). */
   cursor?: SyncCursor | string;
@@ -139,6 +160,7 @@ export interface SyncOptions extends CallSettings {
   overlapMs?: number;
 }
 
+/** Options of `auditSync`: the window, what the caller has seen, and optionally which orders. */
 export interface AuditOptions extends CallSettings {
   /** The window audited: messages created or edited in `[since, until)`. */
   since: Date;
@@ -153,22 +175,29 @@ export interface AuditOptions extends CallSettings {
   orders?: Iterable<string | OrderRef>;
 }
 
+/** What `auditSync` found. */
 export interface AuditReport<Raw = unknown> {
+  /** Orders read. */
   readonly scannedOrders: number;
+  /** Messages read in the window. */
   readonly scannedMessages: number;
   /** Messages in the window the caller has not seen, oldest first: a gap in what it processed. */
   readonly missing: OrderMessage<Raw>[];
 }
 
+/** Options of `inbox`. */
 export interface InboxOptions extends CallSettings {
   /** Only orders changed at or after this instant (default: every order the vendor lists). */
   since?: Date;
 }
 
+/** An order waiting for an answer, as `inbox` lists it. */
 export interface InboxEntry<Raw = unknown> {
+  /** The order's id, as `send` takes it. */
   readonly orderId: string;
   /** Pass it with `orderId` to `send` (GameBoost: the order kind); absent when not needed. */
   readonly vendorOptions?: VendorOptions;
+  /** Since when the customer waits. */
   readonly needsReply: NeedsReply;
   /** The order's latest message, where the scan saw one. */
   readonly lastMessage?: OrderMessage<Raw>;

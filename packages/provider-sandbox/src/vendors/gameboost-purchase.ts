@@ -12,8 +12,11 @@ import {
   type GameBoostState,
 } from './gameboost.js';
 
+/** A GameBoost order a simulated buyer just bought (`webhooks.purchaseGameBoostOrder`). */
 export interface GameBoostPurchase {
+  /** Its kind of order. */
   readonly kind: GameBoostOrderKind;
+  /** The new order's id. */
   readonly orderId: string;
   /** The webhook event GameBoost sends for it. */
   readonly event: `${GameBoostOrderKind}.order.purchased`;

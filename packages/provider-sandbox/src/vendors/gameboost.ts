@@ -21,6 +21,7 @@ import {
   recordMessage,
 } from './gameboost-orders.js';
 
+/** GameBoost's kinds of order: `account`, `item`, `currency`. */
 export type GameBoostOrderKind = 'account' | 'item' | 'currency';
 
 /** Every status the docs name; only `processing` accepts messages. */
@@ -31,6 +32,7 @@ export const GAMEBOOST_ORDER_STATUSES = [
   'delivered',
   'refunded',
 ] as const;
+/** A status the docs name (see {@link GAMEBOOST_ORDER_STATUSES}). */
 export type GameBoostOrderStatus = (typeof GAMEBOOST_ORDER_STATUSES)[number];
 
 export interface GameBoostMessage {
@@ -63,15 +65,21 @@ export interface GameBoostState {
   templates: Record<GameBoostOrderKind, Record<string, unknown>>;
 }
 
+/** The sandbox's public GameBoost credentials (`sandbox.vendors.gameboost`). */
 export interface GameBoostCredentials {
   /** Sent as `Authorization: Bearer <token>`. */
   readonly token: string;
 }
 
+/**
+ * Seeded GameBoost ids: one order per kind and status (`accountOrders.processing`…), the seller and
+ * the buyer.
+ */
 export type GameBoostSeed = Readonly<
   Record<`${GameBoostOrderKind}Orders`, Readonly<Record<GameBoostOrderStatus, string>>> & {
     /** The seller the sandbox's API key belongs to. */
     sellerId: number;
+    /** The buyer of every seeded order. */
     buyerId: number;
   }
 >;

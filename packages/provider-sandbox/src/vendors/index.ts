@@ -1,15 +1,13 @@
 /**
- * The vendors the sandbox serves, and what each makes public. Adding one: a spec in
- * `specs/<name>.yaml`, a module in this folder (see `VendorModule`), and its lines here.
+ * What each vendor the sandbox serves makes public (`@org/provider-sandbox` re-exports this
+ * file). Adding one: a spec in `specs/<name>.yaml`, a module in this folder (see
+ * `VendorModule`), its line in `registry.ts`, and its public types here.
  */
-import { gameboost } from './gameboost.js';
-import { mirakl } from './mirakl/index.js';
-import { omnidesk } from './omnidesk/index.js';
-import { spp } from './spp/index.js';
+import type { vendorModules } from './registry.js';
 
-export const vendorModules = { mirakl, spp, omnidesk, gameboost } as const;
-
+/** The vendors the sandbox serves, by name (each entry its internal module). */
 export type VendorRegistry = typeof vendorModules;
+/** A vendor the sandbox serves: `mirakl`, `spp`, `omnidesk`, `gameboost`. */
 export type VendorName = keyof VendorRegistry;
 
 // What each vendor module makes public through `@org/provider-sandbox`.

@@ -4,8 +4,13 @@
  */
 import { phpJsonEncode, signWebhookBody } from './signing.js';
 
+/** The vendors the sandbox sends webhooks for: only GameBoost documents any. */
 export type WebhookVendor = 'gameboost';
 
+/**
+ * A receiver the sandbox sends signed webhooks to (`webhooks` option, or
+ * `sandbox.webhooks.register`).
+ */
 export interface WebhookTarget {
   /** Only GameBoost documents webhooks among the sandbox's vendors. */
   readonly vendor: WebhookVendor;
@@ -23,22 +28,33 @@ export interface WebhookTarget {
   readonly timeoutMs?: number;
 }
 
+/** One attempt to deliver a webhook, and the receiver's answer. */
 export interface WebhookAttempt {
   /** Undefined when no answer came (connection refused, timeout). */
   readonly status: number | undefined;
+  /** The receiver's answer body. */
   readonly responseBody?: string;
+  /** Why no answer came (refused, timed out). */
   readonly error?: string;
+  /** When the attempt started, on the sandbox clock. */
   readonly at: Date;
 }
 
+/** A webhook the sandbox sent, with every attempt: what tests assert on. */
 export interface WebhookDelivery {
+  /** The delivery's id (`redeliver` takes it). */
   readonly id: string;
+  /** The vendor it was sent as. */
   readonly vendor: WebhookVendor;
+  /** The target's URL. */
   readonly url: string;
+  /** The event name, e.g. `account.order.purchased`. */
   readonly event: string;
   /** The body exactly as signed and sent. */
   readonly body: string;
+  /** The `Signature` header sent: hex HMAC-SHA256 of `body` with the target's secret. */
   readonly signature: string;
+  /** Each attempt, oldest first. */
   readonly attempts: readonly WebhookAttempt[];
   /** True once an attempt got a 2xx. */
   readonly delivered: boolean;

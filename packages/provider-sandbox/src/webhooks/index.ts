@@ -24,6 +24,10 @@ export type {
 } from './dispatcher.js';
 export type { GameBoostPurchase } from '../vendors/gameboost-purchase.js';
 
+/**
+ * `sandbox.webhooks`: register receivers, make the sandbox's state produce an event, and inspect or
+ * replay what was delivered.
+ */
 export interface SandboxWebhooks {
   /** Adds a receiver; returns a function that removes it. Targets survive `reset()`. */
   register(target: WebhookTarget): () => void;

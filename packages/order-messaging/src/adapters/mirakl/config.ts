@@ -17,6 +17,10 @@ import {
 import { DEFAULT_THREAD_CACHE_SIZE, ThreadCache } from './thread-cache.js';
 
 export interface MiraklConnectionOptions extends ConnectionOptions {
+  /**
+   * The shop API key (`{ type: 'apiKey', apiKey }`) or an OAuth bearer token
+   * (`{ type: 'bearer', token }`).
+   */
   auth: MiraklAuth;
   /** Instance name (`acme` of `https://acme.mirakl.net`); give this or `baseUrl`. */
   instance?: string;
@@ -35,6 +39,7 @@ export interface MiraklConnectionOptions extends ConnectionOptions {
   threadCacheSize?: number;
 }
 
+/** A normalized Mirakl message; `raw` is the thread message as Mirakl returned it. */
 export type MiraklOrderMessage = OrderMessage<MiraklThreadMessage>;
 
 export type Ctx = AdapterContext<MiraklClient>;
@@ -86,7 +91,11 @@ export interface MiraklSendOptions {
    */
   readBack?: boolean;
 }
-export type MiraklVendorOptions = { mirakl?: MiraklSendOptions };
+/** `vendorOptions` of a Mirakl connection: only the `mirakl` key compiles. */
+export type MiraklVendorOptions = {
+  /** Mirakl's own options. */
+  mirakl?: MiraklSendOptions;
+};
 
 /** The request's Mirakl-only options: a new thread's topic, and the thread to reply in. */
 export function miraklOptionsOf(

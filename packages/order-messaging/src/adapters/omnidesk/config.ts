@@ -14,9 +14,11 @@ import {
 } from '../../adapter-kit.js';
 
 export interface OmnideskConnectionOptions extends ConnectionOptions {
+  /** API key, sent in the query; its permissions (`MESSAGE_CREATE`, `TICKET_READ`) decide. */
   apiKey: string;
   /** Account subdomain (`acme` of `https://acme.omnidesk.com`); give this or `baseUrl`. */
   account?: string;
+  /** Host of `account`: `omnidesk.com` (default) or `omnidesk.io`. */
   domain?: OmnideskDomain;
   /** Channel `type` used when a request names none. Default `1` (e-mail). */
   defaultChannel?: string;
@@ -34,6 +36,7 @@ export interface OmnideskConnectionOptions extends ConnectionOptions {
   utcOffsetMinutes?: number;
 }
 
+/** A normalized Omnidesk message; `raw` is the ticket's timeline entry. */
 export type OmnideskOrderMessage = OrderMessage<OmnideskTimelineEntry>;
 
 export type Ctx = AdapterContext<OmnideskClient>;
@@ -72,7 +75,11 @@ export interface OmnideskSendOptions {
   /** The channel `type` to send in (`1` = e-mail, `calllog`, `contactform`, ...). */
   channel?: string;
 }
-export type OmnideskVendorOptions = { omnidesk?: OmnideskSendOptions };
+/** `vendorOptions` of an Omnidesk connection: only the `omnidesk` key compiles. */
+export type OmnideskVendorOptions = {
+  /** Omnidesk's own options. */
+  omnidesk?: OmnideskSendOptions;
+};
 
 /** The request's Omnidesk-only option: the channel `type` to send in. */
 export function omnideskOptionsOf(

@@ -5,6 +5,7 @@
 import { defaultSpecsDir, loadSpec } from '../../spec/index.js';
 import type { VendorSpec } from '../../types.js';
 
+/** Mirakl's documented limits, as the sandbox enforces them (read from the spec's `x-limits`). */
 export interface MiraklLimits {
   /** M12, OR42: messages on one thread (OR42: on one order). */
   readonly maxMessagesPerThread: number;

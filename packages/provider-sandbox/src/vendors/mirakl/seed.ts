@@ -22,18 +22,25 @@ import {
   type Participant,
 } from './state.js';
 
+/** Seeded Mirakl ids (`sandbox.seed.mirakl`). */
 export interface MiraklSeed {
+  /** The sandbox's shop. */
   readonly shopId: number;
+  /** The customer of the seeded orders. */
   readonly customerId: string;
   /** Order with one thread (three messages, one attachment). */
   readonly orderWithThread: string;
+  /** The thread of `orderWithThread`. */
   readonly threadId: string;
+  /** The attachment in that thread (M13 downloads it). */
   readonly attachmentId: string;
   /** Order with no thread yet: OR43 creates the first. */
   readonly orderWithoutThread: string;
   /** Thread with more messages than the `with_messages` cap (`x-limits.withMessagesMaxMessagesPerThread`). */
   readonly bigThreadId: string;
+  /** The order of `bigThreadId`. */
   readonly bigThreadOrderId: string;
+  /** How many messages `bigThreadId` holds. */
   readonly bigThreadMessageCount: number;
   /** Thread one message short of the per-thread limit (`x-limits.maxMessagesPerThread`). */
   readonly nearlyFullThreadId: string;

@@ -73,6 +73,7 @@ export interface MiraklState {
   counters: { thread: number; message: number; attachment: number; legacy: number };
 }
 
+/** The sandbox's public Mirakl credentials (`sandbox.vendors.mirakl`). */
 export interface MiraklCredentials {
   /** Sent as the raw `Authorization` header value (no `Bearer`). */
   readonly apiKey: string;

@@ -12,10 +12,13 @@ import type {
 import type { VendorSpec } from '../../types.js';
 import type { OmnideskState, OmnideskTicket, TimelineEntry } from './state.js';
 
+/** Seeded Omnidesk ids (`sandbox.seed.omnidesk`). */
 export interface OmnideskSeed {
   /** A ticket with a customer message, an agent reply and a note. */
   readonly ticketWithMessages: number;
+  /** A ticket with a single message. */
   readonly ticketWithOneMessage: number;
+  /** A ticket in `solved` status. */
   readonly solvedTicket: number;
   /** Valid `userID` values (administrator users). */
   readonly agentIds: readonly number[];

@@ -44,6 +44,7 @@ export interface OmnideskState {
   nextEntryId: number;
 }
 
+/** The sandbox's public Omnidesk credentials (`sandbox.vendors.omnidesk`). */
 export interface OmnideskCredentials {
   /** Sent as the `apiKey` query parameter. */
   readonly apiKey: string;

@@ -49,6 +49,7 @@ export interface SppState {
   nextFileId: number;
 }
 
+/** The sandbox's public SPP credentials (`sandbox.vendors.spp`). */
 export interface SppCredentials {
   /** Sent as `Authorization: Bearer <token>`. */
   readonly token: string;
@@ -63,15 +64,21 @@ export interface SppOrderRef {
   readonly number: string;
 }
 
+/** Seeded SPP ids (`sandbox.seed.spp`). */
 export interface SppSeed {
   /** 25 messages: more than one page at the spec's default page size (`x-limits.defaultLimit`). */
   readonly orderWithManyMessages: SppOrderRef;
+  /** An order with a few messages (one page). */
   readonly orderWithFewMessages: SppOrderRef;
+  /** An order with no message yet. */
   readonly orderWithoutMessages: SppOrderRef;
   /** The user who owns the API key (default author). */
   readonly apiUserId: number;
+  /** A staff member. */
   readonly staffUserId: number;
+  /** The client who placed the seeded orders. */
   readonly clientUserId: number;
+  /** How many messages `orderWithManyMessages` holds. */
   readonly messageCountOfManyMessagesOrder: number;
 }
 
