@@ -56,8 +56,20 @@ export interface ResilientFetchPolicy {
 
 /** How one attempt ended, for `onAttemptEnd`. */
 export type AttemptEnd =
-  | { readonly status: number; readonly headers: Headers; readonly durationMs: number }
-  | { readonly error: unknown; readonly durationMs: number };
+  | {
+      /** The response's status (any: a 4xx or 5xx is an answer too). */
+      readonly status: number;
+      /** The response's headers. */
+      readonly headers: Headers;
+      /** From sending until the response headers arrived. */
+      readonly durationMs: number;
+    }
+  | {
+      /** A `TransportError` (network, timeout), or the caller's abort reason. */
+      readonly error: unknown;
+      /** From sending until the attempt failed. */
+      readonly durationMs: number;
+    };
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 /**

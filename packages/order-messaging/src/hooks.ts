@@ -23,13 +23,17 @@ export interface RequestHooks {
   onError?(event: ErrorHookEvent): void;
 }
 
+/** What every hook event says of its attempt. */
 export interface AttemptHookInfo {
   /** One attempt: the same in its `onRequest` and in its `onResponse` or `onError`. */
   readonly id: string;
+  /** The connection's name, as given to `createOrderMessaging`. */
   readonly connection: string;
+  /** The adapter's vendor (`mirakl`, `spp`…). */
   readonly vendor: string;
   /** The vendor operation as the adapter names it (`create order message`…); `raw` for the raw client. */
   readonly operation: string;
+  /** The HTTP method (`GET`, `POST`…). */
   readonly method: string;
   /** The request URL with credentials in its query masked. */
   readonly url: string;
@@ -37,6 +41,7 @@ export interface AttemptHookInfo {
   readonly attempt: number;
 }
 
+/** `onRequest`'s event: an attempt about to leave. */
 export interface RequestHookEvent extends AttemptHookInfo {
   /**
    * Adds a header to this attempt (e.g. `traceparent`). Credentials, cookies and the headers
@@ -45,7 +50,9 @@ export interface RequestHookEvent extends AttemptHookInfo {
   setHeader(name: string, value: string): void;
 }
 
+/** `onResponse`'s event: an attempt's response headers arrived. */
 export interface ResponseHookEvent extends AttemptHookInfo {
+  /** The response's HTTP status. */
   readonly status: number;
   /** From sending until the response headers arrived. */
   readonly durationMs: number;
@@ -53,9 +60,11 @@ export interface ResponseHookEvent extends AttemptHookInfo {
   readonly requestId?: string;
 }
 
+/** `onError`'s event: an attempt ended without a response. */
 export interface ErrorHookEvent extends AttemptHookInfo {
   /** The runtime's `TransportError` (its message names no credential), or the abort reason. */
   readonly error: unknown;
+  /** From sending until the attempt failed. */
   readonly durationMs: number;
 }
 
