@@ -5,6 +5,7 @@ import {
   OrderMessagingError,
   type AnyAdapter,
   type Capabilities,
+  type ConnectionEntry,
   type DownloadedAttachment,
   type AuditOptions,
   type AuditReport,
@@ -12,6 +13,7 @@ import {
   type InboxOptions,
   type Logger,
   type OrderMessage,
+  type RateLimiter,
   type OrderRef,
   type SendRequest,
   type SendResult,
@@ -41,6 +43,11 @@ export interface MessagingRuntimeOptions {
    */
   declaredRateLimits?: boolean;
   logger?: Logger;
+  /**
+   * A limiter shared with other processes for a vendor's account, given the limits this run
+   * paces it by (a queue worker: `createAccountRateLimiter`); undefined keeps the connection's own.
+   */
+  rateLimiterFor?: (vendor: VendorName, rules: AnyAdapter['rateLimits']) => RateLimiter | undefined;
 }
 
 /** The adapter of a connection: its vendor's factory, from the registry. */
@@ -137,13 +144,18 @@ export function createMessaging(
   settings: ReadonlyMap<VendorName, ConnectionSettings>,
   runtime: MessagingRuntimeOptions = {},
 ): Messaging {
-  const connections: Record<string, AnyAdapter | { adapter: AnyAdapter; rateLimits: false }> = {};
+  const connections: Record<string, ConnectionEntry> = {};
   const adapters = new Map<VendorName, AnyAdapter>();
   for (const [vendor, connection] of settings) {
     const adapter = adapterFor(connection);
     adapters.set(vendor, adapter);
-    connections[vendor] =
-      runtime.declaredRateLimits === false ? { adapter, rateLimits: false } : adapter;
+    const declared = runtime.declaredRateLimits !== false;
+    const shared = runtime.rateLimiterFor?.(vendor, declared ? adapter.rateLimits : {});
+    connections[vendor] = shared
+      ? { adapter, rateLimiter: shared }
+      : declared
+        ? adapter
+        : { adapter, rateLimits: false };
   }
   const facade = createOrderMessaging({
     connections,

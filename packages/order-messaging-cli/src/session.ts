@@ -112,13 +112,17 @@ export class Session {
     return settings;
   }
 
-  async messaging(vendors: readonly VendorName[]): Promise<Messaging> {
-    return (await this.messagingWithTargets(vendors)).messaging;
+  async messaging(
+    vendors: readonly VendorName[],
+    extra: Pick<MessagingRuntimeOptions, 'rateLimiterFor'> = {},
+  ): Promise<Messaging> {
+    return (await this.messagingWithTargets(vendors, extra)).messaging;
   }
 
   /** The facade for `vendors`, and where each of them sends (for the bulk journal). */
   async messagingWithTargets(
     vendors: readonly VendorName[],
+    extra: Pick<MessagingRuntimeOptions, 'rateLimiterFor'> = {},
   ): Promise<{ messaging: Messaging; targets: JournalTarget[] }> {
     const settings = await this.settingsFor(vendors);
     const sandbox = this.options.sandbox === true;
@@ -131,6 +135,7 @@ export class Session {
       settings: sandbox ? {} : locationOf(connection),
     }));
     const runtime: MessagingRuntimeOptions = {
+      ...extra,
       ...(this.options.timeout !== undefined ? { timeoutMs: this.options.timeout } : {}),
       ...(this.options.totalTimeout !== undefined
         ? { totalTimeoutMs: this.options.totalTimeout }

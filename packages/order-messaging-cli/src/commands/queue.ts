@@ -64,10 +64,20 @@ async function runWorker(
 ): Promise<number> {
   const url = queueUrlOf(options.queue, session.output);
   const vendors = workerVendors(session, options.vendors as string | undefined);
-  const { createSendQueue, createSendWorker, closeOnSignals } = await requireQueue(
-    context.runOptions.loadQueue,
-  );
-  const messaging = await session.messaging(vendors);
+  const { createAccountRateLimiter, createSendQueue, createSendWorker, closeOnSignals } =
+    await requireQueue(context.runOptions.loadQueue);
+  // Every request of an account (retries, reads, checks), from every worker, shares its
+  // documented limits through Redis; a vendor that documents none keeps each process's own
+  // limiter, which at least learns from the 429s.
+  const limiters: { close(): Promise<void> }[] = [];
+  const messaging = await session.messaging(vendors, {
+    rateLimiterFor: (vendor, rules) => {
+      if (Object.keys(rules).length === 0) return undefined;
+      const limiter = createAccountRateLimiter({ redis: url, account: vendor, rules });
+      limiters.push(limiter);
+      return limiter;
+    },
+  });
   const worker = createSendWorker({
     redis: url,
     messaging: queueMessaging(messaging, vendors),
@@ -109,6 +119,7 @@ async function runWorker(
   });
   const { reason, error } = await stopped;
   await queue.close();
+  await Promise.all(limiters.map((limiter) => limiter.close()));
   if (error !== undefined) throw error;
   session.output.err(
     reason === 'idle'
@@ -123,7 +134,8 @@ Connections are named after their vendor, as send-bulk --queue enqueues them, an
 same flags and environment variables as every other command; credentials never reach Redis.
 Several workers (processes or machines) may serve one queue: the ledger makes each key post at most
 once; every worker of an account shares one pace through Redis, the tightest of the vendor's
-documented limits (none with --no-rate-limits), and a 429 backs off that account only.
+documented limits (none with --no-rate-limits), and every request of the account (retries and
+checks too) counts against those limits in Redis; a 429 backs off that account only.
 SIGINT/SIGTERM stop taking jobs, finish the sends in flight, and exit 130.`;
 
 export function addQueueCommands(program: Command, context: CommandContext): void {
