@@ -69,17 +69,23 @@ describe('the registry against what is published', () => {
 
   // typedoc documents each entry of the package's `exports` map (typedoc.json, packages
   // strategy), so a module is documented when it is exported.
-  it.each([
+  const modules: [subpath: string, module: string][] = [
     ['./vendors', 'vendors'],
-    ...VENDORS.map((d) => [`./${d.name}`, `adapters/${d.name}`] as const),
-  ])('typedoc documents %s (src/%s.ts): it is in the exports map', (subpath, module) => {
-    const file = `src/${module}.ts`;
-    expect(existsSync(path.join(packageDir, file)), file).toBe(true);
-    const manifest = readJson<{ exports: Record<string, { import?: string }> }>(
-      `${packagePath}/package.json`,
-    );
-    expect(manifest.exports[subpath]?.import, `exports["${subpath}"]`).toBe(`./dist/${module}.js`);
-  });
+    ...VENDORS.map((d): [string, string] => [`./${d.name}`, `adapters/${d.name}`]),
+  ];
+  it.each(modules)(
+    'typedoc documents %s (src/%s.ts): it is in the exports map',
+    (subpath, module) => {
+      const file = `src/${module}.ts`;
+      expect(existsSync(path.join(packageDir, file)), file).toBe(true);
+      const manifest = readJson<{ exports: Record<string, { import?: string }> }>(
+        `${packagePath}/package.json`,
+      );
+      expect(manifest.exports[subpath]?.import, `exports["${subpath}"]`).toBe(
+        `./dist/${module}.js`,
+      );
+    },
+  );
 
   it.each(VENDORS.map((d) => d.name))('%s: its adapter has an own-code size budget', (name) => {
     const own = sizeLimit.filter((entry) => entry.path === adapterBuild(name));
