@@ -48,6 +48,7 @@ export { rateLimitRules } from './rate-limit-rules.js';
 export { ResponseTooLargeError, type ResponseTooLargeErrorInit } from './response-body.js';
 export {
   createRateLimiter,
+  DEFAULT_MAX_SERVER_HOLD_MS,
   LocalRateLimitError,
   type AcquireOptions,
   type RateLimiter,
@@ -71,5 +72,5 @@ export {
   type ResilientFetchPolicy,
 } from './resilient-fetch.js';
 export type { RetryOptions } from './retry.js';
-export { retryAfterMsOf } from './retry-after.js';
+export { quotaSpent, retryAfterMsOf } from './retry-after.js';
 export { abortableSleep, type Sleep } from './timeout.js';

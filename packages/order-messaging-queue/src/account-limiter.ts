@@ -10,7 +10,9 @@ import {
   createRateLimiter,
   LocalRateLimitError,
   rateLimitRules,
+  quotaSpent,
   retryAfterMsOf,
+  DEFAULT_MAX_SERVER_HOLD_MS,
   type AcquireOptions,
   type RateLimiter,
   type RateLimitRule,
@@ -54,8 +56,6 @@ export interface AccountRateLimiter extends RateLimiter {
 const MAX_POLL_MS = 250;
 /** The hold of a 429 for a request no rule covers: it holds every request. */
 const ALL = '*';
-/** The runtime's default for the facade's `maxServerHoldMs`. */
-const DEFAULT_MAX_SERVER_HOLD_MS = 60_000;
 
 /**
  * One sorted set per window, scored by when each request was counted (Redis's clock, the same
@@ -193,8 +193,7 @@ export function createAccountRateLimiter(options: AccountRateLimiterOptions): Ac
       return slot.waitedMs;
     },
     observe(response, request) {
-      if (response.status !== 429 && response.headers.get('x-ratelimit-remaining')?.trim() !== '0')
-        return;
+      if (response.status !== 429 && !quotaSpent(response.headers)) return;
       const now = Date.now();
       const waitMs = Math.min(retryAfterMsOf(response, now) ?? 0, maxHoldMs);
       if (waitMs <= 0) return;
