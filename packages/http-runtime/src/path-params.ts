@@ -15,6 +15,22 @@ export class PathParameterError extends TypeError {
 
 const PATH_PARAM = /\{([^{}]+)\}/g;
 
+/** Path templates come from a spec's few paths: their parameter names are parsed once each. */
+const namesByTemplate = new Map<string, readonly string[]>();
+
+/** The parameter names of a path template, without label/matrix prefixes or explode marks. */
+function parameterNames(pathname: string): readonly string[] {
+  let names = namesByTemplate.get(pathname);
+  if (names === undefined) {
+    names = [...pathname.matchAll(PATH_PARAM)].map((match) =>
+      match[1]!.replace(/^[.;]/, '').replace(/\*$/, ''),
+    );
+    // A caller building paths at run time cannot grow this without bound.
+    if (namesByTemplate.size < 1_000) namesByTemplate.set(pathname, names);
+  }
+  return names;
+}
+
 /**
  * openapi-fetch percent-encodes path values, which stops `/`, `?` and `#`, but
  * `.` and `..` survive encoding and URL parsing then collapses them
@@ -25,8 +41,7 @@ export function safePathSerializer(
   pathname: string,
   pathParams: Record<string, unknown> | undefined,
 ): string {
-  for (const match of pathname.matchAll(PATH_PARAM)) {
-    const name = match[1]!.replace(/^[.;]/, '').replace(/\*$/, '');
+  for (const name of parameterNames(pathname)) {
     const value = pathParams?.[name];
     if (value === undefined || value === null) throw new PathParameterError(name, 'is required');
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint') {

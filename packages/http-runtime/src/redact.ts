@@ -15,6 +15,7 @@ export const SECRET_HEADERS: readonly string[] = [
   'set-cookie',
 ];
 export const REDACTED = '[REDACTED]';
+const SECRET_HEADER_NAMES: ReadonlySet<string> = new Set(SECRET_HEADERS);
 
 /**
  * The URL with its user info removed and the values of credential query parameters (`apiKey`,
@@ -60,11 +61,12 @@ export function stripUrlQueries(text: string): string {
  * `Proxy-Authorization`, `X-Api-Key`, `Apikey`, `Cookie`, `Set-Cookie`) replaced by `[REDACTED]`.
  */
 export function redactHeaders(headers: Headers | Record<string, string>): Record<string, string> {
-  const entries = headers instanceof Headers ? [...headers.entries()] : Object.entries(headers);
   const out: Record<string, string> = {};
-  for (const [name, value] of entries) {
-    out[name] = SECRET_HEADERS.includes(name.toLowerCase()) ? REDACTED : value;
-  }
+  const copy = (value: string, name: string) => {
+    out[name] = SECRET_HEADER_NAMES.has(name.toLowerCase()) ? REDACTED : value;
+  };
+  if (headers instanceof Headers) headers.forEach(copy);
+  else for (const name of Object.keys(headers)) copy(headers[name]!, name);
   return out;
 }
 

@@ -95,16 +95,185 @@ export interface BodyLimits {
 }
 
 export interface GuardedResponse {
-  /** Same status, headers and `url` as the original; its body is the guarded one. */
+  /** The response itself, its body readable only through the limits. */
   readonly response: Response;
   /** Ends the body with `error`: a pending or later read rejects with it. No-op once settled. */
   fail(error: unknown): void;
 }
 
+const utf8 = new TextDecoder();
+
+function concatenated(chunks: readonly Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+function exactBuffer(bytes: Uint8Array): ArrayBuffer {
+  const { buffer, byteOffset, byteLength } = bytes;
+  return byteOffset === 0 && byteLength === buffer.byteLength
+    ? (buffer as ArrayBuffer)
+    : (buffer.slice(byteOffset, byteOffset + byteLength) as ArrayBuffer);
+}
+
+/** The state of one guarded body; the response's own methods reach it through {@link GUARD}. */
+class BodyGuard implements GuardedResponse {
+  private reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  private received = 0;
+  private settled = false;
+  private failure: { readonly error: unknown } | undefined;
+  /** A direct read (`text()`, `json()`, …) started. */
+  consumed = false;
+  /** The guarded copy `body`, `clone()`, `blob()` and `formData()` read through, once built. */
+  copy: Response | undefined;
+  private controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+
+  constructor(
+    readonly response: Response,
+    readonly source: ReadableStream<Uint8Array>,
+    private readonly limits: BodyLimits,
+  ) {}
+
+  private settle(): boolean {
+    if (this.settled) return false;
+    this.settled = true;
+    this.limits.onSettled();
+    return true;
+  }
+
+  fail(error: unknown): void {
+    if (!this.settle()) return;
+    this.failure = { error };
+    this.controller?.error(error);
+    // Closes the connection: nothing more is downloaded or decompressed.
+    (this.reader ?? this.source).cancel(error).catch(() => {});
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure) throw this.failure.error;
+  }
+
+  /** The next chunk within the limits, or undefined at the end. */
+  async nextChunk(): Promise<Uint8Array | undefined> {
+    this.throwIfFailed();
+    if (this.settled) return undefined;
+    this.reader ??= this.source.getReader();
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await this.reader.read();
+    } catch (error) {
+      this.fail(this.limits.readFailure(error));
+    }
+    // A read in flight when the timer failed the body ends as `done`: the failure decides.
+    this.throwIfFailed();
+    if (chunk!.done) {
+      this.settle();
+      return undefined;
+    }
+    this.received += chunk!.value.byteLength;
+    if (this.received > this.limits.maxBytes) this.fail(this.limits.tooLarge(this.received));
+    this.throwIfFailed();
+    return chunk!.value;
+  }
+
+  async readAll(): Promise<Uint8Array> {
+    if (this.consumed) throw new TypeError('Body is unusable: Body has already been read');
+    this.consumed = true;
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (let chunk = await this.nextChunk(); chunk; chunk = await this.nextChunk()) {
+      chunks.push(chunk);
+      total += chunk.byteLength;
+    }
+    return concatenated(chunks, total);
+  }
+
+  guardedCopy(): Response {
+    if (this.copy) return this.copy;
+    const body = new ReadableStream<Uint8Array>(
+      {
+        start: (controller) => {
+          this.controller = controller;
+          if (this.failure) controller.error(this.failure.error);
+        },
+        pull: (controller) =>
+          this.nextChunk().then(
+            (chunk) => (chunk ? controller.enqueue(chunk) : controller.close()),
+            (error: unknown) => controller.error(error),
+          ),
+        cancel: (reason) => {
+          this.settle();
+          return (this.reader ?? this.source).cancel(reason);
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const { status, statusText, headers } = this.response;
+    this.copy = new Response(body, { status, statusText, headers });
+    return this.copy;
+  }
+}
+
+const GUARD = Symbol('bodyGuard');
+type Guarded = Response & { [GUARD]: BodyGuard };
+
+/** Reads the whole body directly, or through the guarded copy once one exists. */
+function directRead<T>(
+  name: 'text' | 'json' | 'arrayBuffer' | 'bytes',
+  convert: (bytes: Uint8Array) => T,
+) {
+  return function (this: Guarded): Promise<unknown> {
+    const guard = this[GUARD];
+    const { copy } = guard;
+    return copy
+      ? (copy[name as 'text'] as () => Promise<unknown>).call(copy)
+      : guard.readAll().then(convert);
+  };
+}
+
+function viaCopy(name: 'blob' | 'formData' | 'clone') {
+  return function (this: Guarded): unknown {
+    const copy = this[GUARD].guardedCopy();
+    return (copy[name] as () => unknown).call(copy);
+  };
+}
+
+// One prototype for every guarded response: swapping the prototype costs one map transition,
+// where defining these as own properties of each response cost more than the body's second stream.
+const GUARDED_PROTOTYPE: object = Object.create(Response.prototype, {
+  body: {
+    get(this: Guarded) {
+      const guard = this[GUARD];
+      return guard.consumed ? guard.source : guard.guardedCopy().body;
+    },
+  },
+  bodyUsed: {
+    get(this: Guarded) {
+      const guard = this[GUARD];
+      return guard.consumed || (guard.copy?.bodyUsed ?? false);
+    },
+  },
+  text: { value: directRead('text', (bytes) => utf8.decode(bytes)) },
+  json: { value: directRead('json', (bytes) => JSON.parse(utf8.decode(bytes)) as unknown) },
+  arrayBuffer: { value: directRead('arrayBuffer', exactBuffer) },
+  bytes: { value: directRead('bytes', (bytes) => new Uint8Array(exactBuffer(bytes))) },
+  blob: { value: viaCopy('blob') },
+  formData: { value: viaCopy('formData') },
+  clone: { value: viaCopy('clone') },
+});
+
 /**
- * `response` with its body read through the limits, or undefined when it has no body to guard.
- * The guarded body pulls only when read (`highWaterMark: 0`), so an unread body costs nothing
- * beyond what the underlying fetch buffers.
+ * Guards `response`'s body in place, or returns undefined when it has no body to guard.
+ *
+ * `text()`, `json()`, `arrayBuffer()` and `bytes()` read the body chunk by chunk, counting, with
+ * no second stream; `body`, `clone()`, `blob()` and `formData()` go through a guarded copy of the
+ * response (built on first use, pulling only when read). Either way no byte passes the limits,
+ * and the same `Response` (its `url`, `redirected`, `type`) reaches the caller.
  */
 export function guardResponseBody(
   response: Response,
@@ -115,64 +284,8 @@ export function guardResponseBody(
   if (source === null || NULL_BODY_STATUSES.has(status) || status < 200 || status > 599) {
     return undefined;
   }
-  const reader = source.getReader();
-  let received = 0;
-  let settled = false;
-  let controller!: ReadableStreamDefaultController<Uint8Array>;
-  const settle = (): boolean => {
-    if (settled) return false;
-    settled = true;
-    limits.onSettled();
-    return true;
-  };
-  const fail = (error: unknown): void => {
-    if (!settle()) return;
-    controller.error(error);
-    // Closes the connection: nothing more is downloaded or decompressed.
-    reader.cancel(error).catch(() => {});
-  };
-  const body = new ReadableStream<Uint8Array>(
-    {
-      start(streamController) {
-        controller = streamController;
-      },
-      async pull(streamController) {
-        let chunk: ReadableStreamReadResult<Uint8Array>;
-        try {
-          chunk = await reader.read();
-        } catch (error) {
-          fail(limits.readFailure(error));
-          return;
-        }
-        if (settled) return;
-        if (chunk.done) {
-          settle();
-          streamController.close();
-          return;
-        }
-        received += chunk.value.byteLength;
-        if (received > limits.maxBytes) {
-          fail(limits.tooLarge(received));
-          return;
-        }
-        streamController.enqueue(chunk.value);
-      },
-      cancel(reason) {
-        settle();
-        return reader.cancel(reason);
-      },
-    },
-    { highWaterMark: 0 },
-  );
-  const guarded = new Response(body, {
-    status,
-    statusText: response.statusText,
-    headers: response.headers,
-  });
-  // A constructed Response has no URL and is never "redirected"; callers read both.
-  Object.defineProperties(guarded, {
-    url: { value: response.url },
-    redirected: { value: response.redirected },
-  });
-  return { response: guarded, fail };
+  const guard = new BodyGuard(response, source, limits);
+  (response as Guarded)[GUARD] = guard;
+  Object.setPrototypeOf(response, GUARDED_PROTOTYPE);
+  return guard;
 }

@@ -12,6 +12,9 @@ import { createResilientFetch, ResponseTooLargeError, TransportError } from '../
 /** Stops dripping after this long, so a client that waits for the end finishes (late). */
 const DRIP_FOR_MS = 5_000;
 
+/** Multi-byte text long enough to arrive in several chunks. */
+const UTF8_TEXT = '{"text":"' + 'Café déjà vu – '.repeat(2_000) + '"}';
+
 let server: Server;
 let origin: string;
 const sockets = new Set<Socket>();
@@ -54,6 +57,13 @@ beforeAll(async () => {
       return;
     }
     if (path === '/empty') return void res.writeHead(204).end();
+    if (path === '/utf8') {
+      // Written in pieces that split two-byte characters, after a byte-order mark.
+      const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(UTF8_TEXT)]);
+      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
+      for (let at = 0; at < bytes.length; at += 4095) res.write(bytes.subarray(at, at + 4095));
+      return void res.end();
+    }
     res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}');
   });
   server.on('connection', (socket) => {
@@ -152,5 +162,72 @@ describe('maxResponseBytes', () => {
     const fetch = createResilientFetch({ maxResponseBytes: 2 * 1024 * 1024 });
     const text = await (await fetch(`${origin}/gzip`)).text();
     expect(text).toHaveLength(1024 * 1024);
+  });
+});
+
+/** Every way a caller (openapi-fetch, a middleware, an application) can read a body. */
+const READS: Record<string, (response: Response) => Promise<string>> = {
+  text: (response) => response.text(),
+  json: async (response) => JSON.stringify(await response.json()),
+  arrayBuffer: async (response) => new TextDecoder().decode(await response.arrayBuffer()),
+  // Node 20's Response has bytes() though TypeScript's DOM types may not.
+  bytes: async (response) =>
+    new TextDecoder().decode(await (response as { bytes(): Promise<Uint8Array> }).bytes()),
+  blob: async (response) => (await response.blob()).text(),
+  'clone().text': (response) => response.clone().text(),
+  'body reader': async (response) => {
+    const reader = response.body!.getReader();
+    const chunks: Uint8Array[] = [];
+    for (let next = await reader.read(); !next.done; next = await reader.read()) {
+      chunks.push(next.value);
+    }
+    return new TextDecoder().decode(Buffer.concat(chunks));
+  },
+  'new Response(body)': (response) => new Response(response.body).text(),
+};
+
+describe.each(Object.entries(READS))('reading a guarded body with %s', (name, read) => {
+  it('gives the whole body, decoded as the platform decodes it', async () => {
+    const fetch = createResilientFetch({ maxResponseBytes: 1024 * 1024 });
+    const response = await fetch(`${origin}/utf8`);
+    expect(response).toBeInstanceOf(Response);
+    expect(response.bodyUsed).toBe(false);
+    const native = await (await globalThis.fetch(`${origin}/utf8`)).text();
+    const text = await read(response);
+    expect(text).toBe(name === 'json' ? JSON.stringify(JSON.parse(native)) : native);
+    expect(JSON.parse(text)).toEqual(JSON.parse(UTF8_TEXT));
+  });
+
+  it('stops past maxResponseBytes, plain or decompressed', async () => {
+    const fetch = createResilientFetch({ maxResponseBytes: 64 * 1024 });
+    for (const path of ['/big', '/gzip']) {
+      const { error } = await elapsed(async () => read(await fetch(`${origin}${path}`)));
+      expect(error, path).toBeInstanceOf(ResponseTooLargeError);
+    }
+  });
+
+  it('ends a dripping body at the attempt timeout', async () => {
+    const fetch = createResilientFetch({ timeoutMs: 300, retry: false });
+    const { ms, error } = await elapsed(async () => read(await fetch(`${origin}/drip`)));
+    expect(error).toMatchObject({ name: 'TransportError', phase: 'timeout', responseStatus: 200 });
+    expect(ms).toBeLessThan(1_000);
+  });
+});
+
+describe('a guarded body is read once, as any body', () => {
+  it('marks the body used and refuses a second read', async () => {
+    const fetch = createResilientFetch();
+    const response = await fetch(`${origin}/ok`);
+    expect(await response.json()).toEqual({ ok: true });
+    expect(response.bodyUsed).toBe(true);
+    await expect(response.text()).rejects.toBeInstanceOf(TypeError);
+  });
+
+  it('lets a clone and the original both be read', async () => {
+    const fetch = createResilientFetch();
+    const response = await fetch(`${origin}/ok`);
+    const copy = response.clone();
+    expect(await copy.json()).toEqual({ ok: true });
+    expect(await response.json()).toEqual({ ok: true });
   });
 });

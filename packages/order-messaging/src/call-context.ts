@@ -94,7 +94,11 @@ export function createCallContext(
         const method = request.method.toUpperCase();
         if (WRITE_METHODS.has(method)) {
           record.writeAttempts += 1;
-          record.lastWrite = { method, url: redactUrl(request.url) };
+          // A request's URL is already in serialized form: redaction can only change its user
+          // info or its query, so a URL with neither is its own redaction (no parse per send).
+          const { url } = request;
+          const plain = !url.includes('?') && !url.includes('@');
+          record.lastWrite = { method, url: plain ? url : redactUrl(url) };
         }
       },
     ),
