@@ -46,6 +46,29 @@ function candidates(
     .filter(matches);
 }
 
+/**
+ * The newest entry that can be the request's message, at any date: the timeline is in posting
+ * order, so it is read from its end and the scan stops at the first match (the post just made,
+ * usually the last entry): the CPU of a send does not grow with the ticket's history.
+ */
+function newestCandidate(
+  comparableText: TextComparer,
+  config: OmnideskConfig,
+  ticket: OmnideskTicket,
+  request: SendRequest<OmnideskVendorOptions>,
+  ctx: Ctx,
+): OmnideskOrderMessage | undefined {
+  const matches = sentMatcher(comparableText, { request, notBefore: new Date(0) });
+  const timeline = ticket.timeline ?? [];
+  for (let index = timeline.length - 1; index >= 0; index -= 1) {
+    const entry = timeline[index]!;
+    if (!isMessage(entry)) continue;
+    const message = normalize(config, entry, ticket, ctx);
+    if (matches(message)) return message;
+  }
+  return undefined;
+}
+
 /** The configured note channel; the facade's checks keep notes away when there is none. */
 function noteChannelOf(config: OmnideskConfig): string {
   if (config.noteChannel === undefined) {
@@ -102,7 +125,7 @@ async function readBack(
     const ticket = await getTicket(request.orderId, ctx);
     const comparable = await loadComparableText();
     // Any date: the timeline's times are not trusted here (see above).
-    return candidates(comparable, config, ticket, { request, notBefore: new Date(0) }, ctx).at(-1);
+    return newestCandidate(comparable, config, ticket, request, ctx);
   } catch (error) {
     ctx.logger.warn('message sent; reading the ticket back failed', {
       vendor: 'omnidesk',
