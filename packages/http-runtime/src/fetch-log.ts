@@ -4,7 +4,7 @@
  * up in profiles of stubbed sends.
  */
 import { requestIdOf, type LogFields } from './logger.js';
-import { redactUrl } from './redact.js';
+import { redactRequestUrl } from './redact.js';
 
 /** Why the runtime waited before sending: the `waitReason` log field. */
 export type WaitReason = 'retry-after' | 'backoff' | 'rate-limit';
@@ -34,7 +34,7 @@ export function callFields(labels: LogLabels, method: string, request: Request):
       ...(labels.vendor === undefined ? {} : { vendor: labels.vendor }),
       ...(labels.connection === undefined ? {} : { connection: labels.connection }),
       method,
-      url: redactUrl(request.url),
+      url: redactRequestUrl(request),
     });
   const attempt = (number: number): LogFields => ({ ...call(), attempt: number });
   return {

@@ -24,7 +24,7 @@ export {
   type WalkPagesOptions,
 } from './pages.js';
 export { PathParameterError } from './path-params.js';
-export { redactHeaders, redactUrl, scrubSecrets, scrubValue } from './redact.js';
+export { redactHeaders, redactRequestUrl, redactUrl, scrubSecrets, scrubValue } from './redact.js';
 export {
   consoleLogger,
   LOG_LEVELS,

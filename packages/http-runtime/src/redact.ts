@@ -41,6 +41,26 @@ export function redactUrl(url: string | URL): string {
   return parsed.toString();
 }
 
+/** A query whose parameter names could be credentials once decoded (any case, or encoded). */
+const MAYBE_SECRET_QUERY = new RegExp(
+  `[%+]|(?:^|[?&])(?:${SECRET_QUERY_PARAMS.join('|')})(?:[=&#]|$)`,
+  'i',
+);
+
+/**
+ * `redactUrl(request.url)`, without parsing the URL when nothing in it can be a credential: a
+ * request's URL is already in serialized form, so redaction could only change its user info or a
+ * query parameter named like a credential.
+ */
+export function redactRequestUrl(request: Request): string {
+  const { url } = request;
+  const queryAt = url.indexOf('?');
+  if (url.includes('@') || (queryAt >= 0 && MAYBE_SECRET_QUERY.test(url.slice(queryAt)))) {
+    return redactUrl(url);
+  }
+  return url;
+}
+
 /** `origin + path` of a URL, never its query or credentials: the URL an error message quotes. */
 export function describeUrl(url: string, secrets: readonly string[] = []): string {
   try {

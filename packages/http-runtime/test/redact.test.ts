@@ -6,7 +6,7 @@
  */
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { REDACTED, scrubSecrets, scrubValue } from '../src/redact.js';
+import { REDACTED, redactRequestUrl, redactUrl, scrubSecrets, scrubValue } from '../src/redact.js';
 import { scrubbingLogger, type Logger } from '../src/index.js';
 
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
@@ -131,6 +131,35 @@ describe('base64 forms of a secret', () => {
     );
     for (const text of [blob, random, 'YWJjMTIzeA Basic YWJj abc12']) {
       expect(scrubSecrets(text, [secret])).toBe(text);
+    }
+  });
+});
+
+describe('redactRequestUrl', () => {
+  const urls = [
+    'https://shop.test/api/orders/1/messages',
+    'https://shop.test/api/threads/t1/message?shop_id=2001',
+    'https://shop.test/api/threads?shop_id=2001&monkey=1&keys=2&token_type=x',
+    'https://shop.test/api/x?apiKey=s3cret',
+    'https://shop.test/api/x?APIKEY=s3cret&b=1',
+    'https://shop.test/api/x?a=1&key',
+    'https://shop.test/api/x?a=1&access_token=t#frag',
+    'https://shop.test/api/x?%61piKey=s3cret',
+    'https://shop.test/api/x?api%5Fkey=s3cret',
+    'https://shop.test/api/x?q=a+b&token=t',
+    'https://shop.test/api/x?email=a@b.test',
+    'https://shop.test/api/x#token=t',
+  ];
+  // (A Request cannot carry user info: `new Request` refuses such a URL.)
+  it.each(urls)('gives what redactUrl gives for %s', (url) => {
+    const request = new Request(url);
+    expect(redactRequestUrl(request)).toBe(redactUrl(request.url));
+  });
+
+  it('never returns a credential, whatever the case or encoding of its name', () => {
+    for (const url of urls.filter((u) => /s3cret|token=t/.test(u) && !u.includes('#token'))) {
+      const redacted = redactRequestUrl(new Request(url));
+      expect(redacted, url).not.toMatch(/s3cret|token=t\b/);
     }
   });
 });

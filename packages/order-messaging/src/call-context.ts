@@ -4,7 +4,11 @@
  * and the caller's signal), so an adapter cannot forget them. The call also records what left
  * this process (attempts, the last write), which decides `delivery` on failures.
  */
-import { redactUrl, type ResilientFetch, type ResilientFetchPolicy } from '@org/http-runtime';
+import {
+  redactRequestUrl,
+  type ResilientFetch,
+  type ResilientFetchPolicy,
+} from '@org/http-runtime';
 import type { AdapterContext, ClientResult, HttpFailure } from './adapter.js';
 import { policyOf, type CallSettings, type Connection } from './connection.js';
 import { errorFromException, errorFromHttp } from './error-mapping.js';
@@ -94,11 +98,7 @@ export function createCallContext(
         const method = request.method.toUpperCase();
         if (WRITE_METHODS.has(method)) {
           record.writeAttempts += 1;
-          // A request's URL is already in serialized form: redaction can only change its user
-          // info or its query, so a URL with neither is its own redaction (no parse per send).
-          const { url } = request;
-          const plain = !url.includes('?') && !url.includes('@');
-          record.lastWrite = { method, url: plain ? url : redactUrl(url) };
+          record.lastWrite = { method, url: redactRequestUrl(request) };
         }
       },
     ),

@@ -6,7 +6,7 @@
 import {
   assertHeaders,
   ConfigurationError,
-  redactUrl,
+  redactRequestUrl,
   REQUEST_ID_HEADERS,
   type AttemptEnd,
   type Logger,
@@ -120,7 +120,7 @@ export function hookPolicy(
         vendor: target.vendor,
         operation: operation(),
         method: request.method,
-        url: redactUrl(request.url),
+        url: redactRequestUrl(request),
         attempt,
       };
       open.set(request, info);
