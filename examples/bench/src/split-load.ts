@@ -14,7 +14,10 @@ import { entryContents, missingFiles, sizeChecks, type SizeLimitCheck } from './
 export interface SplitLoad {
   /** The entry chunk and the chunks it imports statically: what loads before the first call. */
   readonly initial: number;
-  /** The chunks only dynamic imports load (entity decoder, sync, audit, inbox, download), summed. */
+  /**
+   * The chunks only dynamic imports load (the entity decoder with the text folding, the sync code of
+   * `sync`, `auditSync` and `inbox`, reconciliation after an ambiguous send), summed.
+   */
   readonly onDemand: number;
 }
 

@@ -5,7 +5,8 @@
 import type { SentProbe } from './adapter.js';
 import { decodeEntities } from './html-decoder.js';
 import type { OrderMessage } from './model.js';
-import { comparableTextWith, pickSentWith } from './text-compare.js';
+import { pickSentWith } from './text-compare.js';
+import { comparableTextWith } from './text-fold.js';
 
 /**
  * What a reader sees, so a stored copy is recognised whatever the vendor did to it: HTML-escaped

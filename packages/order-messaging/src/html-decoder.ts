@@ -6,7 +6,13 @@
  * import it statically.
  */
 import { decodeHTML, DecodingMode } from 'entities/decode';
+import { comparableTextWith } from './text-fold.js';
 
 export function decodeEntities(text: string): string {
   return decodeHTML(text, DecodingMode.Strict);
+}
+
+/** `comparableText` with this decoder: what `loadComparableText` resolves to. */
+export function decodedComparableText(text: string): string {
+  return comparableTextWith(decodeEntities, text);
 }

@@ -86,7 +86,7 @@ export type {
   VendorName,
   VendorOptions,
 } from './model.js';
-export { DEFAULT_SYNC_OVERLAP_MS, syncKey } from './sync/cursor.js';
+export { DEFAULT_SYNC_OVERLAP_MS, syncKey } from './sync/keys.js';
 export { deriveNeedsReply } from './sync/needs-reply.js';
 export type {
   AuditOptions,

@@ -9,8 +9,9 @@
  */
 import { abortableSleep, type Logger } from '@org/http-runtime';
 import type { AdapterContext, AnyAdapter, SentProbe } from './adapter.js';
+import type { AfterTools } from './reconcile-after.js';
 import { makeError } from './error-mapping.js';
-import { OrderMessagingError, TimeoutError, type Delivery } from './errors.js';
+import { OrderMessagingError, TimeoutError } from './errors.js';
 import type { OrderMessage, SendRequest } from './model.js';
 import { loadComparableText, newestOf, sentMatcher } from './text-compare.js';
 
@@ -64,66 +65,13 @@ export async function findInListing<M extends OrderMessage>(
   return best;
 }
 
-function withDelivery(
-  error: OrderMessagingError,
-  delivery: Delivery,
-  note: string,
-): OrderMessagingError {
-  const copy = makeError(error.kind, `${error.message}; ${note}`, {
-    vendor: error.vendor,
-    connection: error.connection,
-    status: error.status,
-    requestId: error.requestId,
-    retryable: error.retryable,
-    delivery,
-    body: error.body,
-    cause: error.cause,
-    ...('retryAfterMs' in error
-      ? { retryAfterMs: (error as { retryAfterMs?: number }).retryAfterMs }
-      : {}),
-    ...('field' in error ? { field: (error as { field: string }).field } : {}),
-  });
-  return copy;
-}
-
-/**
- * The call's deadline passed during reconciliation: the first send may have been stored and
- * there was no time left to check, so the outcome is unknown.
- */
-function deadlineError(ambiguous: OrderMessagingError, cause?: unknown): OrderMessagingError {
-  return new TimeoutError(
-    `${ambiguous.message}; the call's deadline (totalTimeoutMs) passed before the order could be checked; look at the order before sending again`,
-    {
-      vendor: ambiguous.vendor,
-      connection: ambiguous.connection,
-      retryable: true,
-      delivery: 'unknown',
-      cause: cause ?? ambiguous,
-    },
-  );
-}
-
-/** Whether the call ran out of time: its deadline passed, or a request of it timed out. */
-function outOfTime(error: unknown, deadline: number): boolean {
-  return (
-    Date.now() >= deadline || (error instanceof OrderMessagingError && error.kind === 'timeout')
-  );
-}
-
 export interface ReconciledSend<Raw> {
   message: OrderMessage<Raw>;
   reconciled: boolean;
 }
 
-/** A failure after an ambiguous post: whatever it says, that post may still be stored. */
-function afterAmbiguousPost(error: unknown): unknown {
-  if (!(error instanceof OrderMessagingError) || error.delivery === 'unknown') return error;
-  return withDelivery(
-    error,
-    'unknown',
-    'an earlier attempt of this send may have been stored; look at the order before sending again',
-  );
-}
+/** What the reconciliation code takes from the facade and the runtime (it imports none of it). */
+const AFTER_TOOLS: AfterTools = { makeError, OrderMessagingError, TimeoutError, abortableSleep };
 
 export async function sendWithReconciliation<Raw>(
   adapter: AnyAdapter,
@@ -133,84 +81,21 @@ export async function sendWithReconciliation<Raw>(
   logger: Logger,
 ): Promise<ReconciledSend<Raw>> {
   const since = new Date();
-  const probe: SentProbe<object> = {
-    request,
-    since,
-    notBefore: new Date(since.getTime() - settings.clockSkewMs),
-  };
-  let resends = 0;
-  for (;;) {
-    let ambiguous: OrderMessagingError;
-    try {
-      return { message: await adapter.send(request, ctx), reconciled: false };
-    } catch (error) {
-      if (!(error instanceof OrderMessagingError) || error.delivery !== 'unknown') {
-        // Once a post may have been stored, no later answer can say this send was not delivered.
-        throw resends > 0 ? afterAmbiguousPost(error) : error;
-      }
-      // The caller gave up: no listing, no resend.
-      if (ctx.signal?.aborted) throw error;
-      ambiguous = error;
-    }
-
-    const fields = {
-      vendor: ctx.vendor,
-      connection: ctx.connection,
-      orderId: request.orderId,
-      kind: ambiguous.kind,
-    };
-    if (!adapter.findSent || adapter.capabilities.reconcile === 'none') {
-      logger.warn('send outcome unknown; the vendor cannot be listed to check', fields);
-      throw withDelivery(
-        ambiguous,
-        'unknown',
-        `${ctx.vendor} cannot list messages to check; look at the order before sending again`,
-      );
-    }
-
-    logger.info('send outcome unknown; listing the order before any resend', fields);
-    const deadline = ctx.deadline ?? Number.POSITIVE_INFINITY;
-    let found: OrderMessage<Raw> | undefined;
-    try {
-      // Settling never outlasts the call: the listing needs whatever time is left.
-      const settleMs = Math.min(settings.settleDelayMs, deadline - Date.now());
-      if (settleMs > 0) await abortableSleep(settleMs, ctx.signal);
-      if (Date.now() >= deadline) throw deadlineError(ambiguous);
-      found = await adapter.findSent(probe, ctx);
-    } catch (listError) {
-      const why = listError instanceof Error ? listError.message : String(listError);
-      logger.warn('reconciliation failed; delivery unknown', { ...fields, reason: why });
-      if (!ctx.signal?.aborted && outOfTime(listError, deadline)) {
-        throw listError instanceof TimeoutError && listError.delivery === 'unknown'
-          ? listError
-          : deadlineError(ambiguous, listError);
-      }
-      throw withDelivery(
-        ambiguous,
-        'unknown',
-        `checking the order failed too (${why}); look at the order before sending again`,
-      );
-    }
-    if (found) {
-      logger.info('message found on the order after an ambiguous send', {
-        ...fields,
-        messageId: found.id,
-      });
-      return { message: found, reconciled: true };
-    }
-    // Absent is not proof: the vendor may store it later. Never `not_sent` from a listing.
-    if (resends >= settings.maxResends || !ambiguous.retryable) {
-      logger.warn('message not on the order; delivery unknown', fields);
-      throw withDelivery(
-        ambiguous,
-        'unknown',
-        `the message is not on the order after ${resends + 1} attempt(s), but the vendor may still store it; look at the order (findSent) before sending again`,
-      );
-    }
-    resends += 1;
-    logger.info('message absent from the order; sending again (reconcile.maxResends)', {
-      ...fields,
-      resend: resends,
+  try {
+    return { message: await adapter.send(request, ctx), reconciled: false };
+  } catch (error) {
+    // Only an ambiguous failure is reconciled, and not once the caller gave up (no listing, no
+    // resend). The code that does it loads then (`reconcile-after.ts`).
+    if (!(error instanceof OrderMessagingError) || error.delivery !== 'unknown') throw error;
+    if (ctx.signal?.aborted) throw error;
+    const { reconcileAmbiguous } = await import('./reconcile-after.js');
+    return reconcileAmbiguous<Raw>(AFTER_TOOLS, error, {
+      adapter,
+      request,
+      ctx,
+      settings,
+      logger,
+      since,
     });
   }
 }

@@ -3,25 +3,10 @@
  * at or after it (the overlap window is scanned again, so these are skipped, not repeated).
  */
 import type { Connection } from '../connection.js';
-import { ValidationError } from '../errors.js';
-import type { OrderMessage } from '../model.js';
+import type { ValidationError } from '../errors.js';
+import { DEFAULT_SYNC_OVERLAP_MS } from './keys.js';
+import { tools } from './tools.js';
 import type { SyncCursor, SyncOptions } from './types.js';
-
-/** Five minutes: well above the clock skew of hosted APIs, small enough to keep cursors short. */
-export const DEFAULT_SYNC_OVERLAP_MS = 5 * 60_000;
-
-/**
- * The identity sync de-duplicates by: the id, plus the edit time for an edited message, so an
- * edit is a new delivery and a re-listed version is not.
- */
-export function syncKey(message: Pick<OrderMessage, 'id' | 'editedAt'>): string {
-  return message.editedAt ? `${message.id}@${message.editedAt.getTime()}` : message.id;
-}
-
-/** When a message last changed on the vendor's clock: its edit, else its creation. */
-export function changedAt(message: Pick<OrderMessage, 'sentAt' | 'editedAt'>): number {
-  return (message.editedAt ?? message.sentAt).getTime();
-}
 
 /** Where a scan starts: the watermark (epoch ms) and what was delivered at or after it. */
 export interface SyncPosition {
@@ -30,7 +15,7 @@ export interface SyncPosition {
 }
 
 function invalid(connection: Connection, message: string, field = 'cursor'): ValidationError {
-  return new ValidationError(`${connection.name}: ${message}`, {
+  return new tools.ValidationError(`${connection.name}: ${message}`, {
     vendor: connection.adapter.vendor,
     connection: connection.name,
     field,

@@ -6,9 +6,9 @@
 import type { AdapterContext, AnyAdapter } from '../adapter.js';
 import type { Connection } from '../connection.js';
 import type { OrderMessage, OrderRef, VendorOptions } from '../model.js';
-import { unsupported } from '../request-checks.js';
-import { changedAt } from './cursor.js';
+import { changedAt } from './keys.js';
 import { deriveNeedsReply, earliestNeedsReply } from './needs-reply.js';
+import { tools } from './tools.js';
 import type { ChangedOrder, NeedsReply } from './types.js';
 
 export type SyncingAdapter = AnyAdapter & Required<Pick<AnyAdapter, 'changedOrders'>>;
@@ -17,7 +17,10 @@ export function syncAdapter(connection: Connection): SyncingAdapter {
   const { adapter } = connection;
   const mode = adapter.capabilities.sync?.mode ?? 'none';
   if (mode === 'none' || typeof adapter.changedOrders !== 'function') {
-    throw unsupported(connection, 'cannot list changed orders (capabilities.sync.mode is none)');
+    throw tools.unsupported(
+      connection,
+      'cannot list changed orders (capabilities.sync.mode is none)',
+    );
   }
   return adapter as SyncingAdapter;
 }
