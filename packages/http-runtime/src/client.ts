@@ -235,10 +235,15 @@ export function createVendorClient<Paths extends {}>(
       return next;
     }
     const encoded = encodeMultipart(body as Record<string, unknown>, info);
+    const contentType = { 'Content-Type': encoded.contentType };
+    const headers = next?.headers;
     return {
       ...next,
       bodySerializer: () => encoded.body,
-      headers: mergeHeaders(next?.headers as HeadersInit, { 'Content-Type': encoded.contentType }),
+      // openapi-fetch merges a plain object itself: a `Headers` built here for the usual call
+      // without headers of its own was one more per multipart request.
+      headers:
+        headers === undefined ? contentType : mergeHeaders(headers as HeadersInit, contentType),
     };
   };
 
