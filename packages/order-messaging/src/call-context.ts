@@ -28,6 +28,63 @@ export interface CallRecord {
 type Init = Record<string, unknown> | undefined;
 type ClientMethod = (path: string, init?: Init) => Promise<unknown>;
 
+/** What a bound view carries: the call's fetch and signal. */
+interface CallBinding {
+  readonly source: Record<string, unknown>;
+  readonly fetch: typeof globalThis.fetch;
+  readonly signal: AbortSignal | undefined;
+}
+
+const BINDING = Symbol('callBinding');
+type BoundView = Record<string, unknown> & { [BINDING]: CallBinding };
+
+function withCall(binding: CallBinding, init: Init) {
+  const { fetch, signal } = binding;
+  return signal ? { ...init, fetch, signal } : { ...init, fetch };
+}
+
+/** The bound form of one client method: a function of its own, so it can be passed around. */
+function boundMethod(binding: CallBinding, name: string): (...args: unknown[]) => unknown {
+  const { source } = binding;
+  // Looked up on the client at each request, as the client has it then.
+  if (name === 'request') {
+    return (method, path, init) =>
+      (source['request'] as (...args: unknown[]) => unknown).call(
+        source,
+        method,
+        path,
+        withCall(binding, init as Init),
+      );
+  }
+  return (path, init) =>
+    (source[name] as ClientMethod).call(source, path as string, withCall(binding, init as Init));
+}
+
+/**
+ * The methods of every bound view of one client, made once per client. Each is a getter that
+ * binds the method on first use in a call, so a call pays for the methods it uses (one or two),
+ * not for nine closures.
+ */
+const bindingPrototypes = new WeakMap<object, object>();
+
+function bindingPrototype(source: Record<string, unknown>): object {
+  let prototype = bindingPrototypes.get(source);
+  if (prototype) return prototype;
+  const methods = Object.create(source) as object;
+  for (const name of [...CLIENT_METHODS, 'request']) {
+    if (typeof source[name] !== 'function') continue;
+    Object.defineProperty(methods, name, {
+      get(this: BoundView) {
+        const method = boundMethod(this[BINDING], name);
+        Object.defineProperty(this, name, { value: method });
+        return method;
+      },
+    });
+  }
+  bindingPrototypes.set(source, methods);
+  return methods;
+}
+
 /**
  * A view of an openapi-fetch client whose every request uses `fetch` and `signal`; the
  * client's other members (and the typing) are the client's own.
@@ -35,20 +92,9 @@ type ClientMethod = (path: string, init?: Init) => Promise<unknown>;
 export function bindClient<C>(client: C, fetch: typeof globalThis.fetch, signal?: AbortSignal): C {
   if (typeof client !== 'object' || client === null) return client;
   const source = client as unknown as Record<string, unknown>;
-  const bound = Object.create(source) as Record<string, unknown>;
-  const withCall = (init: Init) => ({ ...init, fetch, ...(signal ? { signal } : {}) });
-  for (const method of CLIENT_METHODS) {
-    const original = source[method];
-    if (typeof original !== 'function') continue;
-    bound[method] = (path: string, init?: Init) =>
-      (original as ClientMethod).call(source, path, withCall(init));
-  }
-  const request = source['request'];
-  if (typeof request === 'function') {
-    bound['request'] = (method: string, path: string, init?: Init) =>
-      request.call(source, method, path, withCall(init));
-  }
-  return bound as C;
+  const bound = Object.create(bindingPrototype(source)) as BoundView;
+  bound[BINDING] = { source, fetch, signal };
+  return bound as unknown as C;
 }
 
 function isOpenApiFetchClient(client: unknown): boolean {
