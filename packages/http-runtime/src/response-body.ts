@@ -285,6 +285,9 @@ export function guardResponseBody(
     return undefined;
   }
   const guard = new BodyGuard(response, source, limits);
+  // A response a caller's fetch froze cannot take the guard: it is read through the copy.
+  if (!Object.isExtensible(response))
+    return { response: guard.guardedCopy(), fail: guard.fail.bind(guard) };
   (response as Guarded)[GUARD] = guard;
   Object.setPrototypeOf(response, GUARDED_PROTOTYPE);
   return guard;

@@ -231,3 +231,14 @@ describe('a guarded body is read once, as any body', () => {
     expect(await response.json()).toEqual({ ok: true });
   });
 });
+
+describe('a response the fetch froze', () => {
+  it('is read through a guarded copy, within the limits', async () => {
+    const frozen = (input: Request, init?: RequestInit) =>
+      globalThis.fetch(input, init).then((response) => Object.freeze(response));
+    const fetch = createResilientFetch({ fetch: frozen, maxResponseBytes: 64 * 1024 });
+    expect(await (await fetch(`${origin}/ok`)).json()).toEqual({ ok: true });
+    const { error } = await elapsed(async () => (await fetch(`${origin}/big`)).text());
+    expect(error).toBeInstanceOf(ResponseTooLargeError);
+  });
+});
