@@ -40,7 +40,7 @@ type BoundView = Record<string, unknown> & { [BINDING]: CallBinding };
 
 function withCall(binding: CallBinding, init: Init) {
   const { fetch, signal } = binding;
-  return signal ? { ...init, fetch, signal } : { ...init, fetch };
+  return { ...init, fetch, ...(signal ? { signal } : {}) };
 }
 
 /** The bound form of one client method: a function of its own, so it can be passed around. */
