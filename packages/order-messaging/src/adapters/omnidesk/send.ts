@@ -30,43 +30,24 @@ import { getTicket, isMessage, normalize } from './timeline.js';
 /**
  * Entries that can be the request's message (the facade's rule: ours, same text and note flag,
  * dated from `notBefore` on; Omnidesk's times are the account's wall clock, read with
- * `utcOffsetMinutes`).
+ * `utcOffsetMinutes`), newest first. The timeline is in posting order, so it is read from its end:
+ * a caller that needs only the newest stops there, and its cost does not grow with the history.
  */
-function candidates(
+function* newestFirstCandidates(
   comparableText: TextComparer,
   config: OmnideskConfig,
   ticket: OmnideskTicket,
   probe: Pick<SentProbe<OmnideskVendorOptions>, 'request' | 'notBefore'>,
   ctx: Ctx,
-): OmnideskOrderMessage[] {
+): Generator<OmnideskOrderMessage> {
   const matches = sentMatcher(comparableText, probe);
-  return (ticket.timeline ?? [])
-    .filter(isMessage)
-    .map((entry) => normalize(config, entry, ticket, ctx))
-    .filter(matches);
-}
-
-/**
- * The newest entry that can be the request's message, at any date: the timeline is in posting
- * order, so it is read from its end and the scan stops at the first match (the post just made,
- * usually the last entry): the CPU of a send does not grow with the ticket's history.
- */
-function newestCandidate(
-  comparableText: TextComparer,
-  config: OmnideskConfig,
-  ticket: OmnideskTicket,
-  request: SendRequest<OmnideskVendorOptions>,
-  ctx: Ctx,
-): OmnideskOrderMessage | undefined {
-  const matches = sentMatcher(comparableText, { request, notBefore: new Date(0) });
   const timeline = ticket.timeline ?? [];
   for (let index = timeline.length - 1; index >= 0; index -= 1) {
     const entry = timeline[index]!;
     if (!isMessage(entry)) continue;
     const message = normalize(config, entry, ticket, ctx);
-    if (matches(message)) return message;
+    if (matches(message)) yield message;
   }
-  return undefined;
 }
 
 /** The configured note channel; the facade's checks keep notes away when there is none. */
@@ -125,7 +106,8 @@ async function readBack(
     const ticket = await getTicket(request.orderId, ctx);
     const comparable = await loadComparableText();
     // Any date: the timeline's times are not trusted here (see above).
-    return newestCandidate(comparable, config, ticket, request, ctx);
+    const probe = { request, notBefore: new Date(0) };
+    return newestFirstCandidates(comparable, config, ticket, probe, ctx).next().value;
   } catch (error) {
     ctx.logger.warn('message sent; reading the ticket back failed', {
       vendor: 'omnidesk',
@@ -169,7 +151,7 @@ export async function findSent(
 ): Promise<OmnideskOrderMessage | undefined> {
   const ticket = await getTicket(probe.request.orderId, ctx);
   const comparable = await loadComparableText();
-  const found = candidates(comparable, config, ticket, probe, ctx);
+  const found = [...newestFirstCandidates(comparable, config, ticket, probe, ctx)];
   if (found.length > 1) {
     throw new Error(
       `${found.length} entries of ticket ${probe.request.orderId} match the message; which one this send stored cannot be told`,
