@@ -24,6 +24,7 @@ export {
   type WalkPagesOptions,
 } from './pages.js';
 export { PathParameterError } from './path-params.js';
+export { concatBytes } from './bytes.js';
 export { redactHeaders, redactRequestUrl, redactUrl, scrubSecrets, scrubValue } from './redact.js';
 export {
   consoleLogger,

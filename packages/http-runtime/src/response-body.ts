@@ -3,6 +3,7 @@
  * deadline keep running until the last byte (a server dripping its body cannot hold a call), and
  * no more than `maxResponseBytes` are read (decoded bytes, so a gzip bomb stops at the cap).
  */
+import { concatBytes } from './bytes.js';
 import { describeUrl, scrubSecrets } from './redact.js';
 
 /** Constructor input of {@link ResponseTooLargeError}. */
@@ -103,24 +104,6 @@ export interface GuardedResponse {
 
 const utf8 = new TextDecoder();
 
-function concatenated(chunks: readonly Uint8Array[], total: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
-}
-
-function exactBuffer(bytes: Uint8Array): ArrayBuffer {
-  const { buffer, byteOffset, byteLength } = bytes;
-  return byteOffset === 0 && byteLength === buffer.byteLength
-    ? (buffer as ArrayBuffer)
-    : (buffer.slice(byteOffset, byteOffset + byteLength) as ArrayBuffer);
-}
-
 /** The state of one guarded body; the response's own methods reach it through {@link GUARD}. */
 class BodyGuard implements GuardedResponse {
   private reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
@@ -185,12 +168,10 @@ class BodyGuard implements GuardedResponse {
     if (this.consumed) throw new TypeError('Body is unusable: Body has already been read');
     this.consumed = true;
     const chunks: Uint8Array[] = [];
-    let total = 0;
     for (let chunk = await this.nextChunk(); chunk; chunk = await this.nextChunk()) {
       chunks.push(chunk);
-      total += chunk.byteLength;
     }
-    return concatenated(chunks, total);
+    return concatBytes(chunks);
   }
 
   guardedCopy(): Response {
@@ -260,8 +241,8 @@ const GUARDED_PROTOTYPE: object = Object.create(Response.prototype, {
   },
   text: { value: directRead('text', (bytes) => utf8.decode(bytes)) },
   json: { value: directRead('json', (bytes) => JSON.parse(utf8.decode(bytes)) as unknown) },
-  arrayBuffer: { value: directRead('arrayBuffer', exactBuffer) },
-  bytes: { value: directRead('bytes', (bytes) => new Uint8Array(exactBuffer(bytes))) },
+  arrayBuffer: { value: directRead('arrayBuffer', (bytes) => bytes.buffer) },
+  bytes: { value: directRead('bytes', (bytes) => bytes) },
   blob: { value: viaCopy('blob') },
   formData: { value: viaCopy('formData') },
   clone: { value: viaCopy('clone') },

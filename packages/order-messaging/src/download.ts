@@ -2,7 +2,7 @@
  * Attachment downloads: the adapter opens the vendor's stream, the facade reads it within
  * `maxBytes`, never buffering more than the limit.
  */
-import { ResponseTooLargeError } from '@org/http-runtime';
+import { concatBytes, ResponseTooLargeError } from '@org/http-runtime';
 import type { AttachmentStream } from './adapter.js';
 import { ValidationError } from './errors.js';
 import type { DownloadedAttachment } from './model.js';
@@ -39,13 +39,7 @@ async function readAtMost(
     }
     chunks.push(value);
   }
-  const data = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    data.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return data;
+  return concatBytes(chunks);
 }
 
 export interface DownloadScope {

@@ -4,6 +4,7 @@
  * bytes arrive, since a chunked body declares no length.
  */
 import type { IncomingMessage } from 'node:http';
+import { concatBytes } from '@org/http-runtime';
 import { GameBoostWebhookError } from './errors.js';
 
 export interface RawBodyLimits {
@@ -95,11 +96,5 @@ export async function readFetchBody(request: Request, limits: RawBodyLimits): Pr
   } finally {
     clearTimeout(timer);
   }
-  const body = new Uint8Array(received);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
+  return concatBytes(chunks);
 }
