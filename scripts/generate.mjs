@@ -3,8 +3,11 @@
 // The vendors and their output files are the `apis` of redocly.yaml, so adding a
 // vendor is one spec and one entry there. Writes, per vendor, next to `output`:
 //   schema.ts      openapi-typescript types (paths, components, operations, webhooks)
-//   operations.ts  `operationTable`, a runtime table keyed by `"<METHOD> <path>"`, and
-//                  `operationsById`, the same entries keyed by operationId. Each entry:
+//   operations.ts  `operationTable`, a runtime table keyed by `"<METHOD> <path>"`;
+//                  `operationsById`, the same entries keyed by operationId; and
+//                  `requestBodies`, the body layout of the multipart operations alone (what the
+//                  client passes to the runtime, so the numbers below stay out of bundles that
+//                  never read them). Each entry of `operationTable`:
 //     operationId, method, path
 //     requestMediaTypes, jsonParts, partNames?   how the runtime lays out the body
 //     limits?          the operation's `x-limits` ({ name: number })
@@ -219,15 +222,27 @@ function operationTable(spec) {
   const byId = Object.entries(table)
     .map(
       ([key, info]) =>
-        `  ${JSON.stringify(info.operationId)}: operationTable[${JSON.stringify(key)}],\n`,
+        `    ${JSON.stringify(info.operationId)}: operationTable[${JSON.stringify(key)}],\n`,
     )
     .join('');
+  const requestBodies = Object.fromEntries(
+    Object.entries(table)
+      .filter(([, info]) => info.requestMediaTypes.includes('multipart/form-data'))
+      .map(([key, { requestMediaTypes, jsonParts, partNames }]) => [
+        key,
+        { requestMediaTypes, jsonParts, ...(partNames ? { partNames } : {}) },
+      ]),
+  );
   return (
     HEADER +
-    "import type { OperationTable } from '@org/http-runtime';\n\n" +
+    "import type { OperationTable, RequestBodyTable } from '@org/http-runtime';\n\n" +
     `export const operationTable = ${JSON.stringify(table, null, 2)} as const satisfies OperationTable;\n\n` +
+    // Property reads are side effects to esbuild: without the pure call, an unused
+    // `operationsById` would keep the whole table in every bundle.
     '/** The entries of `operationTable` by operationId. */\n' +
-    `export const operationsById = {\n${byId}} as const;\n`
+    `export const operationsById = /* @__PURE__ */ (() =>\n  ({\n${byId}  }) as const)();\n\n` +
+    '/** How the runtime lays out each multipart request body, keyed as `operationTable`. */\n' +
+    `export const requestBodies = ${JSON.stringify(requestBodies, null, 2)} as const satisfies RequestBodyTable;\n`
   );
 }
 

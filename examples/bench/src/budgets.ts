@@ -39,6 +39,11 @@ export interface Budgets {
    * bytes, by size check name): keeps what is loaded on demand (the entity decoder) out of it.
    */
   initialLoad: Record<string, number>;
+  /**
+   * Upper bound of each vendor client bundle (client + runtime + openapi-fetch, min+gzip) ÷ bare
+   * openapi-fetch's: what choosing a typed client over openapi-fetch alone costs in bytes.
+   */
+  clientOverOpenapiFetch?: number;
 }
 
 export function readBudgets(): Budgets {
@@ -50,6 +55,9 @@ export function readBudgets(): Budgets {
     requestsPerSend: stored.requestsPerSend ?? {},
     sendCostGrowth: stored.sendCostGrowth ?? {},
     initialLoad: stored.initialLoad ?? {},
+    ...(stored.clientOverOpenapiFetch === undefined
+      ? {}
+      : { clientOverOpenapiFetch: stored.clientOverOpenapiFetch }),
   };
 }
 

@@ -7,7 +7,8 @@
  *    benchmark measures (sizeChecks: every published export, every registered vendor) has a
  *    budget there, and is within it; each facade bundle's initial load with code splitting
  *    (what loads before the first call; the entity decoder is loaded on demand) is within its
- *    `initialLoad` budget in examples/bench/budgets.json;
+ *    `initialLoad` budget in examples/bench/budgets.json; each vendor client with the runtime and
+ *    openapi-fetch is at most `clientOverOpenapiFetch` × bare openapi-fetch;
  * 2. type instantiations of each type-cost consumer have a budget in examples/bench/budgets.json
  *    and are at most that budget;
  * 3. goodput under a rate limit, small: the facade loses and duplicates no message, with the limit
@@ -27,7 +28,16 @@ import { QUICK_HISTORY_OPTIONS, runHistoryBench } from './history.js';
 import { SIZE_LIMIT_CONFIG } from './paths.js';
 import { vendorPlans } from './plans.js';
 import { startRemoteSandbox } from './sandbox-process.js';
-import { facadeSplitLoads, readSizeLimitConfig, runSizeLimit, sizeChecks } from './size.js';
+import {
+  BASELINE_CHECK,
+  clientCheckName,
+  facadeSplitLoads,
+  readSizeLimitConfig,
+  runSizeLimit,
+  sizeChecks,
+  type SizeLimitJsonRow,
+} from './size.js';
+import { VENDOR_NAMES } from './plans.js';
 import { runTsc, TYPE_COST_TARGETS } from './type-cost.js';
 
 let passed = 0;
@@ -65,6 +75,20 @@ async function checkHistory(budgets: Budgets): Promise<void> {
   }
 }
 
+/** Each vendor client bundle ÷ bare openapi-fetch, against the one ratio budget. */
+function checkClientRatios(rows: readonly SizeLimitJsonRow[], budget: number | undefined): void {
+  const sizeOf = (name: string) => rows.find((row) => row.name === name)?.size;
+  const baseline = sizeOf(BASELINE_CHECK);
+  for (const vendor of VENDOR_NAMES) {
+    const size = sizeOf(clientCheckName(vendor));
+    const ratio = size !== undefined && baseline ? size / baseline : undefined;
+    check(
+      ratio !== undefined && budget !== undefined && ratio <= budget,
+      `size ${clientCheckName(vendor)} ÷ openapi-fetch: ${ratio?.toFixed(3) ?? 'not measured'} (budget ${budget ?? 'none: set clientOverOpenapiFetch in budgets.json'})`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
   const budgeted = new Set(
     readSizeLimitConfig()
@@ -79,7 +103,8 @@ async function main(): Promise<void> {
       );
     }
   }
-  for (const row of runSizeLimit(SIZE_LIMIT_CONFIG)) {
+  const sizeRows = runSizeLimit(SIZE_LIMIT_CONFIG);
+  for (const row of sizeRows) {
     check(
       row.passed !== false && row.sizeLimit !== undefined,
       `size ${row.name}: ${row.size} B (budget ${row.sizeLimit ?? '–'} B)`,
@@ -87,6 +112,7 @@ async function main(): Promise<void> {
   }
 
   const budgets = readBudgets();
+  checkClientRatios(sizeRows, budgets.clientOverOpenapiFetch);
   for (const [name, load] of Object.entries(await facadeSplitLoads())) {
     const budget = budgets.initialLoad[name];
     check(

@@ -23,6 +23,13 @@ export { facadeSplitLoads, type SplitLoad } from './split-load.js';
 /** Each registered vendor's client package: `packages/<vendor>-client`. */
 const clientDir = (vendor: string) => `${vendor}-client`;
 
+/** The size check of bare openapi-fetch: the baseline every bundle ratio is taken against. */
+export const BASELINE_CHECK = 'openapi-fetch createClient (baseline)';
+
+/** The size check of a vendor's client as an application ships it (with runtime and openapi-fetch). */
+export const clientCheckName = (vendor: string) =>
+  `@org/${clientDir(vendor)} + runtime + openapi-fetch`;
+
 /**
  * Library packages an application bundles: the runtime, every registered vendor's client and
  * the facade. The CLI and the sandbox are Node tools, not bundled.
@@ -122,7 +129,7 @@ export function sizeChecks(): SizeLimitCheck[] {
     }
   }
   checks.push({
-    name: 'openapi-fetch createClient (baseline)',
+    name: BASELINE_CHECK,
     import: { 'examples/bench/size/openapi-fetch-client.js': '{ createClient }' },
     gzip: true,
   });
@@ -130,7 +137,7 @@ export function sizeChecks(): SizeLimitCheck[] {
     // An unbuilt client's check is skipped below (its files are missing) and keeps its budget.
     const factory = clientFactory(vendor) ?? 'createClient';
     checks.push({
-      name: `@org/${clientDir(vendor)} + runtime + openapi-fetch`,
+      name: clientCheckName(vendor),
       import: { [`packages/${clientDir(vendor)}/dist/index.js`]: `{ ${factory} }` },
       gzip: true,
     });
@@ -198,7 +205,7 @@ async function writeSizeLimitConfig(checks: readonly SizeLimitCheck[]): Promise<
   await writeFormatted(SIZE_LIMIT_CONFIG, JSON.stringify(checks, null, 2));
 }
 
-interface SizeLimitJsonRow {
+export interface SizeLimitJsonRow {
   name: string;
   size: number;
   passed?: boolean;

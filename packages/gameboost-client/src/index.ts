@@ -8,11 +8,11 @@
 import type { Client } from 'openapi-fetch';
 import { bearer, createVendorClient, type CommonClientOptions } from '@org/http-runtime';
 import type { components, paths } from './generated/schema.js';
-import { operationsById, operationTable } from './generated/operations.js';
+import { operationsById, requestBodies } from './generated/operations.js';
 import { PACKAGE_VERSION } from './version.js';
 
 export type { components, operations, paths, webhooks } from './generated/schema.js';
-export { operationTable, operationsById } from './generated/operations.js';
+export { operationTable, operationsById, requestBodies } from './generated/operations.js';
 export { PACKAGE_VERSION } from './version.js';
 
 /** Default production base URL. GameBoost has one global host (no tenants); all paths start with `/v2/`. */
@@ -62,33 +62,35 @@ export function createGameBoostClient(options: GameBoostClientOptions): GameBoos
       vendor: 'gameboost',
       packageName: '@org/gameboost-client',
       packageVersion: PACKAGE_VERSION,
-      operations: operationTable,
+      operations: requestBodies,
     },
     { ...options, baseUrl: options.baseUrl ?? GAMEBOOST_BASE_URL },
     [bearer(options.token)],
   );
 }
 
-const send = operationsById.sendAccountOrderMessage;
-
 /**
  * Documented limits (spec `maxLength` and `x-rate-limit`), per API key, read from the operation table
  * (`operationsById`). The chat bucket covers every message read AND send, on all order kinds together.
  */
-export const GAMEBOOST_LIMITS = {
-  /** `message` of a send: at most this many characters. */
-  maxMessageLength: send.request.fields.message.maxLength,
-  /** Chat operations (global): message lists and sends together, per minute. */
-  chatPerMinute: send.rateLimits.chat.limit,
-  /** GET requests per minute. */
-  readsPerMinute: operationsById.getAccountOrder.rateLimits.reads.limit,
-  /** POST/PUT/PATCH/DELETE requests per minute (global). */
-  writesPerMinute: send.rateLimits.writes.limit,
-  /** Writes to the same resource per minute. */
-  writesPerResourcePerMinute: send.rateLimits.writesSameResource.limit,
-  /** Writes to the same resource per hour. */
-  writesPerResourcePerHour: send.rateLimits.writesSameResourceHourly.limit,
-} as const;
+export const GAMEBOOST_LIMITS = /* @__PURE__ */ (() => {
+  // A pure call: a bundle that never reads the limits drops them, and the operation table too.
+  const send = operationsById.sendAccountOrderMessage;
+  return {
+    /** `message` of a send: at most this many characters. */
+    maxMessageLength: send.request.fields.message.maxLength,
+    /** Chat operations (global): message lists and sends together, per minute. */
+    chatPerMinute: send.rateLimits.chat.limit,
+    /** GET requests per minute. */
+    readsPerMinute: operationsById.getAccountOrder.rateLimits.reads.limit,
+    /** POST/PUT/PATCH/DELETE requests per minute (global). */
+    writesPerMinute: send.rateLimits.writes.limit,
+    /** Writes to the same resource per minute. */
+    writesPerResourcePerMinute: send.rateLimits.writesSameResource.limit,
+    /** Writes to the same resource per hour. */
+    writesPerResourcePerHour: send.rateLimits.writesSameResourceHourly.limit,
+  } as const;
+})();
 
 type Schemas = components['schemas'];
 

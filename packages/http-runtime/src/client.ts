@@ -57,6 +57,18 @@ export interface SpecRateLimit {
 /** A field's or parameter's numeric schema keywords (and numeric `x-` extensions). */
 export type FieldConstraints = Readonly<Record<string, number>>;
 
+/** How a request body goes out: the part of {@link OperationInfo} the client reads. */
+export type RequestBodyLayout = Pick<
+  OperationInfo,
+  'requestMediaTypes' | 'jsonParts' | 'partNames'
+>;
+
+/**
+ * Body layouts keyed by `"<METHOD> <path>"`: a generated client's `requestBodies` (its multipart
+ * operations), or a whole {@link OperationTable}.
+ */
+export type RequestBodyTable = Readonly<Record<string, RequestBodyLayout>>;
+
 /**
  * Keyed by `"<METHOD> <path>"`, e.g. `"POST /api/inbox/threads/{thread_id}/message"`; each
  * client also exports the same entries by operationId (`operationsById`).
@@ -74,8 +86,11 @@ export interface VendorDefinition {
   readonly packageName: string;
   /** Sent after the package name in the User-Agent. */
   readonly packageVersion: string;
-  /** The client's generated `operationTable`: multipart bodies are laid out from it. */
-  readonly operations: OperationTable;
+  /**
+   * Multipart bodies are laid out from it: the client's generated `requestBodies`. A whole
+   * `operationTable` works too, but keeps every limit it states in the client's bundle.
+   */
+  readonly operations: RequestBodyTable;
   /**
    * How the vendor wants query arrays and objects written, when it differs from
    * openapi-fetch's default (repeated `name=a&name=b`); Mirakl, for one, takes
@@ -103,7 +118,7 @@ export interface CommonClientOptions {
   middleware?: Middleware[];
 }
 
-function multipartWanted(info: OperationInfo, body: unknown): boolean {
+function multipartWanted(info: RequestBodyLayout, body: unknown): boolean {
   const types = info.requestMediaTypes;
   if (!types.includes('multipart/form-data')) return false;
   if (!types.includes('application/json')) return true;
@@ -118,12 +133,6 @@ type RequestInit_ = {
   body?: unknown;
   headers?: unknown;
 } & Record<string, unknown>;
-
-function withVendor(vendor: string, error: unknown): unknown {
-  return error instanceof ConfigurationError
-    ? new ConfigurationError(`${vendor}: ${error.message}`)
-    : error;
-}
 
 /**
  * Builds an openapi-fetch `Client<Paths>` the way every vendor client of this repository does: the
@@ -141,7 +150,7 @@ function withVendor(vendor: string, error: unknown): unknown {
  * ```ts
  * export function createAcmeClient(options: AcmeClientOptions): Client<paths> {
  *   return createVendorClient<paths>(
- *     { vendor: 'acme', packageName: '@acme/client', packageVersion: '1.0.0', operations: operationTable },
+ *     { vendor: 'acme', packageName: '@acme/client', packageVersion: '1.0.0', operations: requestBodies },
  *     { ...options, baseUrl: options.baseUrl ?? 'https://api.acme.test' },
  *     [bearer(options.token)],
  *   );
@@ -157,26 +166,25 @@ export function createVendorClient<Paths extends {}>(
   },
   auth: readonly AuthPlacement[],
 ): Client<Paths> {
-  for (const placement of auth) {
-    // A bearer placement built from `undefined` still has a non-empty value ("Bearer undefined").
-    const secret = 'secret' in placement ? placement.secret : placement.value;
-    if (typeof secret !== 'string' || secret.trim() === '') {
-      throw new ConfigurationError(`${definition.vendor}: missing credential (${placement.name})`);
-    }
-    const option = placement.option ?? placement.name;
-    try {
-      assertHeaderValue(option, placement.value);
-    } catch (error) {
-      throw withVendor(definition.vendor, error);
-    }
-  }
+  let baseUrl: string;
+  // One place names the vendor in every message: an application builds several clients.
   try {
+    for (const placement of auth) {
+      // A bearer placement built from `undefined` still has a non-empty value ("Bearer undefined").
+      const secret = 'secret' in placement ? placement.secret : placement.value;
+      if (typeof secret !== 'string' || secret.trim() === '') {
+        throw new ConfigurationError(`missing credential (${placement.name})`);
+      }
+      assertHeaderValue(placement.option ?? placement.name, placement.value);
+    }
     assertHeaders(options.headers);
     if (options.userAgent !== undefined) assertHeaderValue('userAgent', options.userAgent);
+    baseUrl = assertSafeBaseUrl(options.baseUrl, options.allowInsecureHttp).toString();
   } catch (error) {
-    throw withVendor(definition.vendor, error);
+    throw error instanceof ConfigurationError
+      ? new ConfigurationError(`${definition.vendor}: ${error.message}`)
+      : error;
   }
-  const baseUrl = assertSafeBaseUrl(options.baseUrl, options.allowInsecureHttp).toString();
   const userAgent = [
     `${definition.packageName}/${definition.packageVersion}`,
     typeof process === 'object' && process.version ? `node/${process.version}` : undefined,
@@ -201,8 +209,9 @@ export function createVendorClient<Paths extends {}>(
     // its credentials to wherever `Location` points.
     redirect: 'manual',
     pathSerializer: safePathSerializer,
-    ...(definition.querySerializer ? { querySerializer: definition.querySerializer } : {}),
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    // openapi-fetch falls back to its defaults for these when they are undefined.
+    querySerializer: definition.querySerializer,
+    fetch: options.fetch,
     headers: {
       Accept: 'application/json',
       'User-Agent': userAgent,

@@ -14,6 +14,8 @@ export {
   type FieldConstraints,
   type OperationInfo,
   type OperationTable,
+  type RequestBodyLayout,
+  type RequestBodyTable,
   type SpecRateLimit,
   type VendorDefinition,
 } from './client.js';

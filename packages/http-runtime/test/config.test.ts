@@ -38,6 +38,8 @@ function failure(create: () => unknown): ConfigurationError {
 
 function expectNamed(error: ConfigurationError, option: string, value: string) {
   expect(error).toBeInstanceOf(ConfigurationError);
+  // The vendor first, base URL errors included: an application builds several clients.
+  expect(error.message.startsWith(`${definition.vendor}: `)).toBe(true);
   expect(error.message).toContain(option);
   for (const text of [error.message, String(error), inspect(error), JSON.stringify(error)]) {
     expect(text).not.toContain(value);

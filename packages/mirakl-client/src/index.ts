@@ -8,11 +8,11 @@ import {
   type CommonClientOptions,
 } from '@org/http-runtime';
 import type { components, paths } from './generated/schema.js';
-import { operationsById, operationTable } from './generated/operations.js';
+import { operationsById, requestBodies } from './generated/operations.js';
 import { PACKAGE_VERSION } from './version.js';
 
 export type { components, operations, paths } from './generated/schema.js';
-export { operationTable, operationsById } from './generated/operations.js';
+export { operationTable, operationsById, requestBodies } from './generated/operations.js';
 export { PACKAGE_VERSION } from './version.js';
 
 /**
@@ -139,7 +139,7 @@ export function createMiraklClient(options: MiraklClientOptions): MiraklClient {
       vendor: 'mirakl',
       packageName: '@org/mirakl-client',
       packageVersion: PACKAGE_VERSION,
-      operations: operationTable,
+      operations: requestBodies,
       // entity_id and channel_codes are sent comma-joined in one parameter (entity_id=a,b).
       querySerializer: { array: { style: 'form', explode: false } },
     },
@@ -178,19 +178,21 @@ export function contentDispositionFileName(header: string | null | undefined): s
  * `maxMessageBytes` is documented for OR43 and inferred for M12; `maxAttachmentsPerEntity` is
  * documented for M12 only.
  */
-export const MIRAKL_LIMITS = {
-  /** M12, OR42: messages on one thread. */
-  maxMessagesPerThread: operationsById.replyToThread.limits.maxMessagesPerThread,
-  /** OR43 (and, inferred, M12): bytes per message, attachments included. */
-  maxMessageBytes: operationsById.createOrderThread.limits.maxMessageBytes,
-  /** M12: attachments across all threads of the same entity (for example an order). */
-  maxAttachmentsPerEntity: operationsById.replyToThread.limits.maxAttachmentsPerEntity,
-  /** M11 `with_messages=true`: only the last messages of each thread are returned. */
-  withMessagesMaxMessagesPerThread:
-    operationsById.listThreads.limits.withMessagesMaxMessagesPerThread,
-  /** M11 default `limit`. */
-  defaultThreadPageSize: operationsById.listThreads.limits.defaultPageSize,
-} as const;
+export const MIRAKL_LIMITS = /* @__PURE__ */ (() =>
+  // A pure call: a bundle that never reads the limits drops them, and the operation table too.
+  ({
+    /** M12, OR42: messages on one thread. */
+    maxMessagesPerThread: operationsById.replyToThread.limits.maxMessagesPerThread,
+    /** OR43 (and, inferred, M12): bytes per message, attachments included. */
+    maxMessageBytes: operationsById.createOrderThread.limits.maxMessageBytes,
+    /** M12: attachments across all threads of the same entity (for example an order). */
+    maxAttachmentsPerEntity: operationsById.replyToThread.limits.maxAttachmentsPerEntity,
+    /** M11 `with_messages=true`: only the last messages of each thread are returned. */
+    withMessagesMaxMessagesPerThread:
+      operationsById.listThreads.limits.withMessagesMaxMessagesPerThread,
+    /** M11 default `limit`. */
+    defaultThreadPageSize: operationsById.listThreads.limits.defaultPageSize,
+  }) as const)();
 
 type Schemas = components['schemas'];
 

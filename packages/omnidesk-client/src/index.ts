@@ -6,11 +6,11 @@ import {
   type CommonClientOptions,
 } from '@org/http-runtime';
 import type { components, operations, paths } from './generated/schema.js';
-import { operationTable } from './generated/operations.js';
+import { requestBodies } from './generated/operations.js';
 import { PACKAGE_VERSION } from './version.js';
 
 export type { components, operations, paths } from './generated/schema.js';
-export { operationTable, operationsById } from './generated/operations.js';
+export { operationTable, operationsById, requestBodies } from './generated/operations.js';
 export { PACKAGE_VERSION } from './version.js';
 
 /**
@@ -123,7 +123,7 @@ export function createOmnideskClient(options: OmnideskClientOptions): OmnideskCl
       vendor: 'omnidesk',
       packageName: '@org/omnidesk-client',
       packageVersion: PACKAGE_VERSION,
-      operations: operationTable,
+      operations: requestBodies,
     },
     { ...common, baseUrl },
     [auth],

@@ -7,11 +7,11 @@ import {
   type CommonClientOptions,
 } from '@org/http-runtime';
 import type { components, operations, paths } from './generated/schema.js';
-import { operationTable } from './generated/operations.js';
+import { requestBodies } from './generated/operations.js';
 import { PACKAGE_VERSION } from './version.js';
 
 export type { components, operations, paths } from './generated/schema.js';
-export { operationTable, operationsById } from './generated/operations.js';
+export { operationTable, operationsById, requestBodies } from './generated/operations.js';
 export { PACKAGE_VERSION } from './version.js';
 
 /**
@@ -116,7 +116,7 @@ export function createSppClient(options: SppClientOptions): SppClient {
       vendor: 'spp',
       packageName: '@org/spp-client',
       packageVersion: PACKAGE_VERSION,
-      operations: operationTable,
+      operations: requestBodies,
     },
     { ...options, baseUrl: resolveBaseUrl(options), headers: defaultHeaders(options) },
     [bearer(options.token)],
