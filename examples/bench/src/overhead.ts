@@ -52,7 +52,8 @@ export interface OverheadVendorResult {
   readonly facadeExtraCpuMicros: Spread;
 }
 
-const MESSAGE = 'Your parcel left the warehouse today.';
+/** The text every tier sends. */
+export const MESSAGE = 'Your parcel left the warehouse today.';
 
 export async function recordAll(
   plans: Record<Vendor, VendorPlan>,
