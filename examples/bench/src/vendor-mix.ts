@@ -1,17 +1,22 @@
 /**
- * Benchmark 7: how much the CPU ratios of benchmark 1 depend on what else the process has run.
+ * Benchmark 7: how much the CPU ratios of benchmark 1 depend on what else the process has done.
  * Bare openapi-fetch, the vendor client and the facade make one send's requests (as in benchmark
- * 1) in a process that has sent through one vendor only, and in one that has sent through all
- * four first. V8 optimizes shared code (openapi-fetch, the runtime, the facade) for the object
- * shapes it has seen, so the same code costs more or less per send after a different history;
- * benchmark 1 runs the four vendors in one process.
+ * 1) in fresh processes that have sent through one vendor only or through all four first, with
+ * the loop kept in one job (benchmark 1's way: the replaying stub never waits, so no send ever
+ * hands back to the event loop) or handing back to the event loop every 100 sends (as a fetch
+ * over a network does at every request).
  *
  *   node examples/bench/dist/vendor-mix.js [--rounds=5] [--sends=3000]
  *
+ * Why the loop matters: undici's `Request` keeps a `WeakRef` to its own AbortController, and a
+ * `WeakRef` target lives at least until the current job ends. In one job every send's controller
+ * (and what its signal holds) stays in the heap, so garbage collection costs more the longer the
+ * loop has run, and more for the tier that allocates more. The heap after a full collection at
+ * the end of the loop is reported beside the ratios.
+ *
  * Every measurement is a fresh process (a JIT's state cannot be reset): it warms up (1,500 sends
  * per tier through each warmed vendor, the tiers in turn), then times `sends` sends of each tier,
- * twice, in turn, and keeps each tier's lowest CPU time. Rounds alternate the two mixes. The
- * fetch is the replaying stub of benchmark 1, with no I/O.
+ * twice, in turn, and keeps each tier's lowest CPU time.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,11 +35,33 @@ import { startRemoteSandbox } from './sandbox-process.js';
 import { spread, type Spread } from './stats.js';
 
 const WARM_SENDS = 1_500;
+/** Sends between two returns to the event loop, in the loops that return to it. */
+const YIELD_EVERY = 100;
 const MIXES = ['one vendor', 'four vendors'] as const;
+const LOOPS = ['one job', `event loop every ${YIELD_EVERY} sends`] as const;
 const TIERS = ['bare', 'client', 'facade'] as const;
 /** CPU microseconds per send, by tier. */
 type Cpu = Record<(typeof TIERS)[number], number>;
 type Mix = (typeof MIXES)[number];
+type Loop = (typeof LOOPS)[number];
+interface Condition {
+  readonly mix: Mix;
+  readonly loop: Loop;
+}
+const CONDITIONS: readonly Condition[] = MIXES.flatMap((mix) =>
+  LOOPS.map((loop) => ({ mix, loop })),
+);
+const keyOf = ({ mix, loop }: Condition) => `${mix}, ${loop}`;
+
+/** What one process measured: CPU µs per send by tier, and the heap after a full collection. */
+type Measured = Cpu & { readonly heapMB: number };
+
+/** Lets the event loop run (ending the current job) when `loop` says so at send `i`. */
+async function maybeYield(loop: Loop, i: number): Promise<void> {
+  if (loop !== 'one job' && i % YIELD_EVERY === 0) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
 
 interface Fixture {
   readonly info: SandboxInfo;
@@ -44,8 +71,13 @@ interface Fixture {
 const arg = (name: string) =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 
-/** One measurement, in this (fresh) process: facade CPU ÷ bare openapi-fetch CPU for `vendor`. */
-async function measureInChild(fixture: Fixture, vendor: Vendor, mix: Mix, sends: number) {
+/** One measurement, in this (fresh) process: each tier's CPU per send for `vendor`. */
+async function measureInChild(
+  fixture: Fixture,
+  vendor: Vendor,
+  { mix, loop }: Condition,
+  sends: number,
+) {
   const plans = await vendorPlans(fixture.info);
   const warmed =
     mix === 'one vendor' ? [vendor] : [...VENDOR_NAMES.filter((v) => v !== vendor), vendor];
@@ -77,27 +109,37 @@ async function measureInChild(fixture: Fixture, vendor: Vendor, mix: Mix, sends:
   );
   for (const name of warmed) {
     for (let i = 0; i < WARM_SENDS; i++) {
+      await maybeYield(loop, i);
       for (const tier of TIERS) await tasks[name]![tier]();
     }
   }
   const cpu = Object.fromEntries(TIERS.map((tier) => [tier, Number.POSITIVE_INFINITY])) as Cpu;
   for (const tier of [...TIERS, ...TIERS]) {
     const start = process.cpuUsage();
-    for (let i = 0; i < sends; i++) await tasks[vendor]![tier]();
+    for (let i = 0; i < sends; i++) {
+      await maybeYield(loop, i);
+      await tasks[vendor]![tier]();
+    }
     const used = process.cpuUsage(start);
     cpu[tier] = Math.min(cpu[tier], (used.user + used.system) / sends);
   }
-  process.stdout.write(JSON.stringify(cpu));
+  // Still in the loop's job when it never yields: what that job keeps alive stays counted.
+  (globalThis as { gc?: () => void }).gc?.();
+  const measured: Measured = { ...cpu, heapMB: process.memoryUsage().heapUsed / 1e6 };
+  process.stdout.write(JSON.stringify(measured));
 }
 
+/** One vendor under one condition, over the processes measured. */
 interface MixResult {
   readonly vendor: Vendor;
+  readonly condition: Condition;
   /** Facade ÷ bare openapi-fetch, per process. */
-  readonly facade: Record<Mix, Spread>;
+  readonly facade: Spread;
   /** Vendor client ÷ bare openapi-fetch, per process. */
-  readonly client: Record<Mix, Spread>;
+  readonly client: Spread;
   /** Bare openapi-fetch's CPU per send, µs. */
-  readonly bareMicros: Record<Mix, Spread>;
+  readonly bareMicros: Spread;
+  readonly heapMB: Spread;
 }
 
 async function runParent(rounds: number, sends: number): Promise<MixResult[]> {
@@ -120,43 +162,46 @@ async function runParent(rounds: number, sends: number): Promise<MixResult[]> {
     await sandbox.close();
   }
   try {
-    const samples = new Map<string, Cpu[]>();
+    const samples = new Map<string, Measured[]>();
     for (let round = 0; round < rounds; round++) {
       for (const vendor of VENDOR_NAMES) {
-        for (const mix of round % 2 === 0 ? MIXES : [...MIXES].reverse()) {
+        for (const condition of round % 2 === 0 ? CONDITIONS : [...CONDITIONS].reverse()) {
           const out = execFileSync(
             process.execPath,
             [
+              '--expose-gc',
               fileURLToPath(import.meta.url),
               `--child=${file}`,
               `--vendor=${vendor}`,
-              `--mix=${mix}`,
+              `--mix=${condition.mix}`,
+              `--loop=${condition.loop}`,
               `--sends=${sends}`,
             ],
             { encoding: 'utf8' },
           );
-          const cpu = JSON.parse(out) as Cpu;
-          samples.set(`${vendor}/${mix}`, [...(samples.get(`${vendor}/${mix}`) ?? []), cpu]);
+          const measured = JSON.parse(out) as Measured;
+          const key = `${vendor}/${keyOf(condition)}`;
+          samples.set(key, [...(samples.get(key) ?? []), measured]);
           process.stderr.write(
-            `vendor mix round ${round + 1}/${rounds} ${vendor}, ${mix}: CPU per send bare ${cpu.bare.toFixed(0)} µs, client ${cpu.client.toFixed(0)} µs, facade ${cpu.facade.toFixed(0)} µs\n`,
+            `vendor mix round ${round + 1}/${rounds} ${vendor}, ${keyOf(condition)}: CPU per send bare ${measured.bare.toFixed(0)} µs, client ${measured.client.toFixed(0)} µs, facade ${measured.facade.toFixed(0)} µs; heap ${measured.heapMB.toFixed(1)} MB\n`,
           );
         }
       }
     }
-    return VENDOR_NAMES.map((vendor) => {
-      const of = (mix: Mix) => samples.get(`${vendor}/${mix}`)!;
-      const by = (f: (cpu: Cpu) => number) =>
-        Object.fromEntries(MIXES.map((mix) => [mix, spread(of(mix).map(f))])) as Record<
-          Mix,
-          Spread
-        >;
-      return {
-        vendor,
-        facade: by((cpu) => cpu.facade / cpu.bare),
-        client: by((cpu) => cpu.client / cpu.bare),
-        bareMicros: by((cpu) => cpu.bare),
-      };
-    });
+    return VENDOR_NAMES.flatMap((vendor) =>
+      CONDITIONS.map((condition) => {
+        const of = samples.get(`${vendor}/${keyOf(condition)}`)!;
+        const by = (f: (m: Measured) => number) => spread(of.map(f));
+        return {
+          vendor,
+          condition,
+          facade: by((m) => m.facade / m.bare),
+          client: by((m) => m.client / m.bare),
+          bareMicros: by((m) => m.bare),
+          heapMB: by((m) => m.heapMB),
+        };
+      }),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -165,17 +210,15 @@ async function runParent(rounds: number, sends: number): Promise<MixResult[]> {
 function section(results: readonly MixResult[], rounds: number, sends: number): string {
   const cell = (s: Spread, digits: number) =>
     `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
-  const rows = results.flatMap((r) =>
-    MIXES.map(
-      (mix) =>
-        `| ${r.vendor} | ${mix} | ${cell(r.bareMicros[mix], 0)} | ${cell(r.client[mix], 2)} | ${cell(r.facade[mix], 2)} |`,
-    ),
+  const rows = results.map(
+    (r) =>
+      `| ${r.vendor} | ${r.condition.mix} | ${r.condition.loop} | ${cell(r.bareMicros, 0)} | ${cell(r.client, 2)} | ${cell(r.facade, 2)} | ${cell(r.heapMB, 0)} |`,
   );
   return [
-    `CPU per send over bare openapi-fetch making the same requests, in fresh processes that sent through one vendor or all four first; median (min–max) of ${rounds} processes per row, ${sends} sends per timed window (\`node examples/bench/dist/vendor-mix.js\`).`,
+    `CPU per send over bare openapi-fetch making the same requests, in fresh processes; median (min–max) of ${rounds} processes per row, ${sends} sends per timed window (\`node examples/bench/dist/vendor-mix.js\`).`,
     '',
-    '| vendor | process has run | bare openapi-fetch, CPU µs per send | vendor client ÷ bare | facade ÷ bare |',
-    '| --- | --- | --- | --- | --- |',
+    '| vendor | process has run | loop | bare openapi-fetch, CPU µs per send | vendor client ÷ bare | facade ÷ bare | heap after full GC, MB |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
   ].join('\n');
 }
@@ -183,7 +226,8 @@ function section(results: readonly MixResult[], rounds: number, sends: number): 
 const child = arg('child');
 if (child) {
   const fixture = JSON.parse(readFileSync(child, 'utf8')) as Fixture;
-  await measureInChild(fixture, arg('vendor') as Vendor, arg('mix') as Mix, Number(arg('sends')));
+  const condition = { mix: arg('mix') as Mix, loop: arg('loop') as Loop };
+  await measureInChild(fixture, arg('vendor') as Vendor, condition, Number(arg('sends')));
 } else {
   const rounds = Number(arg('rounds') ?? 5);
   const sends = Number(arg('sends') ?? 3000);
