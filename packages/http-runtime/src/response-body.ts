@@ -194,8 +194,11 @@ class BodyGuard implements GuardedResponse {
       },
       { highWaterMark: 0 },
     );
-    const { status, statusText, headers } = this.response;
+    const { status, statusText, headers, url, redirected } = this.response;
     this.copy = new Response(body, { status, statusText, headers });
+    // A constructed Response has no URL and is never "redirected": a frozen response's caller,
+    // who gets this copy, reads both.
+    Object.defineProperties(this.copy, { url: { value: url }, redirected: { value: redirected } });
     return this.copy;
   }
 }

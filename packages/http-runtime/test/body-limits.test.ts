@@ -237,7 +237,9 @@ describe('a response the fetch froze', () => {
     const frozen = (input: Request, init?: RequestInit) =>
       globalThis.fetch(input, init).then((response) => Object.freeze(response));
     const fetch = createResilientFetch({ fetch: frozen, maxResponseBytes: 64 * 1024 });
-    expect(await (await fetch(`${origin}/ok`)).json()).toEqual({ ok: true });
+    const ok = await fetch(`${origin}/ok`);
+    expect(ok.url).toBe(`${origin}/ok`);
+    expect(await ok.json()).toEqual({ ok: true });
     const { error } = await elapsed(async () => (await fetch(`${origin}/big`)).text());
     expect(error).toBeInstanceOf(ResponseTooLargeError);
   });
