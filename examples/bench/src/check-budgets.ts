@@ -26,7 +26,7 @@ import { readBudgets, type Budgets } from './budgets.js';
 import { goodputSandboxOptions, QUICK_GOODPUT_OPTIONS, runGoodputBench } from './goodput.js';
 import { QUICK_HISTORY_OPTIONS, runHistoryBench } from './history.js';
 import { SIZE_LIMIT_CONFIG } from './paths.js';
-import { vendorPlans } from './plans.js';
+import { VENDOR_NAMES, vendorPlans } from './plans.js';
 import { startRemoteSandbox } from './sandbox-process.js';
 import {
   BASELINE_CHECK,
@@ -37,7 +37,6 @@ import {
   sizeChecks,
   type SizeLimitJsonRow,
 } from './size.js';
-import { VENDOR_NAMES } from './plans.js';
 import { runTsc, TYPE_COST_TARGETS } from './type-cost.js';
 
 let passed = 0;

@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { createOrderMessaging } from '@org/order-messaging';
 import { bareCall, bareClient, clientCall } from './executors.js';
 import { writeFormatted } from './format.js';
-import { MESSAGE, recordAll } from './overhead.js';
+import { EVENT_LOOP_EVERY, MESSAGE, recordAll, withEventLoopTurns } from './overhead.js';
 import { DOC_FILE } from './paths.js';
 import { VENDOR_NAMES, vendorPlans, type SandboxInfo, type Vendor } from './plans.js';
 import { replayFetch, type RecordedResponse } from './replay.js';
@@ -35,10 +35,8 @@ import { startRemoteSandbox } from './sandbox-process.js';
 import { spread, type Spread } from './stats.js';
 
 const WARM_SENDS = 1_500;
-/** Sends between two returns to the event loop, in the loops that return to it. */
-const YIELD_EVERY = 100;
 const MIXES = ['one vendor', 'four vendors'] as const;
-const LOOPS = ['one job', `event loop every ${YIELD_EVERY} sends`] as const;
+const LOOPS = ['one job', `event loop every ${EVENT_LOOP_EVERY} sends`] as const;
 const TIERS = ['bare', 'client', 'facade'] as const;
 /** CPU microseconds per send, by tier. */
 type Cpu = Record<(typeof TIERS)[number], number>;
@@ -55,13 +53,6 @@ const keyOf = ({ mix, loop }: Condition) => `${mix}, ${loop}`;
 
 /** What one process measured: CPU µs per send by tier, and the heap after a full collection. */
 type Measured = Cpu & { readonly heapMB: number };
-
-/** Lets the event loop run (ending the current job) when `loop` says so at send `i`. */
-async function maybeYield(loop: Loop, i: number): Promise<void> {
-  if (loop !== 'one job' && i % YIELD_EVERY === 0) {
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-}
 
 interface Fixture {
   readonly info: SandboxInfo;
@@ -84,6 +75,8 @@ async function measureInChild(
   // One stub for every vendor, installed as the global fetch before any client exists, as in
   // benchmark 1 (the vendors' paths differ, so their recordings merge without a clash).
   globalThis.fetch = replayFetch(new Map(warmed.flatMap((name) => fixture.recordings[name]!)));
+  // In the loops that return to the event loop, every task does so every `EVENT_LOOP_EVERY` runs.
+  const turns = loop === 'one job' ? <T>(task: () => Promise<T>) => task : withEventLoopTurns;
   const tasks = Object.fromEntries(
     warmed.map((name) => {
       const plan = plans[name];
@@ -96,30 +89,26 @@ async function measureInChild(
       return [
         name,
         {
-          bare: async () => {
+          bare: turns(async () => {
             for (const call of calls) await bareCall(bare, plan, call);
-          },
-          client: async () => {
+          }),
+          client: turns(async () => {
             for (const call of calls) await clientCall(client, call);
-          },
-          facade: () => messaging.send(name, { orderId: plan.orderId, text: MESSAGE }),
+          }),
+          facade: turns(() => messaging.send(name, { orderId: plan.orderId, text: MESSAGE })),
         },
       ];
     }),
   );
   for (const name of warmed) {
     for (let i = 0; i < WARM_SENDS; i++) {
-      await maybeYield(loop, i);
       for (const tier of TIERS) await tasks[name]![tier]();
     }
   }
   const cpu = Object.fromEntries(TIERS.map((tier) => [tier, Number.POSITIVE_INFINITY])) as Cpu;
   for (const tier of [...TIERS, ...TIERS]) {
     const start = process.cpuUsage();
-    for (let i = 0; i < sends; i++) {
-      await maybeYield(loop, i);
-      await tasks[vendor]![tier]();
-    }
+    for (let i = 0; i < sends; i++) await tasks[vendor]![tier]();
     const used = process.cpuUsage(start);
     cpu[tier] = Math.min(cpu[tier], (used.user + used.system) / sends);
   }

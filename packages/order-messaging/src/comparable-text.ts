@@ -3,10 +3,9 @@
  * statically. The facade's own paths use `loadComparableText` (text-compare.ts) instead.
  */
 import type { SentProbe } from './adapter.js';
-import { decodeEntities } from './html-decoder.js';
+import { decodedComparableText } from './html-decoder.js';
 import type { OrderMessage } from './model.js';
 import { pickSentWith } from './text-compare.js';
-import { comparableTextWith } from './text-fold.js';
 
 /**
  * What a reader sees, so a stored copy is recognised whatever the vendor did to it: HTML-escaped
@@ -18,7 +17,7 @@ import { comparableTextWith } from './text-fold.js';
  * (newlines included) folded to single spaces, trimmed.
  */
 export function comparableText(text: string): string {
-  return comparableTextWith(decodeEntities, text);
+  return decodedComparableText(text);
 }
 
 /** The newest message matching the probe. */
