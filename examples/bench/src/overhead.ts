@@ -3,16 +3,16 @@
  *
  * Per vendor, each tier makes the requests of one message send against a replaying stub:
  * - raw fetch, bare openapi-fetch and the vendor client make the write alone (one POST);
- * - "openapi-fetch, whole send" makes every request the facade's `send` makes (Mirakl and
- *   Omnidesk look up and read back: three requests), so facade / that tier is the facade's own
- *   cost for the same HTTP work;
+ * - "openapi-fetch, whole send" makes every request the facade's `send` makes (Omnidesk posts
+ *   and reads the ticket back: two requests), so facade / that tier is the facade's own cost for
+ *   the same HTTP work;
  * - the facade's `send`.
- * Ratios are taken against bare openapi-fetch's single POST of the same round.
+ * The tiers take turns in windows of 100 operations (`interleave.ts`). Ratios are taken against
+ * bare openapi-fetch's single POST of the same round.
  */
-import { Bench } from 'tinybench';
 import { createOrderMessaging } from '@org/order-messaging';
 import { bareCall, bareClient, clientCall, rawFetchCall } from './executors.js';
-import { collectGarbage } from './gc.js';
+import { measureInterleaved } from './interleave.js';
 import { VENDOR_NAMES, type Vendor, type VendorPlan } from './plans.js';
 import { recordSend, replayFetch, type Recording } from './replay.js';
 import { ratioSpread, rotated, spread, type Spread } from './stats.js';
@@ -29,9 +29,10 @@ export const OVERHEAD_BASELINE: OverheadTier = 'openapi-fetch (1 POST)';
 
 export interface OverheadOptions {
   readonly rounds: number;
-  /** Measuring time per task and round, ms. */
-  readonly timeMs: number;
-  readonly warmupMs: number;
+  /** Timed windows of 100 operations per tier and round, the tiers in turn (`interleave.ts`). */
+  readonly windows: number;
+  /** Untimed operations per tier before a round's windows. */
+  readonly warmupOps: number;
 }
 
 export interface OverheadVendorResult {
@@ -61,25 +62,6 @@ export async function recordAll(
   const recordings = {} as Record<Vendor, Recording>;
   for (const vendor of VENDOR_NAMES) recordings[vendor] = await recordSend(plans[vendor], MESSAGE);
   return recordings;
-}
-
-/** Operations between two turns of the event loop in a timed loop (see `withEventLoopTurns`). */
-export const EVENT_LOOP_EVERY = 100;
-
-/**
- * `task`, handing back to the event loop every `EVENT_LOOP_EVERY` runs. The replaying stub never
- * waits, so a loop of sends would otherwise run as one job, and undici's `Request` keeps a
- * `WeakRef` to its AbortController, whose target lives until the job ends: the heap then grows by
- * ~2 kB per send and collections cost more the longer the loop runs (benchmark 7). A fetch over a
- * network returns to the event loop at every request, so applications never pay that.
- */
-export function withEventLoopTurns<T>(task: () => Promise<T>): () => Promise<T> {
-  let runs = 0;
-  return async () => {
-    runs += 1;
-    if (runs % EVENT_LOOP_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-    return task();
-  };
 }
 
 /**
@@ -128,41 +110,21 @@ async function measureRound(
   options: OverheadOptions,
   round: number,
 ): Promise<RoundResult> {
-  // One stub for every tier: each task runs whole sends, so a path read twice per send
-  // (Omnidesk's ticket, before and after) gets its two answers in turn in every tier.
-  const bench = new Bench({ time: options.timeMs, warmupTime: options.warmupMs, throws: true });
-  // CPU time of the measured iterations: on a shared machine wall time also counts the time
-  // other processes held the CPU; CPU time per operation is steadier.
-  const cpuMicros = new Map<string, number>();
-  await withGlobalFetch(replayFetch(recording), async () => {
-    const tasks = tasksFor(plan);
-    // Tiers rotate between rounds too: the first task of a bench pays for a colder JIT.
-    for (const tier of rotated(OVERHEAD_TIERS, round)) {
-      let start: NodeJS.CpuUsage | undefined;
-      bench.add(tier, withEventLoopTurns(tasks[tier]), {
-        beforeAll: (mode) => {
-          collectGarbage();
-          if (mode === 'run') start = process.cpuUsage();
-        },
-        afterAll: (mode) => {
-          if (mode !== 'run' || !start) return;
-          const used = process.cpuUsage(start);
-          cpuMicros.set(tier, used.user + used.system);
-        },
-      });
-    }
-    await bench.run();
-  });
-  const measured = { opsPerSecond: {}, cpuMicrosPerOp: {} } as RoundResult;
-  for (const task of bench.tasks) {
-    const result = task.result;
-    if (result.state !== 'completed')
-      throw new Error(`${plan.vendor} / ${task.name}: ${result.state}`);
-    const tier = task.name as OverheadTier;
-    measured.opsPerSecond[tier] = 1000 / result.period;
-    measured.cpuMicrosPerOp[tier] = cpuMicros.get(tier)! / task.runs;
+  // One stub for every tier: each task runs whole sends, so a path read twice per send gets its
+  // answers in turn in every tier.
+  const measured = await withGlobalFetch(replayFetch(recording), () =>
+    measureInterleaved(tasksFor(plan), {
+      windows: options.windows,
+      warmupOps: options.warmupOps,
+      rotateBy: round,
+    }),
+  );
+  const result = { opsPerSecond: {}, cpuMicrosPerOp: {} } as RoundResult;
+  for (const tier of OVERHEAD_TIERS) {
+    result.opsPerSecond[tier] = 1e6 / measured[tier].wallMicrosPerOp;
+    result.cpuMicrosPerOp[tier] = measured[tier].cpuMicrosPerOp;
   }
-  return measured;
+  return result;
 }
 
 interface RoundResult {

@@ -98,8 +98,8 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const started = performance.now();
   const overheadOptions: OverheadOptions = args.quick
-    ? { rounds: 1, timeMs: 50, warmupMs: 20 }
-    : { rounds: 7, timeMs: 200, warmupMs: 100 };
+    ? { rounds: 1, windows: 3, warmupOps: 100 }
+    : { rounds: 7, windows: 50, warmupOps: 5000 };
   const loopbackOptions: LoopbackOptions = args.quick
     ? { rounds: 1, requestsPerRound: 40, warmupSends: 5, concurrency: 8 }
     : { rounds: 3, requestsPerRound: 300, warmupSends: 20, concurrency: 8 };

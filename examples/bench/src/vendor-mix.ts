@@ -2,9 +2,9 @@
  * Benchmark 7: how much the CPU ratios of benchmark 1 depend on what else the process has done.
  * Bare openapi-fetch, the vendor client and the facade make one send's requests (as in benchmark
  * 1) in fresh processes that have sent through one vendor only or through all four first, with
- * the loop kept in one job (benchmark 1's way: the replaying stub never waits, so no send ever
- * hands back to the event loop) or handing back to the event loop every 100 sends (as a fetch
- * over a network does at every request).
+ * the loop kept in one job (the replaying stub never waits, so no send ever hands back to the
+ * event loop) or handing back to the event loop every 100 sends (benchmark 1's way, and what a
+ * fetch over a network does at every request).
  *
  *   node examples/bench/dist/vendor-mix.js [--rounds=5] [--sends=3000]
  *
@@ -14,9 +14,9 @@
  * loop has run, and more for the tier that allocates more. The heap after a full collection at
  * the end of the loop is reported beside the ratios.
  *
- * Every measurement is a fresh process (a JIT's state cannot be reset): it warms up (1,500 sends
- * per tier through each warmed vendor, the tiers in turn), then times `sends` sends of each tier,
- * twice, in turn, and keeps each tier's lowest CPU time.
+ * Every measurement is a fresh process (a JIT's state cannot be reset): it warms up (5,000 sends
+ * per tier through each warmed vendor, the tiers in turn), then times `sends` sends of each tier
+ * in windows of 100, the tiers in turn (`interleave.ts`, as benchmark 1).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,7 +26,8 @@ import { fileURLToPath } from 'node:url';
 import { createOrderMessaging } from '@org/order-messaging';
 import { bareCall, bareClient, clientCall } from './executors.js';
 import { writeFormatted } from './format.js';
-import { EVENT_LOOP_EVERY, MESSAGE, recordAll, withEventLoopTurns } from './overhead.js';
+import { measureInterleaved, OPS_PER_WINDOW } from './interleave.js';
+import { MESSAGE, recordAll } from './overhead.js';
 import { DOC_FILE } from './paths.js';
 import { VENDOR_NAMES, vendorPlans, type SandboxInfo, type Vendor } from './plans.js';
 import { replayFetch, type RecordedResponse } from './replay.js';
@@ -34,12 +35,13 @@ import { replaceSection } from './report.js';
 import { startRemoteSandbox } from './sandbox-process.js';
 import { spread, type Spread } from './stats.js';
 
-const WARM_SENDS = 1_500;
+const WARM_SENDS = 5_000;
 const MIXES = ['one vendor', 'four vendors'] as const;
-const LOOPS = ['one job', `event loop every ${EVENT_LOOP_EVERY} sends`] as const;
+const LOOPS = ['one job', `event loop every ${OPS_PER_WINDOW} sends`] as const;
 const TIERS = ['bare', 'client', 'facade'] as const;
+type Tier = (typeof TIERS)[number];
 /** CPU microseconds per send, by tier. */
-type Cpu = Record<(typeof TIERS)[number], number>;
+type Cpu = Record<Tier, number>;
 type Mix = (typeof MIXES)[number];
 type Loop = (typeof LOOPS)[number];
 interface Condition {
@@ -75,8 +77,7 @@ async function measureInChild(
   // One stub for every vendor, installed as the global fetch before any client exists, as in
   // benchmark 1 (the vendors' paths differ, so their recordings merge without a clash).
   globalThis.fetch = replayFetch(new Map(warmed.flatMap((name) => fixture.recordings[name]!)));
-  // In the loops that return to the event loop, every task does so every `EVENT_LOOP_EVERY` runs.
-  const turns = loop === 'one job' ? <T>(task: () => Promise<T>) => task : withEventLoopTurns;
+  const eventLoopTurns = loop !== 'one job';
   const tasks = Object.fromEntries(
     warmed.map((name) => {
       const plan = plans[name];
@@ -86,32 +87,28 @@ async function measureInChild(
         connections: { [name]: plan.connection({ rateLimits: false }) },
       });
       const calls = plan.sendCalls(MESSAGE);
-      return [
-        name,
-        {
-          bare: turns(async () => {
-            for (const call of calls) await bareCall(bare, plan, call);
-          }),
-          client: turns(async () => {
-            for (const call of calls) await clientCall(client, call);
-          }),
-          facade: turns(() => messaging.send(name, { orderId: plan.orderId, text: MESSAGE })),
+      const vendorTasks: Record<Tier, () => Promise<unknown>> = {
+        bare: async () => {
+          for (const call of calls) await bareCall(bare, plan, call);
         },
-      ];
+        client: async () => {
+          for (const call of calls) await clientCall(client, call);
+        },
+        facade: () => messaging.send(name, { orderId: plan.orderId, text: MESSAGE }),
+      };
+      return [name, vendorTasks];
     }),
   );
-  for (const name of warmed) {
-    for (let i = 0; i < WARM_SENDS; i++) {
-      for (const tier of TIERS) await tasks[name]![tier]();
-    }
+  // The vendors warmed before the measured one run their sends untimed, each in turn.
+  for (const name of warmed.slice(0, -1)) {
+    await measureInterleaved(tasks[name]!, { windows: 0, warmupOps: WARM_SENDS, eventLoopTurns });
   }
-  const cpu = Object.fromEntries(TIERS.map((tier) => [tier, Number.POSITIVE_INFINITY])) as Cpu;
-  for (const tier of [...TIERS, ...TIERS]) {
-    const start = process.cpuUsage();
-    for (let i = 0; i < sends; i++) await tasks[vendor]![tier]();
-    const used = process.cpuUsage(start);
-    cpu[tier] = Math.min(cpu[tier], (used.user + used.system) / sends);
-  }
+  const timed = await measureInterleaved(tasks[vendor]!, {
+    windows: Math.ceil(sends / OPS_PER_WINDOW),
+    warmupOps: WARM_SENDS,
+    eventLoopTurns,
+  });
+  const cpu = Object.fromEntries(TIERS.map((tier) => [tier, timed[tier].cpuMicrosPerOp])) as Cpu;
   // Still in the loop's job when it never yields: what that job keeps alive stays counted.
   (globalThis as { gc?: () => void }).gc?.();
   const measured: Measured = { ...cpu, heapMB: process.memoryUsage().heapUsed / 1e6 };
@@ -204,7 +201,7 @@ function section(results: readonly MixResult[], rounds: number, sends: number): 
       `| ${r.vendor} | ${r.condition.mix} | ${r.condition.loop} | ${cell(r.bareMicros, 0)} | ${cell(r.client, 2)} | ${cell(r.facade, 2)} | ${cell(r.heapMB, 0)} |`,
   );
   return [
-    `CPU per send over bare openapi-fetch making the same requests, in fresh processes; median (min–max) of ${rounds} processes per row, ${sends} sends per timed window (\`node examples/bench/dist/vendor-mix.js\`).`,
+    `CPU per send over bare openapi-fetch making the same requests, in fresh processes; median (min–max) of ${rounds} processes per row, ${sends} sends per tier timed in windows of ${OPS_PER_WINDOW}, the tiers in turn (\`node examples/bench/dist/vendor-mix.js\`).`,
     '',
     '| vendor | process has run | loop | bare openapi-fetch, CPU µs per send | vendor client ÷ bare | facade ÷ bare | heap after full GC, MB |',
     '| --- | --- | --- | --- | --- | --- | --- |',
