@@ -6,10 +6,14 @@
  * - "openapi-fetch, whole send" makes every request the facade's `send` makes (Omnidesk posts
  *   and reads the ticket back: two requests), so facade / that tier is the facade's own cost for
  *   the same HTTP work;
+ * - "vendor client + resilient fetch, whole send": the same requests through the vendor client
+ *   on `createResilientFetch()` (retries, timeouts, body limits), the runtime the facade sends
+ *   through, so the facade's cost splits into the runtime's and its own;
  * - the facade's `send`.
  * The tiers take turns in windows of 100 operations (`interleave.ts`). Ratios are taken against
  * bare openapi-fetch's single POST of the same round.
  */
+import { createResilientFetch } from '@org/http-runtime';
 import { createOrderMessaging } from '@org/order-messaging';
 import { bareCall, bareClient, clientCall, rawFetchCall } from './executors.js';
 import { measureInterleaved } from './interleave.js';
@@ -22,6 +26,7 @@ export const OVERHEAD_TIERS = [
   'openapi-fetch (1 POST)',
   'vendor client (1 POST)',
   'openapi-fetch (whole send)',
+  'vendor client + resilient fetch (whole send)',
   'facade send',
 ] as const;
 export type OverheadTier = (typeof OVERHEAD_TIERS)[number];
@@ -51,6 +56,8 @@ export interface OverheadVendorResult {
   readonly facadeCpuToSameRequests: Spread;
   /** CPU microseconds the facade adds per send over bare openapi-fetch making the same requests. */
   readonly facadeExtraCpuMicros: Spread;
+  /** CPU microseconds the resilient vendor client adds per send over bare openapi-fetch (same requests). */
+  readonly runtimeExtraCpuMicros: Spread;
 }
 
 /** The text every tier sends. */
@@ -74,6 +81,7 @@ function tasksFor(plan: VendorPlan): Record<OverheadTier, () => Promise<unknown>
   const write = calls[plan.writeIndex]!;
   const bare = bareClient(plan);
   const client = plan.client();
+  const resilient = plan.client(createResilientFetch());
   const messaging = createOrderMessaging({
     // Proactive limits would throttle a loop of sends (GameBoost allows 5 a minute); they are
     // measured in the goodput benchmark instead.
@@ -85,6 +93,9 @@ function tasksFor(plan: VendorPlan): Record<OverheadTier, () => Promise<unknown>
     'vendor client (1 POST)': () => clientCall(client, write),
     'openapi-fetch (whole send)': async () => {
       for (const call of calls) await bareCall(bare, plan, call);
+    },
+    'vendor client + resilient fetch (whole send)': async () => {
+      for (const call of calls) await clientCall(resilient, call);
     },
     'facade send': () => messaging.send(plan.vendor, { orderId: plan.orderId, text: MESSAGE }),
   };
@@ -169,6 +180,7 @@ export async function runOverheadBench(
     }
     const sameCpu = cpu('openapi-fetch (whole send)');
     const facadeCpu = cpu('facade send');
+    const runtimeCpu = cpu('vendor client + resilient fetch (whole send)');
     return {
       vendor,
       requestsPerSend: plans[vendor].sendCalls(MESSAGE).length,
@@ -178,6 +190,7 @@ export async function runOverheadBench(
       cpuRatioToOpenapiFetch,
       facadeCpuToSameRequests: ratioSpread(facadeCpu, sameCpu),
       facadeExtraCpuMicros: spread(facadeCpu.map((f, i) => f - sameCpu[i]!)),
+      runtimeExtraCpuMicros: spread(runtimeCpu.map((r, i) => r - sameCpu[i]!)),
     };
   });
 }
