@@ -6,11 +6,15 @@
  * keep-alive Agent), raw `fetch`, the vendor client, and the facade. Reported: sends per second,
  * p50/p99 latency of a send, and the client process's CPU time per send (the sandbox's own CPU
  * is not in it, so this is the SDK's cost even when the server is the bottleneck).
+ *
+ * After a warm-up, the tiers take turns in short windows (the sandbox reset before each, outside
+ * the timing), and each tier's figures are summed over its windows: as in benchmark 1
+ * (`interleave.ts`), one long run per tier would land each tier in its own phase of the garbage
+ * collector and of the machine's load.
  */
 import { Agent } from 'undici';
 import { createOrderMessaging } from '@org/order-messaging';
 import { clientCall, rawFetchCall, undiciCall } from './executors.js';
-import { collectGarbage } from './gc.js';
 import { VENDOR_NAMES, type Vendor, type VendorPlan } from './plans.js';
 import type { RemoteSandbox } from './sandbox-process.js';
 import { percentile, ratioSpread, rotated, sorted, spread, type Spread } from './stats.js';
@@ -20,11 +24,14 @@ export type LoopbackTier = (typeof LOOPBACK_TIERS)[number];
 
 export interface LoopbackOptions {
   readonly rounds: number;
+  /** Timed windows per tier and round, the tiers in turn. */
+  readonly windows: number;
   /**
-   * HTTP requests per tier and round; a vendor whose send is three requests gets a third of the
-   * sends. (A Mirakl thread holds at most 1000 messages; the sandbox is reset before each tier.)
+   * HTTP requests per window; a vendor whose send is two requests gets half the sends. (A Mirakl
+   * thread holds at most 1000 messages; the sandbox is reset before each window.)
    */
-  readonly requestsPerRound: number;
+  readonly requestsPerWindow: number;
+  /** Untimed sends per tier before a round's windows, the tiers in turn. */
   readonly warmupSends: number;
   readonly concurrency: number;
 }
@@ -72,8 +79,19 @@ function sendersFor(plan: VendorPlan, agent: Agent): Record<LoopbackTier, () => 
   };
 }
 
+interface DriveResult {
+  /** Each send's latency, ms. */
+  readonly latencies: number[];
+  elapsedMs: number;
+  cpuMicros: number;
+}
+
 /** Runs `total` sends with `concurrency` workers; returns each send's latency (ms) and the totals. */
-async function drive(send: () => Promise<unknown>, total: number, concurrency: number) {
+async function drive(
+  send: () => Promise<unknown>,
+  total: number,
+  concurrency: number,
+): Promise<DriveResult> {
   const latencies: number[] = [];
   let started = 0;
   const worker = async () => {
@@ -104,20 +122,39 @@ export async function runLoopbackBench(
     for (const vendor of VENDOR_NAMES) {
       const plan = plans[vendor];
       const senders = sendersFor(plan, agent);
-      const sends = Math.max(
+      const sendsPerWindow = Math.max(
         options.concurrency,
-        Math.round(options.requestsPerRound / plan.sendCalls(TEXT).length),
+        Math.round(options.requestsPerWindow / plan.sendCalls(TEXT).length),
       );
       const rounds: Record<LoopbackTier, TierRound>[] = [];
       for (let round = 0; round < options.rounds; round++) {
+        // Warm-up opens the keep-alive connections and lets the JIT settle; its messages are wiped.
+        for (let sent = 0; sent < options.warmupSends; sent += sendsPerWindow) {
+          for (const tier of LOOPBACK_TIERS) {
+            await sandbox.reset();
+            await drive(senders[tier], sendsPerWindow, options.concurrency);
+          }
+        }
+        const runs = Object.fromEntries(
+          LOOPBACK_TIERS.map((tier): [LoopbackTier, DriveResult] => [
+            tier,
+            { latencies: [], elapsedMs: 0, cpuMicros: 0 },
+          ]),
+        ) as Record<LoopbackTier, DriveResult>;
+        for (let window = 0; window < options.windows; window++) {
+          for (const tier of rotated(LOOPBACK_TIERS, round + window)) {
+            await sandbox.reset();
+            const run = await drive(senders[tier], sendsPerWindow, options.concurrency);
+            const total = runs[tier];
+            total.latencies.push(...run.latencies);
+            total.elapsedMs += run.elapsedMs;
+            total.cpuMicros += run.cpuMicros;
+          }
+        }
+        const sends = sendsPerWindow * options.windows;
         const measured = {} as Record<LoopbackTier, TierRound>;
-        for (const tier of rotated(LOOPBACK_TIERS, round)) {
-          await sandbox.reset();
-          // Warm-up opens the keep-alive connections and lets the JIT settle; its messages are wiped.
-          await drive(senders[tier], options.warmupSends, options.concurrency);
-          await sandbox.reset();
-          collectGarbage();
-          const run = await drive(senders[tier], sends, options.concurrency);
+        for (const tier of LOOPBACK_TIERS) {
+          const run = runs[tier];
           const latencies = sorted(run.latencies);
           measured[tier] = {
             sendsPerSecond: (sends / run.elapsedMs) * 1000,

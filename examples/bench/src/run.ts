@@ -101,8 +101,8 @@ async function main(): Promise<void> {
     ? { rounds: 1, windows: 3, warmupOps: 100 }
     : { rounds: 7, windows: 50, warmupOps: 5000 };
   const loopbackOptions: LoopbackOptions = args.quick
-    ? { rounds: 1, requestsPerRound: 40, warmupSends: 5, concurrency: 8 }
-    : { rounds: 3, requestsPerRound: 300, warmupSends: 20, concurrency: 8 };
+    ? { rounds: 1, windows: 2, requestsPerWindow: 16, warmupSends: 8, concurrency: 8 }
+    : { rounds: 3, windows: 10, requestsPerWindow: 48, warmupSends: 1000, concurrency: 8 };
   const goodputOptions: GoodputOptions = args.quick
     ? QUICK_GOODPUT_OPTIONS
     : {
