@@ -16,6 +16,7 @@
 import { createResilientFetch } from '@org/http-runtime';
 import { createOrderMessaging } from '@org/order-messaging';
 import { bareCall, bareClient, clientCall, rawFetchCall } from './executors.js';
+import { allocatedPerRun } from './allocation.js';
 import { measureInterleaved } from './interleave.js';
 import { VENDOR_NAMES, type Vendor, type VendorPlan } from './plans.js';
 import { recordSend, replayFetch, type Recording } from './replay.js';
@@ -38,6 +39,8 @@ export interface OverheadOptions {
   readonly windows: number;
   /** Untimed operations per tier before a round's windows. */
   readonly warmupOps: number;
+  /** Windows of 100 operations per tier over which allocation is sampled, after the rounds. */
+  readonly allocationWindows: number;
 }
 
 export interface OverheadVendorResult {
@@ -50,6 +53,8 @@ export interface OverheadVendorResult {
   readonly ratioToOpenapiFetch: Record<OverheadTier, Spread>;
   /** CPU time per operation, microseconds. */
   readonly cpuMicrosPerOp: Record<OverheadTier, Spread>;
+  /** Memory allocated per operation, garbage included, kB (one sampled run after the rounds). */
+  readonly allocatedKBPerOp: Record<OverheadTier, number>;
   /** Per-round CPU per operation over bare openapi-fetch's single POST (above 1 = costs more). */
   readonly cpuRatioToOpenapiFetch: Record<OverheadTier, Spread>;
   /** Facade CPU per send over bare openapi-fetch making the same requests (1 = no cost of its own). */
@@ -164,6 +169,21 @@ export async function runOverheadBench(
       );
     }
   }
+  const allocated = new Map<Vendor, Record<OverheadTier, number>>();
+  for (const vendor of VENDOR_NAMES) {
+    const perTier = {} as Record<OverheadTier, number>;
+    await withGlobalFetch(replayFetch(recordings[vendor]), async () => {
+      const tasks = tasksFor(plans[vendor]);
+      for (const tier of OVERHEAD_TIERS) {
+        perTier[tier] = (await allocatedPerRun(tasks[tier], options.allocationWindows)) / 1024;
+      }
+    });
+    allocated.set(vendor, perTier);
+    log(
+      `overhead allocation ${vendor}: ` +
+        OVERHEAD_TIERS.map((tier) => `${tier} ${perTier[tier].toFixed(1)} kB`).join(', '),
+    );
+  }
   return VENDOR_NAMES.map((vendor) => {
     const rounds = perVendor.get(vendor)!;
     const ops = (tier: OverheadTier) => rounds.map((r) => r.opsPerSecond[tier]);
@@ -187,6 +207,7 @@ export async function runOverheadBench(
       opsPerSecond,
       ratioToOpenapiFetch,
       cpuMicrosPerOp,
+      allocatedKBPerOp: allocated.get(vendor)!,
       cpuRatioToOpenapiFetch,
       facadeCpuToSameRequests: ratioSpread(facadeCpu, sameCpu),
       facadeExtraCpuMicros: spread(facadeCpu.map((f, i) => f - sameCpu[i]!)),

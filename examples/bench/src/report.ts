@@ -66,6 +66,7 @@ export function overheadSection(results: readonly OverheadVendorResult[]): strin
         'ratio to openapi-fetch (ops/s)',
         'CPU µs/op',
         'CPU ratio to openapi-fetch',
+        'allocated kB/op',
       ],
       results.flatMap((r) =>
         OVERHEAD_TIERS.map((tier) => [
@@ -75,6 +76,7 @@ export function overheadSection(results: readonly OverheadVendorResult[]): strin
           range(r.ratioToOpenapiFetch[tier], 2),
           range(r.cpuMicrosPerOp[tier], 0),
           range(r.cpuRatioToOpenapiFetch[tier], 2),
+          r.allocatedKBPerOp[tier].toFixed(1),
         ]),
       ),
     ),

@@ -98,8 +98,8 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const started = performance.now();
   const overheadOptions: OverheadOptions = args.quick
-    ? { rounds: 1, windows: 3, warmupOps: 100 }
-    : { rounds: 7, windows: 50, warmupOps: 5000 };
+    ? { rounds: 1, windows: 3, warmupOps: 100, allocationWindows: 1 }
+    : { rounds: 7, windows: 50, warmupOps: 5000, allocationWindows: 20 };
   const loopbackOptions: LoopbackOptions = args.quick
     ? { rounds: 1, windows: 2, requestsPerWindow: 16, warmupSends: 8, concurrency: 8 }
     : { rounds: 3, windows: 10, requestsPerWindow: 48, warmupSends: 1000, concurrency: 8 };
