@@ -5,6 +5,7 @@
 import type { Call, Shared } from './fetch-call.js';
 import type { WaitReason } from './fetch-log.js';
 import type { ResolvedPolicy } from './fetch-policy.js';
+import { silentLogger } from './logger.js';
 import {
   LocalRateLimitError,
   type AcquireOptions,
@@ -27,17 +28,21 @@ export async function takeSlot(
   const { callerSignal, fields } = call;
   const { logger } = shared;
   const maxWaitMs = Math.max(0, Math.min(policy.maxRateLimitWaitMs, call.deadline - shared.now()));
-  const acquireOptions: AcquireOptions = {
-    maxWaitMs,
-    onWait: (wait) =>
-      logger.info('waiting for rate limit', {
-        ...fields.attempt(attempt),
-        waitReason: 'rate-limit' satisfies WaitReason,
-        waitMs: wait.waitMs,
-        rule: wait.rule,
-        limitSource: wait.source,
-      }),
-  };
+  // A silent logger writes nothing, so no line is built for it.
+  const acquireOptions: AcquireOptions =
+    logger === silentLogger
+      ? { maxWaitMs }
+      : {
+          maxWaitMs,
+          onWait: (wait) =>
+            logger.info('waiting for rate limit', {
+              ...fields.attempt(attempt),
+              waitReason: 'rate-limit' satisfies WaitReason,
+              waitMs: wait.waitMs,
+              rule: wait.rule,
+              limitSource: wait.source,
+            }),
+        };
   try {
     if (rateLimiter.reserve) {
       return await rateLimiter.reserve(call.request, callerSignal, acquireOptions);

@@ -190,6 +190,8 @@ export function windowBook(
   }
 
   function blockerAt(windows: readonly Window[], t: number, waiter?: Waiter): Blocker | undefined {
+    // No rule covers the request and no server hold is on: the usual case, nothing to build.
+    if (windows.length === 0 && holds.size === 0) return undefined;
     const names = new Set(windows.map((w) => w.id));
     let blocker: Blocker | undefined;
     // On a tie a keyed window wins: it names the order (or other resource) that is full.

@@ -231,8 +231,9 @@ export function createRateLimiter(options: RateLimiterOptions = {}): SlidingWind
   ): Promise<RateLimitSlot> {
     const maxWaitMs = acquireOptions.maxWaitMs ?? Number.POSITIVE_INFINITY;
     const started = now();
-    const waiter: Waiter = { blockedBy: undefined };
-    const queuedIn = new Set<Window>();
+    // Made at the first wait: most requests find their slot free at once.
+    let waiter: Waiter | undefined;
+    let queuedIn: Set<Window> | undefined;
     try {
       for (let round = 0; round < MAX_WAIT_ROUNDS; round++) {
         if (signal?.aborted) throw signal.reason;
@@ -245,13 +246,15 @@ export function createRateLimiter(options: RateLimiterOptions = {}): SlidingWind
         if (t - started + waitMs > maxWaitMs) {
           throw new LocalRateLimitError(blocker.rule, blocker.source, waitMs, maxWaitMs);
         }
+        waiter ??= { blockedBy: undefined };
+        queuedIn ??= new Set<Window>();
         waiter.blockedBy = blocker.window;
         enqueue(waiter, windows, queuedIn);
         acquireOptions.onWait?.({ waitMs, rule: blocker.rule, source: blocker.source });
         await sleep(waitMs, signal);
       }
     } finally {
-      dequeue(waiter, queuedIn);
+      if (waiter && queuedIn) dequeue(waiter, queuedIn);
     }
     throw new Error(
       `rate limiter: no slot after ${MAX_WAIT_ROUNDS} waits; is the injected clock advancing?`,
