@@ -27,13 +27,15 @@ export function loadComparableText(): Promise<TextComparer> {
 
 /**
  * Whether a message can be the one `probe` describes: same text, our side, not older than the
- * send. The probe's text is made comparable once, not once per message of a long listing.
+ * send. A text stored exactly as sent matches without folding (folding is a function of the text,
+ * so equal texts fold alike); the probe's text is folded once, when a stored text first differs.
  */
 export function sentMatcher(
   comparable: TextComparer,
   probe: Pick<SentProbe<object>, 'request' | 'notBefore'>,
 ): (message: OrderMessage) => boolean {
-  const wanted = comparable(probe.request.text);
+  const sent = probe.request.text;
+  let wanted: string | undefined;
   const internal = probe.request.internal === true;
   const notBefore = probe.notBefore.getTime();
   return (message) =>
@@ -41,7 +43,7 @@ export function sentMatcher(
     message.author.kind !== 'system' &&
     message.internal === internal &&
     message.sentAt.getTime() >= notBefore &&
-    comparable(message.text) === wanted;
+    (message.text === sent || comparable(message.text) === (wanted ??= comparable(sent)));
 }
 
 /** Keeps the newest of the messages offered (the later one on a tie). */

@@ -10,7 +10,11 @@ import { encodeHTML } from 'entities';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '@org/provider-sandbox';
 import { comparableText, createOrderMessaging } from '@org/order-messaging';
-import { comparableText as kitComparableText } from '@org/order-messaging/adapter-kit';
+import {
+  comparableText as kitComparableText,
+  sentMatcher,
+  type OrderMessage,
+} from '@org/order-messaging/adapter-kit';
 import { gameboost } from '@org/order-messaging/gameboost';
 import { spp } from '@org/order-messaging/spp';
 
@@ -224,6 +228,40 @@ describe('comparableText', () => {
       ),
       { numRuns: RUNS },
     );
+  });
+});
+
+describe('sentMatcher', () => {
+  const stored = (text: string): OrderMessage => ({
+    vendor: 'spp',
+    connection: 'spp',
+    raw: {},
+    id: '1',
+    orderId: 'o-1',
+    text,
+    author: { kind: 'staff' },
+    sentAt: new Date('2026-01-02T00:00:00Z'),
+    attachments: [],
+    internal: false,
+  });
+  const probe = {
+    request: { orderId: 'o-1', text: 'Caf\u00e9 <ok>' },
+    notBefore: new Date('2026-01-01T00:00:00Z'),
+  };
+
+  it('matches a text stored exactly as sent without folding, and folds the sent text once', () => {
+    const folded: string[] = [];
+    const counting = (text: string) => {
+      folded.push(text);
+      return comparableText(text);
+    };
+    const matches = sentMatcher(counting, probe);
+    expect(matches(stored('Caf\u00e9 <ok>'))).toBe(true);
+    expect(folded).toEqual([]);
+    expect(matches(stored('Caf&eacute; &lt;ok&gt;'))).toBe(true);
+    expect(matches(stored('Caf&eacute; &lt;ok&gt;'))).toBe(true);
+    expect(matches(stored('Cafe <ok>'))).toBe(false);
+    expect(folded.filter((text) => text === probe.request.text)).toHaveLength(1);
   });
 });
 
