@@ -28,6 +28,16 @@ function facade(extra: Partial<OmnideskConnectionOptions> = {}) {
 const ticket = () => String(sb.seed.omnidesk.ticketWithMessages);
 
 describe('omnidesk against the sandbox (the order is a ticket)', () => {
+  it("hides the API key in every send's request URL, the later sends as the first", async () => {
+    const messaging = facade();
+    const { apiKey } = sb.vendors.omnidesk;
+    for (let i = 1; i <= 3; i++) {
+      const result = await messaging.send('desk', { orderId: ticket(), text: `Update ${i} here` });
+      expect(result.raw.request!.url).toContain('apiKey=%5BREDACTED%5D');
+      expect(result.raw.request!.url).not.toContain(apiKey);
+    }
+  });
+
   it('lists the ticket timeline: messages and notes, no events', async () => {
     const messages = await facade().listAll('desk', { orderId: ticket() });
     expect(messages.map((m) => [m.text, m.author.kind, m.internal])).toEqual([

@@ -22,6 +22,21 @@ function facade(extra: Partial<SppConnectionOptions> = {}) {
 }
 
 describe('spp against the sandbox', () => {
+  it("reports each send's own request URL, one connection sending to two orders in turn", async () => {
+    const messaging = facade();
+    const orders = [
+      sb.seed.spp.orderWithFewMessages.number,
+      sb.seed.spp.orderWithManyMessages.number,
+    ];
+    for (const orderId of [...orders, ...orders]) {
+      const result = await messaging.send('spp', {
+        orderId: String(orderId),
+        text: 'Hello again.',
+      });
+      expect(result.raw.request!.url).toMatch(new RegExp(`/api/order_messages/${orderId}$`));
+    }
+  });
+
   it('lists every page of an order (newest first), by number or by id', async () => {
     const order = sb.seed.spp.orderWithManyMessages;
     const before = sb.state.requests.length;
