@@ -27,8 +27,8 @@ export interface LoopbackOptions {
   /** Timed windows per tier and round, the tiers in turn. */
   readonly windows: number;
   /**
-   * HTTP requests per window; a vendor whose send is two requests gets half the sends. (A Mirakl
-   * thread holds at most 1000 messages; the sandbox is reset before each window.)
+   * HTTP requests per window; a vendor whose send is two requests gets half the sends. (The
+   * sandbox is reset before each window: a vendor's thread may hold a bounded number of messages.)
    */
   readonly requestsPerWindow: number;
   /** Untimed sends per tier before a round's windows, the tiers in turn. */
