@@ -156,6 +156,14 @@ describe('redactRequestUrl', () => {
     expect(redactRequestUrl(request)).toBe(redactUrl(request.url));
   });
 
+  it('gives each URL its own answer when the same and other URLs come in turn', () => {
+    const first = 'https://shop.test/api/x?apiKey=first-key&b=1';
+    const second = 'https://shop.test/api/x?apiKey=second-key&b=2';
+    for (const url of [first, first, second, first, second, second]) {
+      expect(redactRequestUrl(new Request(url))).toBe(redactUrl(url));
+    }
+  });
+
   it('never returns a credential, whatever the case or encoding of its name', () => {
     for (const url of urls.filter((u) => /s3cret|token=t/.test(u) && !u.includes('#token'))) {
       const redacted = redactRequestUrl(new Request(url));

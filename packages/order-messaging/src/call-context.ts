@@ -15,24 +15,6 @@ import { errorFromException, errorFromHttp } from './error-mapping.js';
 import { hookPolicy } from './hooks.js';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-
-/**
- * Each connection's last write URL and its redacted form. A vendor that takes its key in the
- * query (Omnidesk) posts every message to the same URL, and parsing it for redaction was the
- * largest cost of a send's bookkeeping. Keyed weakly: it goes with the connection.
- */
-const lastWriteUrls = new WeakMap<
-  Connection,
-  { readonly url: string; readonly redacted: string }
->();
-
-function redactedWriteUrl(connection: Connection, request: Request): string {
-  const last = lastWriteUrls.get(connection);
-  if (last?.url === request.url) return last.redacted;
-  const redacted = redactRequestUrl(request);
-  lastWriteUrls.set(connection, { url: request.url, redacted });
-  return redacted;
-}
 const CLIENT_METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE'];
 
 /** What left this process during one call. */
@@ -162,7 +144,7 @@ export function createCallContext(
         const method = request.method.toUpperCase();
         if (WRITE_METHODS.has(method)) {
           record.writeAttempts += 1;
-          record.lastWrite = { method, url: redactedWriteUrl(connection, request) };
+          record.lastWrite = { method, url: redactRequestUrl(request) };
         }
       },
     ),
