@@ -13,10 +13,10 @@
  * collector and of the machine's load.
  */
 import { Agent } from 'undici';
-import { createOrderMessaging } from '@org/order-messaging';
-import { clientCall, rawFetchCall, undiciCall } from './executors.js';
+import { rawFetchCall, undiciCall } from './executors.js';
 import { VENDOR_NAMES, type Vendor, type VendorPlan } from './plans.js';
 import type { RemoteSandbox } from './sandbox-process.js';
+import { MESSAGE, sendTasks } from './send-tasks.js';
 import { percentile, ratioSpread, rotated, sorted, spread, type Spread } from './stats.js';
 
 export const LOOPBACK_TIERS = ['raw undici', 'raw fetch', 'vendor client', 'facade send'] as const;
@@ -56,14 +56,9 @@ export interface LoopbackVendorResult {
   readonly cpuRatioToUndici: Record<LoopbackTier, Spread>;
 }
 
-const TEXT = 'Your parcel left the warehouse today.';
-
 function sendersFor(plan: VendorPlan, agent: Agent): Record<LoopbackTier, () => Promise<unknown>> {
-  const calls = plan.sendCalls(TEXT);
-  const client = plan.client();
-  const messaging = createOrderMessaging({
-    connections: { [plan.vendor]: plan.connection({ rateLimits: false }) },
-  });
+  const calls = plan.sendCalls(MESSAGE);
+  const { client, facade } = sendTasks(plan);
   const fetchLike = (input: string, init: RequestInit) => fetch(input, init);
   return {
     'raw undici': async () => {
@@ -72,10 +67,8 @@ function sendersFor(plan: VendorPlan, agent: Agent): Record<LoopbackTier, () => 
     'raw fetch': async () => {
       for (const call of calls) await rawFetchCall(fetchLike, plan, call);
     },
-    'vendor client': async () => {
-      for (const call of calls) await clientCall(client, call);
-    },
-    'facade send': () => messaging.send(plan.vendor, { orderId: plan.orderId, text: TEXT }),
+    'vendor client': client,
+    'facade send': facade,
   };
 }
 
@@ -124,7 +117,7 @@ export async function runLoopbackBench(
       const senders = sendersFor(plan, agent);
       const sendsPerWindow = Math.max(
         options.concurrency,
-        Math.round(options.requestsPerWindow / plan.sendCalls(TEXT).length),
+        Math.round(options.requestsPerWindow / plan.sendCalls(MESSAGE).length),
       );
       const rounds: Record<LoopbackTier, TierRound>[] = [];
       for (let round = 0; round < options.rounds; round++) {
@@ -186,7 +179,7 @@ export async function runLoopbackBench(
         ) as Record<LoopbackTier, Spread>;
       results.push({
         vendor,
-        requestsPerSend: plan.sendCalls(TEXT).length,
+        requestsPerSend: plan.sendCalls(MESSAGE).length,
         sendsPerSecond: table('sendsPerSecond'),
         p50Ms: table('p50Ms'),
         p99Ms: table('p99Ms'),

@@ -14,11 +14,11 @@
  * bare openapi-fetch's single POST of the same round.
  */
 import { createResilientFetch } from '@org/http-runtime';
-import { createOrderMessaging } from '@org/order-messaging';
 import { bareCall, bareClient, clientCall, rawFetchCall } from './executors.js';
 import { allocatedPerRun } from './allocation.js';
 import { measureInterleaved } from './interleave.js';
 import { VENDOR_NAMES, type Vendor, type VendorPlan } from './plans.js';
+import { MESSAGE, sendTasks } from './send-tasks.js';
 import { recordSend, replayFetch, type Recording } from './replay.js';
 import { ratioSpread, rotated, spread, type Spread } from './stats.js';
 
@@ -65,9 +65,6 @@ export interface OverheadVendorResult {
   readonly runtimeExtraCpuMicros: Spread;
 }
 
-/** The text every tier sends. */
-export const MESSAGE = 'Your parcel left the warehouse today.';
-
 export async function recordAll(
   plans: Record<Vendor, VendorPlan>,
 ): Promise<Record<Vendor, Recording>> {
@@ -82,27 +79,17 @@ export async function recordAll(
  * (A `fetch` option would take other code paths in some layers.)
  */
 function tasksFor(plan: VendorPlan): Record<OverheadTier, () => Promise<unknown>> {
-  const calls = plan.sendCalls(MESSAGE);
-  const write = calls[plan.writeIndex]!;
+  const write = plan.sendCalls(MESSAGE)[plan.writeIndex]!;
   const bare = bareClient(plan);
   const client = plan.client();
-  const resilient = plan.client(createResilientFetch());
-  const messaging = createOrderMessaging({
-    // Proactive limits would throttle a loop of sends (GameBoost allows 5 a minute); they are
-    // measured in the goodput benchmark instead.
-    connections: { [plan.vendor]: plan.connection({ rateLimits: false }) },
-  });
+  const whole = sendTasks(plan);
   return {
     'raw fetch (1 POST)': () => rawFetchCall(globalThis.fetch, plan, write),
     'openapi-fetch (1 POST)': () => bareCall(bare, plan, write),
     'vendor client (1 POST)': () => clientCall(client, write),
-    'openapi-fetch (whole send)': async () => {
-      for (const call of calls) await bareCall(bare, plan, call);
-    },
-    'vendor client + resilient fetch (whole send)': async () => {
-      for (const call of calls) await clientCall(resilient, call);
-    },
-    'facade send': () => messaging.send(plan.vendor, { orderId: plan.orderId, text: MESSAGE }),
+    'openapi-fetch (whole send)': whole.bare,
+    'vendor client + resilient fetch (whole send)': sendTasks(plan, createResilientFetch()).client,
+    'facade send': whole.facade,
   };
 }
 

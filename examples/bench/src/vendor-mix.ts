@@ -23,15 +23,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createOrderMessaging } from '@org/order-messaging';
-import { bareCall, bareClient, clientCall } from './executors.js';
 import { writeFormatted } from './format.js';
 import { measureInterleaved, OPS_PER_WINDOW } from './interleave.js';
-import { MESSAGE, recordAll } from './overhead.js';
+import { recordAll } from './overhead.js';
 import { DOC_FILE } from './paths.js';
 import { VENDOR_NAMES, vendorPlans, type SandboxInfo, type Vendor } from './plans.js';
 import { replayFetch, type RecordedResponse } from './replay.js';
 import { replaceSection } from './report.js';
+import { sendTasks } from './send-tasks.js';
 import { startRemoteSandbox } from './sandbox-process.js';
 import { spread, type Spread } from './stats.js';
 
@@ -78,27 +77,7 @@ async function measureInChild(
   // benchmark 1 (the vendors' paths differ, so their recordings merge without a clash).
   globalThis.fetch = replayFetch(new Map(warmed.flatMap((name) => fixture.recordings[name]!)));
   const eventLoopTurns = loop !== 'one job';
-  const tasks = Object.fromEntries(
-    warmed.map((name) => {
-      const plan = plans[name];
-      const bare = bareClient(plan);
-      const client = plan.client();
-      const messaging = createOrderMessaging({
-        connections: { [name]: plan.connection({ rateLimits: false }) },
-      });
-      const calls = plan.sendCalls(MESSAGE);
-      const vendorTasks: Record<Tier, () => Promise<unknown>> = {
-        bare: async () => {
-          for (const call of calls) await bareCall(bare, plan, call);
-        },
-        client: async () => {
-          for (const call of calls) await clientCall(client, call);
-        },
-        facade: () => messaging.send(name, { orderId: plan.orderId, text: MESSAGE }),
-      };
-      return [name, vendorTasks];
-    }),
-  );
+  const tasks = Object.fromEntries(warmed.map((name) => [name, sendTasks(plans[name])]));
   // The vendors warmed before the measured one run their sends untimed, each in turn.
   for (const name of warmed.slice(0, -1)) {
     await measureInterleaved(tasks[name]!, { windows: 0, warmupOps: WARM_SENDS, eventLoopTurns });
