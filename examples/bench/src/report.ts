@@ -3,6 +3,7 @@
  * results section sits between `<!-- bench:NAME:start -->` and `<!-- bench:NAME:end -->` markers
  * and is replaced on every run, so numbers in the doc are always the last run's.
  */
+import type { FeatureWeight } from './feature-weights.js';
 import type { GoodputResult } from './goodput.js';
 import type { HistoryResult } from './history.js';
 import type { LoopbackVendorResult } from './loopback.js';
@@ -263,6 +264,15 @@ export function sizeSection(size: SizeBench): string {
       ),
     );
   }
+  const weighed = Object.entries(size.features ?? {});
+  if (weighed.length > 0) {
+    parts.push('');
+    parts.push(
+      'What each feature weighs in each facade bundle (minified bytes before gzip, share of the bundle; `examples/bench/src/feature-weights.ts` says which modules make each feature):',
+    );
+    parts.push('');
+    parts.push(featureTable(weighed));
+  }
   if (size.skipped.length > 0) {
     parts.push('');
     parts.push(`Not measured (not built): ${size.skipped.join(', ')}.`);
@@ -302,4 +312,22 @@ export function replaceSection(doc: string, name: string, body: string): string 
     return `${doc.trimEnd()}\n\n${start}\n\n${body}\n\n${end}\n`;
   }
   return `${doc.slice(0, from + start.length)}\n\n${body}\n\n${doc.slice(to)}`;
+}
+
+/** Features as rows, facade bundles as columns: "bytes (share %)". */
+function featureTable(weighed: readonly (readonly [string, readonly FeatureWeight[]])[]): string {
+  const features = [...new Set(weighed.flatMap(([, weights]) => weights.map((w) => w.feature)))];
+  const totals = weighed.map(([, weights]) => weights.reduce((sum, w) => sum + w.bytes, 0));
+  const rows = features.map((feature) => [
+    feature,
+    ...weighed.map(([, weights], column) => {
+      const bytes = weights.find((w) => w.feature === feature)?.bytes ?? 0;
+      return `${bytes} (${fixed((100 * bytes) / totals[column]!, 1)} %)`;
+    }),
+  ]);
+  rows.push(['whole bundle', ...totals.map((total) => `${total} (100 %)`)]);
+  return table(
+    ['feature', ...weighed.map(([name]) => name.replace(/ \+ openapi-fetch$/, ''))],
+    rows,
+  );
 }

@@ -16,6 +16,7 @@ import { headroom } from './budgets.js';
 import { writeFormatted } from './format.js';
 import { BENCH_DIR, REPO_ROOT, SIZE_LIMIT_CONFIG } from './paths.js';
 import { VENDOR_NAMES } from './plans.js';
+import { weighFeatures, type FeatureWeight } from './feature-weights.js';
 import { splitLoad, type SplitLoad } from './split-load.js';
 
 export { facadeSplitLoads, type SplitLoad } from './split-load.js';
@@ -242,6 +243,8 @@ export interface SizeBench {
   readonly results: SizeResult[];
   /** Largest inputs of each facade bundle (minified bytes before gzip), to see what would move the size. */
   readonly breakdown: Record<string, { input: string; bytes: number }[]>;
+  /** Each facade bundle's minified bytes by feature (`feature-weights.ts`). */
+  readonly features: Record<string, FeatureWeight[]>;
   /**
    * Each facade bundle as a code-splitting bundler ships it (esbuild `splitting`, ESM): the
    * initial chunk and what dynamic imports load on demand, min+gzip bytes. size-limit bundles
@@ -296,12 +299,15 @@ export async function runSizeBench(options: SizeBenchOptions): Promise<SizeBench
   });
 
   const breakdown: SizeBench['breakdown'] = {};
+  const features: SizeBench['features'] = {};
   const firstLoad: SizeBench['firstLoad'] = {};
   for (const check of checks.filter((c) => c.name.startsWith('facade + '))) {
-    breakdown[check.name] = await largestInputs(check);
+    const inputs = await bundleInputs(check);
+    breakdown[check.name] = largestInputs(inputs);
+    features[check.name] = weighFeatures(inputs);
     firstLoad[check.name] = await splitLoad(check);
   }
-  return { results, breakdown, firstLoad, skipped };
+  return { results, breakdown, features, firstLoad, skipped };
 }
 
 /** An entry module that imports and uses the check's named imports, as size-limit writes it. */
@@ -314,8 +320,10 @@ export function entryContents(check: SizeLimitCheck): string {
     .join('\n');
 }
 
-/** Re-bundles one import check with the same esbuild settings and lists its heaviest inputs. */
-async function largestInputs(check: SizeLimitCheck): Promise<{ input: string; bytes: number }[]> {
+type BundleInputs = Record<string, { readonly bytesInOutput: number }>;
+
+/** Re-bundles one import check with the same esbuild settings: its modules' minified bytes. */
+export async function bundleInputs(check: SizeLimitCheck): Promise<BundleInputs> {
   const contents = entryContents(check);
   const result = await esbuild.build({
     stdin: { contents, resolveDir: REPO_ROOT, loader: 'js' },
@@ -327,9 +335,15 @@ async function largestInputs(check: SizeLimitCheck): Promise<{ input: string; by
     outfile: 'bundle.js',
     logLevel: 'silent',
   });
-  const output = Object.values(result.metafile.outputs)[0];
+  // The application's own entry (its import lines, read from stdin) is not the library's.
+  const { '<stdin>': _entry, ...inputs } = Object.values(result.metafile.outputs)[0]?.inputs ?? {};
+  return inputs;
+}
+
+/** The heaviest inputs of a bundle, by package (and file, for workspace packages). */
+function largestInputs(inputs: BundleInputs): { input: string; bytes: number }[] {
   const byPackage = new Map<string, number>();
-  for (const [input, { bytesInOutput }] of Object.entries(output?.inputs ?? {})) {
+  for (const [input, { bytesInOutput }] of Object.entries(inputs)) {
     const key = packageOf(input);
     byPackage.set(key, (byPackage.get(key) ?? 0) + bytesInOutput);
   }
