@@ -4,7 +4,12 @@
  */
 import type { Call, FetchFunction, Shared } from './fetch-call.js';
 import type { ResolvedPolicy } from './fetch-policy.js';
-import { classifyTransportFailure, TransportError, type TransportPhase } from './network-error.js';
+import {
+  classifyTransportFailure,
+  deepestCode,
+  TransportError,
+  type TransportPhase,
+} from './network-error.js';
 import { guardResponseBody, ResponseTooLargeError, type GuardedResponse } from './response-body.js';
 import { forwardAbort, timeoutReason } from './timeout.js';
 
@@ -107,6 +112,11 @@ function failureOf(
   if (isNamedError(error, 'AbortError')) {
     return { kind: 'failure', error: fail('aborted', {}), transient: false };
   }
+  // Once headers arrived, whatever breaks the body (an undici code no table knows yet) is the
+  // connection's: the request was received, so it is a failure after sending, never untyped.
+  if (responseStatus !== undefined) {
+    return { kind: 'failure', error: fail('sent', { code: deepestCode(error) }), transient: false };
+  }
   throw error;
 }
 
@@ -132,6 +142,30 @@ function deadlinePassed(call: Call, attempt: number, shared: Shared): AttemptOut
     error: transportError(call, shared, 'timeout', attempt - 1, { requestSent: false }),
     transient: false,
   };
+}
+
+/** What HTTP allows a final response to carry, and all `Response` itself accepts. */
+const isFinalHttpStatus = (status: number) => status >= 200 && status <= 599;
+
+/**
+ * A status outside 200–599 (undici passes on any three digits): no body limit could guard such a
+ * response, so it is refused as the malformed answer it is, and its body is never read. The
+ * server answered, so the request arrived: a failure after sending, with the status it gave.
+ */
+function invalidStatus(
+  response: Response,
+  call: Call,
+  attempt: number,
+  shared: Shared,
+  end: () => void,
+): AttemptOutcome {
+  end();
+  response.body?.cancel().catch(() => {});
+  const error = transportError(call, shared, 'sent', attempt, {
+    code: 'HPE_INVALID_STATUS',
+    responseStatus: response.status,
+  });
+  return { kind: 'failure', error, transient: false };
 }
 
 /** Lets the process exit while a timer only guards a body nobody may ever read. */
@@ -208,6 +242,8 @@ export async function attemptOnce(
     headers: response.headers,
     durationMs: now() - startedAt,
   });
+  if (!isFinalHttpStatus(response.status))
+    return invalidStatus(response, call, attempt, shared, end);
   const maxBytes = policy.maxResponseBytes;
   body = guardResponseBody(response, {
     maxBytes,

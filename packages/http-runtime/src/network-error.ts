@@ -86,6 +86,13 @@ function collectCodes(error: unknown, out: FoundCode[], depth: number): void {
   collectCodes(e.cause, out, depth + 1);
 }
 
+/** The most specific system or undici code on an error or its causes, if any. */
+export function deepestCode(error: unknown): string | undefined {
+  const found: FoundCode[] = [];
+  collectCodes(error, found, 0);
+  return found.at(-1)?.code;
+}
+
 const connectPhase = ({ code, syscall }: FoundCode): boolean =>
   TRANSIENT_CONNECT_CODES.has(code) ||
   TLS_REJECTION_CODES.has(code) ||
