@@ -100,11 +100,17 @@ export interface ResolvedPolicy {
   readonly onAttemptEnd: ((request: Request, attempt: number, end: AttemptEnd) => void) | undefined;
 }
 
+/**
+ * The longest delay a timer keeps: Node and browsers fire a longer one (`Infinity` too) after
+ * 1 ms, which would turn a generous timeout into an immediate one.
+ */
+export const MAX_TIMER_MS = 2_147_483_647;
+
 function positive(name: string, value: number | undefined): void {
-  // `!(value > 0)` also catches NaN.
-  if (value !== undefined && !(value > 0)) {
+  // `!(value > 0)` also catches NaN; a string would add to a time instead of counting.
+  if (value !== undefined && (typeof value !== 'number' || !(value > 0) || value > MAX_TIMER_MS)) {
     throw new ConfigurationError(
-      `${name} must be a positive number of milliseconds (got ${value})`,
+      `${name} must be a number of milliseconds from 1 to ${MAX_TIMER_MS} (about 24.8 days; got ${String(value)})`,
     );
   }
 }
@@ -120,7 +126,10 @@ export function resolvePolicy(
 ): ResolvedPolicy {
   positive('timeoutMs', policy.timeoutMs);
   positive('totalTimeoutMs', policy.totalTimeoutMs);
-  if (policy.maxResponseBytes !== undefined && !(policy.maxResponseBytes > 0)) {
+  if (
+    policy.maxResponseBytes !== undefined &&
+    (typeof policy.maxResponseBytes !== 'number' || !(policy.maxResponseBytes > 0))
+  ) {
     throw new ConfigurationError(
       `maxResponseBytes must be a positive number of bytes (got ${policy.maxResponseBytes})`,
     );
@@ -128,9 +137,14 @@ export function resolvePolicy(
   if (policy.deadline !== undefined && Number.isNaN(policy.deadline)) {
     throw new ConfigurationError('deadline must be a time, not NaN');
   }
-  if (policy.maxRateLimitWaitMs !== undefined && !(policy.maxRateLimitWaitMs >= 0)) {
+  const { maxRateLimitWaitMs } = policy;
+  // A bound, not a timer (the wait itself is the limiter's, cut to the deadline): `Infinity` is fine.
+  if (
+    maxRateLimitWaitMs !== undefined &&
+    (typeof maxRateLimitWaitMs !== 'number' || !(maxRateLimitWaitMs >= 0))
+  ) {
     throw new ConfigurationError(
-      `maxRateLimitWaitMs must be >= 0 (got ${policy.maxRateLimitWaitMs})`,
+      `maxRateLimitWaitMs must be a number of milliseconds >= 0 (got ${String(maxRateLimitWaitMs)})`,
     );
   }
   const idempotent = policy.isIdempotent;

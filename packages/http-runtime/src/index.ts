@@ -64,7 +64,7 @@ export {
   type RateLimitWait,
   type SlidingWindowRateLimiter,
 } from './rate-limit.js';
-export { DEFAULT_MAX_RESPONSE_BYTES } from './fetch-policy.js';
+export { DEFAULT_MAX_RESPONSE_BYTES, MAX_TIMER_MS } from './fetch-policy.js';
 export {
   attemptsOf,
   createResilientFetch,

@@ -5,6 +5,7 @@
  * this process (attempts, the last write), which decides `delivery` on failures.
  */
 import {
+  ConfigurationError,
   redactRequestUrl,
   type ResilientFetch,
   type ResilientFetchPolicy,
@@ -12,6 +13,7 @@ import {
 import type { AdapterContext, ClientResult, HttpFailure } from './adapter.js';
 import { policyOf, type CallSettings, type Connection } from './connection.js';
 import { errorFromException, errorFromHttp } from './error-mapping.js';
+import { ValidationError } from './errors.js';
 import { hookPolicy } from './hooks.js';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -116,6 +118,45 @@ function clientForCall(connection: Connection, fetch: ResilientFetch, signal?: A
   return connection.adapter.createClient({ fetch });
 }
 
+/** A call's settings are the caller's input: what the runtime refuses is a typed validation error. */
+function settingsError(connection: Connection, field: string, message: string): ValidationError {
+  return new ValidationError(`${connection.name}: ${message}`, {
+    vendor: connection.adapter.vendor,
+    connection: connection.name,
+    field,
+    reason: 'invalid',
+    delivery: 'not_sent',
+    retryable: false,
+  });
+}
+
+function checkedSignal(connection: Connection, settings: CallSettings | undefined) {
+  if (settings !== undefined && (typeof settings !== 'object' || settings === null)) {
+    throw settingsError(connection, 'settings', 'call settings must be an object');
+  }
+  const signal = settings?.signal;
+  // Shape, not class: a signal from another realm or a polyfill aborts the call as well.
+  const signalLike = signal as { aborted?: unknown; addEventListener?: unknown } | null | undefined;
+  if (
+    signal !== undefined &&
+    (typeof signalLike?.aborted !== 'boolean' || typeof signalLike.addEventListener !== 'function')
+  ) {
+    throw settingsError(connection, 'settings.signal', 'settings.signal must be an AbortSignal');
+  }
+  return signal;
+}
+
+function callFetch(connection: Connection, policy: ResilientFetchPolicy): ResilientFetch {
+  try {
+    return connection.fetch.withPolicy(policy);
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    // The runtime's message starts with the setting's name (`timeoutMs must be …`).
+    const setting = /^\w+/.exec(error.message)?.[0] ?? '';
+    throw settingsError(connection, `settings.${setting}`, `settings.${error.message}`);
+  }
+}
+
 export function createCallContext(
   connection: Connection,
   settings: CallSettings | undefined,
@@ -124,13 +165,13 @@ export function createCallContext(
   operationPolicy: Pick<ResilientFetchPolicy, 'maxResponseBytes'> = {},
 ): AdapterContext<unknown> {
   const { adapter, scope } = connection;
-  const signal = settings?.signal;
+  const signal = checkedSignal(connection, settings);
   // One deadline for the whole facade call: its requests, their bodies and retries, and a
   // send's reconciliation all draw on the same `totalTimeoutMs`, not a fresh one each.
   const deadline = Date.now() + (settings?.totalTimeoutMs ?? connection.totalTimeoutMs);
   // The vendor operation running (`call`), for the request hooks.
   let operation = 'unknown';
-  const fetch = connection.fetch.withPolicy({
+  const fetch = callFetch(connection, {
     ...policyOf(settings),
     ...operationPolicy,
     deadline,

@@ -29,7 +29,7 @@ import {
   sendMessage,
   type DownloadSettings,
 } from './operations.js';
-import { DEFAULT_RECONCILE, type ReconcileSettings } from './reconcile.js';
+import { resolveReconcileSettings, type ReconcileSettings } from './reconcile.js';
 import { connectionNamed } from './request-checks.js';
 import { auditSync } from './sync/audit.js';
 import { runSync } from './sync/engine.js';
@@ -272,7 +272,7 @@ export function createOrderMessaging<const C extends Entries>(
     throw new ConfigurationError('createOrderMessaging: `connections` is required');
   }
   const { connections: _connections, reconcile, ...sharedSettings } = options;
-  const reconcileSettings = { ...DEFAULT_RECONCILE, ...reconcile };
+  const reconcileSettings = resolveReconcileSettings(reconcile);
   const connections = new Map<string, Connection>();
   for (const [name, entry] of Object.entries(options.connections)) {
     connections.set(name, openConnection(name, entry, sharedSettings));

@@ -7,7 +7,7 @@
  * absent result happens only when the caller opted in (`maxResends`) and the failure was one
  * after which the same request may succeed (never after a 2xx: the vendor took the post).
  */
-import { abortableSleep, type Logger } from '@org/http-runtime';
+import { abortableSleep, ConfigurationError, MAX_TIMER_MS, type Logger } from '@org/http-runtime';
 import type { AdapterContext, AnyAdapter, SentProbe } from './adapter.js';
 import type { AfterTools } from './reconcile-after.js';
 import { makeError } from './error-mapping.js';
@@ -42,6 +42,42 @@ export const DEFAULT_RECONCILE: Required<ReconcileSettings> = {
   settleDelayMs: 1000,
   clockSkewMs: 120_000,
 };
+
+/**
+ * `settings` over the defaults, refused when a value would switch a guard off: a `NaN` or
+ * `undefined` `maxResends` never stops resending, a `NaN` `clockSkewMs` never finds the stored
+ * message (`Number(process.env.X)` of an unset variable is such a value, and it type-checks).
+ */
+export function resolveReconcileSettings(
+  settings: ReconcileSettings | undefined,
+): Required<ReconcileSettings> {
+  if (settings === undefined) return DEFAULT_RECONCILE;
+  if (typeof settings !== 'object' || settings === null) {
+    throw new ConfigurationError('createOrderMessaging: `reconcile` must be an object');
+  }
+  const resolved = { ...DEFAULT_RECONCILE };
+  for (const [key, value] of Object.entries(settings)) {
+    if (!(key in DEFAULT_RECONCILE)) {
+      const known = Object.keys(DEFAULT_RECONCILE).join(', ');
+      throw new ConfigurationError(
+        `createOrderMessaging: reconcile.${key} is not a setting (known: ${known})`,
+      );
+    }
+    if (value === undefined) continue;
+    const valid =
+      typeof value === 'number' &&
+      value >= 0 &&
+      (key === 'maxResends' ? Number.isSafeInteger(value) : value <= MAX_TIMER_MS);
+    if (!valid) {
+      const wanted = key === 'maxResends' ? 'a whole number >= 0' : `0 to ${MAX_TIMER_MS} ms`;
+      throw new ConfigurationError(
+        `createOrderMessaging: reconcile.${key} must be ${wanted} (got ${String(value)})`,
+      );
+    }
+    resolved[key as keyof ReconcileSettings] = value;
+  }
+  return resolved;
+}
 
 /**
  * Scans an async listing for the probe's message, reading at most `maxMessages`. With
