@@ -5,7 +5,9 @@
  *   pending → sending → sent | rejected | unknown      (sending → pending only on a proven refusal)
  *
  * Only the `pending → sending` step lets a worker post, and it is a compare-and-set in Redis: of
- * any number of workers holding the same job, one posts.
+ * any number of workers holding the same job, one posts. Every other step is a compare-and-set
+ * too; a worker whose step finds the entry changed (another holder of the job wrote first) reads
+ * it again and acts on it, so a job ends only on a final state the entry holds.
  * Nothing secret is stored: the request lives in the job, credentials only in the workers' config.
  */
 import type { Redis } from 'ioredis';

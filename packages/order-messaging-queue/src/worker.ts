@@ -7,7 +7,7 @@ import { Worker, type Job } from 'bullmq';
 import { isOrderMessagingError, RateLimitedError } from '@org/order-messaging';
 import { QueueError } from './errors.js';
 import { settleFailedJob } from './failed-jobs.js';
-import { SendLedger, type LedgerState } from './ledger.js';
+import { SendLedger, type LedgerEntry, type LedgerState } from './ledger.js';
 import { limiterFor, pacedLimiter, type LimitSource, type QueueLimiter } from './limits.js';
 import type { SendJobData } from './queue.js';
 import { DEFAULT_PREFIX, openRedis, queueName, type RedisSettings } from './redis.js';
@@ -143,109 +143,176 @@ export function createSendWorker(options: SendWorkerOptions): SendWorker {
   };
 }
 
-interface Context {
+/** What a job run needs besides the job; exported with `processSend` for the tests. */
+export interface Context {
   readonly messaging: QueueMessaging;
   readonly ledger: SendLedger;
   readonly rateLimit: (ms: number) => Promise<void>;
   readonly defaultRetryAfterMs: number;
 }
 
-async function processSend(job: Job<SendJobData>, ctx: Context): Promise<SendJobResult> {
+// Each round follows a write another holder of the job made first, and needs that holder to claim
+// and release the post in between; past this, the job goes back to BullMQ and runs again later.
+const MAX_ROUNDS = 3;
+
+/**
+ * Runs one job. What it does depends only on the key's ledger entry, never on which worker holds
+ * the job: BullMQ may hand a job whose worker lost its lock to another one while the first still
+ * runs, and both then write the same entry. The ledger's compare-and-set steps decide between them.
+ */
+export function processSend(job: Job<SendJobData>, ctx: Context): Promise<SendJobResult> {
+  return run(job, ctx, 0);
+}
+
+async function run(job: Job<SendJobData>, ctx: Context, round: number): Promise<SendJobResult> {
   const { key } = job.data;
   const entry = await ctx.ledger.get(key);
   if (!entry) throw new QueueError('ledger', `job for "${key}" has no ledger entry`);
   switch (entry.state) {
     case 'pending':
-      return attempt(job, ctx);
+      return attempt(job, ctx, round);
     case 'sending':
-      return recover(job, ctx, new Date(entry.attemptStartedAt ?? entry.updatedAt));
+      if (round === 0) {
+        return recover(job, ctx, new Date(entry.attemptStartedAt ?? entry.updatedAt), round);
+      }
+      // Another holder claimed the post after this run began: it is alive, and its answer will say
+      // more than a listing made while its post is in flight. Run again later, and read it then.
+      throw new QueueError(
+        'ledger',
+        `another worker is posting "${key}"; the job runs again later`,
+      );
     default:
       // A finished key run again (a stalled job BullMQ re-delivered): the ledger already knows.
-      return { state: entry.state, ...(entry.messageId ? { messageId: entry.messageId } : {}) };
+      return finished(entry);
   }
 }
 
-async function attempt(job: Job<SendJobData>, ctx: Context): Promise<SendJobResult> {
+function finished(entry: LedgerEntry): SendJobResult {
+  return { state: entry.state, ...(entry.messageId ? { messageId: entry.messageId } : {}) };
+}
+
+/**
+ * A ledger write of this run found the entry changed by another holder of the job. The job must end
+ * on what the ledger holds: completing it with a state the ledger does not hold once left a key
+ * `pending` (the other holder's post was refused) with no job left to post it, and off the review
+ * list. So the run reads the entry again and acts on it as a fresh run would.
+ */
+function afterLostWrite(job: Job<SendJobData>, ctx: Context, round: number) {
+  if (round + 1 >= MAX_ROUNDS) {
+    throw new QueueError(
+      'ledger',
+      `the ledger entry of "${job.data.key}" keeps changing; the job runs again later`,
+    );
+  }
+  return run(job, ctx, round + 1);
+}
+
+async function attempt(job: Job<SendJobData>, ctx: Context, round: number): Promise<SendJobResult> {
   const { key, connection, request } = job.data;
   const attemptStartedAt = new Date().toISOString();
   if (!(await ctx.ledger.transition(key, ['pending'], 'sending', { attemptStartedAt }))) {
-    // Another holder of this job claimed the post; it writes the outcome.
-    const now = await ctx.ledger.get(key);
-    return { state: now?.state ?? 'pending' };
+    // Another holder claimed the post: it may be posting still, or its post may be refused again.
+    return afterLostWrite(job, ctx, round);
   }
   let result;
   try {
     result = await ctx.messaging.send(connection, request);
   } catch (error) {
-    return settleFailure(job, ctx, error);
+    return settleFailure(job, ctx, error, round);
   }
   const messageId = result.message.id;
   // `unknown` too: a re-run that found nothing yet may have flagged the key while this post was in flight.
-  await ctx.ledger.transition(key, ['sending', 'unknown'], 'sent', {
+  const written = await ctx.ledger.transition(key, ['sending', 'unknown'], 'sent', {
     messageId,
     reconciled: result.reconciled,
   });
-  return { state: 'sent', messageId };
+  // Not written: a listing found this post first, and the ledger has its id.
+  return written ? { state: 'sent', messageId } : afterLostWrite(job, ctx, round);
 }
 
+/**
+ * The post failed. A holder that lost its lock still writes what the answer proves: the ledger, not
+ * BullMQ's lock, says who may post, and a proven refusal moved back to `pending` lets the holder
+ * that took the job over post it instead of sending it to review. Every write here is from
+ * `sending`, the claim this run made: a holder's claim is released only by its own answer, so the
+ * entry can only have moved on to what a takeover's listing or a job given up on wrote (`sent`,
+ * `unknown`), which the run then reports.
+ */
 async function settleFailure(
   job: Job<SendJobData>,
   ctx: Context,
   error: unknown,
+  round: number,
 ): Promise<SendJobResult> {
   const { key } = job.data;
   if (!isOrderMessagingError(error) || error.delivery === 'unknown') {
-    await ctx.ledger.transition(key, ['sending'], 'unknown', {
+    const written = await ctx.ledger.transition(key, ['sending'], 'unknown', {
       reason: 'the send failed and the facade could not tell whether the vendor stored the message',
       ...(isOrderMessagingError(error)
         ? { error: error.toJSON() }
         : { error: { kind: 'internal' } }),
     });
-    return { state: 'unknown' };
+    return written ? { state: 'unknown' } : afterLostWrite(job, ctx, round);
   }
   // From here the answer proves the vendor stored nothing (`not_sent` or `rejected`).
   if (error instanceof RateLimitedError) {
-    await ctx.ledger.transition(key, ['sending'], 'pending');
-    // Only this connection's queue waits; other accounts have their own queues and limiters.
+    const released = await ctx.ledger.transition(key, ['sending'], 'pending');
+    // Only this connection's queue waits; other accounts have their own queues and limiters. The
+    // account is throttled whatever the ledger says, so the queue waits in every case.
     await ctx.rateLimit(error.retryAfterMs ?? ctx.defaultRetryAfterMs);
+    if (!released) return afterLostWrite(job, ctx, round);
     throw Worker.RateLimitError();
   }
   const attemptsLeft = (job.opts.attempts ?? 1) - job.attemptsMade - 1;
   if (error.retryable && attemptsLeft > 0) {
-    await ctx.ledger.transition(key, ['sending'], 'pending');
+    if (!(await ctx.ledger.transition(key, ['sending'], 'pending'))) {
+      return afterLostWrite(job, ctx, round);
+    }
     throw error;
   }
-  await ctx.ledger.transition(key, ['sending'], 'rejected', { error: error.toJSON() });
-  return { state: 'rejected' };
+  const written = await ctx.ledger.transition(key, ['sending'], 'rejected', {
+    error: error.toJSON(),
+  });
+  return written ? { state: 'rejected' } : afterLostWrite(job, ctx, round);
 }
 
 /**
  * The ledger says `sending`: a worker began a post and never wrote how it ended (it crashed, or
  * lost its lock and may still be running). The listing decides; absence is no proof, since the
- * post may have been stored after the listing or be stored still, so it goes to review.
+ * post may have been stored after the listing or be stored still, so it goes to review. If the
+ * entry moved while the order was listed, the other worker's answer came meanwhile and decides.
  */
-async function recover(job: Job<SendJobData>, ctx: Context, since: Date): Promise<SendJobResult> {
+async function recover(
+  job: Job<SendJobData>,
+  ctx: Context,
+  since: Date,
+  round: number,
+): Promise<SendJobResult> {
   const { key, connection, request } = job.data;
   let found;
   try {
     found = await ctx.messaging.findSent(connection, request, { since });
   } catch (error) {
     if (isOrderMessagingError(error) && error.retryable) throw error;
-    await ctx.ledger.transition(key, ['sending'], 'unknown', {
+    const written = await ctx.ledger.transition(key, ['sending'], 'unknown', {
       reason: 'interrupted mid-send, and the order could not be listed to check',
       ...(isOrderMessagingError(error) ? { error: error.toJSON() } : {}),
     });
-    return { state: 'unknown' };
+    return written ? { state: 'unknown' } : afterLostWrite(job, ctx, round);
   }
   if (found) {
-    await ctx.ledger.transition(key, ['sending', 'unknown'], 'sent', {
+    const written = await ctx.ledger.transition(key, ['sending', 'unknown'], 'sent', {
       messageId: found.id,
       reconciled: true,
     });
-    return { state: 'sent', messageId: found.id };
+    // Not written: the post's own answer came first (`sent`), or proved it was refused (`pending`,
+    // `rejected`), and the message listed is another with the same text.
+    return written ? { state: 'sent', messageId: found.id } : afterLostWrite(job, ctx, round);
   }
-  await ctx.ledger.transition(key, ['sending'], 'unknown', {
+  const written = await ctx.ledger.transition(key, ['sending'], 'unknown', {
     reason: 'interrupted mid-send (crash or lost lock) and absent from the listing',
   });
-  return { state: 'unknown' };
+  // Not written: the interrupted post answered while the order was listed. Refused with proof, the
+  // entry is `pending` again and this run posts; stored, it is `sent`.
+  return written ? { state: 'unknown' } : afterLostWrite(job, ctx, round);
 }
