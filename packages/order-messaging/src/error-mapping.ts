@@ -116,6 +116,9 @@ export function firstFieldError(body: unknown): { field: string; message?: strin
   return undefined;
 }
 
+const isSuccessStatus = (status: number | undefined) =>
+  status !== undefined && status >= 200 && status < 300;
+
 function label(scope: ErrorScope): string {
   return scope.connection === scope.vendor ? scope.vendor : `${scope.vendor} (${scope.connection})`;
 }
@@ -342,7 +345,14 @@ export function errorFromException(
   if (error instanceof TransportError) {
     const delivery: Delivery = error.mayHaveBeenDelivered ? ambiguous : 'not_sent';
     const message = scrubSecrets(`${where}: ${error.message}`, scope.secrets);
-    const options = { ...base, retryable: true, delivery, cause: safeCause(error, scope.secrets) };
+    // A write whose 2xx answer broke off was taken by the vendor: sending it again is a duplicate.
+    const accepted = context.write && isSuccessStatus(error.responseStatus);
+    const options = {
+      ...base,
+      retryable: !accepted,
+      delivery,
+      cause: safeCause(error, scope.secrets),
+    };
     return error.phase === 'timeout' || error.phase === 'aborted'
       ? new TimeoutError(message, options)
       : new NetworkError(message, options);

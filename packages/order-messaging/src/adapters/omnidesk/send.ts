@@ -80,7 +80,9 @@ async function postMessage(
     { write: true },
   );
   if (isRecord(data) && (data as Record<string, unknown>).status === 'error') {
-    throw ctx.unexpected('create message', vendorMessage(data) ?? 'error envelope', data);
+    throw ctx.unexpected('create message', vendorMessage(data) ?? 'error envelope', data, {
+      write: true,
+    });
   }
   // Only Omnidesk's documented `{type: 'result'}` says the post was taken; anything else is no
   // success, so it never ends as a message described from the request.
