@@ -237,10 +237,9 @@ async function processLine(context: LineContext, line: BulkLine): Promise<void> 
   // An unreadable line may have been this key's `sending`: check before sending, as after an
   // interruption. When the unreadable line does not even say its key, that goes for every key.
   const maybeTorn = loaded.tornKeys === undefined || loaded.tornKeys.has(line.key);
-  let reconcileFirst =
-    maybeTorn ||
-    previous?.state === 'sending' ||
-    (previous?.state === 'failed' && previous.delivery === 'unknown');
+  // Not just the last entry: an interrupted or unknown attempt of any earlier run may still be
+  // stored, even when a later attempt was refused for sure.
+  let reconcileFirst = maybeTorn || loaded.maybeStored.has(line.key);
   if (reconcileFirst && !sender.canReconcile(line)) {
     if (!options.resendUnverifiable) {
       tally.fail(

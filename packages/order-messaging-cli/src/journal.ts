@@ -1,6 +1,6 @@
-import { open, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
-import { hostname } from 'node:os';
-import { UsageError } from './exit-codes.js';
+import { open, readFile, rename, type FileHandle } from 'node:fs/promises';
+
+export { lockJournal } from './journal-lock.js';
 
 /**
  * One line of the journal. `sending` is written (and synced to disk) before the
@@ -116,6 +116,13 @@ export interface JournalLoadResult {
   readonly firstAttemptAt: ReadonlyMap<string, Date>;
   /** When each key was last announced as `sending`: the vendor may still be working on that request. */
   readonly lastAttemptAt: ReadonlyMap<string, Date>;
+  /**
+   * Keys the vendor may hold although no `sent` says so: an attempt was announced and never
+   * followed by an outcome, or ended with delivery `unknown`, and no later `sent` resolved it. A
+   * later attempt that failed for sure does not clear it: that one was not stored, but the
+   * earlier one may still turn up, so the next run must check before sending again.
+   */
+  readonly maybeStored: ReadonlySet<string>;
   /** Lines that could not be parsed (a torn last line after a crash is expected here). */
   readonly unreadableLines: readonly number[];
 }
@@ -135,6 +142,31 @@ function isJournalEntry(value: unknown): value is JournalEntry {
   return false;
 }
 
+/** Follows each key's attempts through the journal, for {@link JournalLoadResult.maybeStored}. */
+class AttemptTracker {
+  /** Keys with an earlier attempt whose outcome was never learned. */
+  readonly #unresolved = new Set<string>();
+  /** Keys whose last `sending` has no outcome yet. */
+  readonly #open = new Set<string>();
+
+  note(entry: JournalEntry): void {
+    const { key } = entry;
+    if (entry.state === 'sending') {
+      // A `sending` right after another: the run that wrote the first one died mid-send.
+      if (this.#open.has(key)) this.#unresolved.add(key);
+      this.#open.add(key);
+      return;
+    }
+    this.#open.delete(key);
+    if (entry.state === 'sent') this.#unresolved.delete(key);
+    else if (entry.delivery === 'unknown') this.#unresolved.add(key);
+  }
+
+  maybeStored(): Set<string> {
+    return new Set([...this.#unresolved, ...this.#open]);
+  }
+}
+
 export async function loadJournal(path: string): Promise<JournalLoadResult> {
   let text: string;
   try {
@@ -148,6 +180,7 @@ export async function loadJournal(path: string): Promise<JournalLoadResult> {
         latest: new Map(),
         firstAttemptAt: new Map(),
         lastAttemptAt: new Map(),
+        maybeStored: new Set(),
         unreadableLines: [],
       };
     }
@@ -156,6 +189,7 @@ export async function loadJournal(path: string): Promise<JournalLoadResult> {
   const latest = new Map<string, JournalEntry>();
   const firstAttemptAt = new Map<string, Date>();
   const lastAttemptAt = new Map<string, Date>();
+  const attempts = new AttemptTracker();
   const unreadableLines: number[] = [];
   let tornKeys: Set<string> | undefined = new Set();
   let header: JournalHeader | undefined;
@@ -185,6 +219,7 @@ export async function loadJournal(path: string): Promise<JournalLoadResult> {
       return;
     }
     latest.set(parsed.key, parsed);
+    attempts.note(parsed);
     if (parsed.state === 'sending') {
       const at = typeof parsed.at === 'string' ? new Date(parsed.at) : undefined;
       if (at && !Number.isNaN(at.getTime())) {
@@ -200,6 +235,7 @@ export async function loadJournal(path: string): Promise<JournalLoadResult> {
     latest,
     firstAttemptAt,
     lastAttemptAt,
+    maybeStored: attempts.maybeStored(),
     unreadableLines,
   };
 }
@@ -301,57 +337,4 @@ export class JournalWriter {
     while (this.#flushing) await this.#flushing;
     await this.#handle.close();
   }
-}
-
-function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/**
- * Keeps two runs from working off the same journal at once: both would see the same lines as
- * not yet sent and send them. The lock file names the owner's pid; a lock left by a run that
- * was killed (its pid is gone) is taken over.
- */
-export async function lockJournal(journalPath: string): Promise<() => Promise<void>> {
-  const lockPath = `${journalPath}.lock`;
-  for (let attempt = 0; attempt < 2; attempt += 1) {
-    let handle: FileHandle;
-    try {
-      handle = await open(lockPath, 'wx');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      let owner: { pid?: unknown; host?: unknown } = {};
-      try {
-        owner = JSON.parse(await readFile(lockPath, 'utf8')) as typeof owner;
-      } catch {
-        // Unreadable or half-written: its writer died before finishing it.
-      }
-      const sameHost = owner.host === undefined || owner.host === hostname();
-      if (typeof owner.pid === 'number' && (!sameHost || processIsAlive(owner.pid))) {
-        throw new UsageError(
-          `another send-bulk run (pid ${owner.pid}${sameHost ? '' : ` on ${String(owner.host)}`}) is using the journal ${journalPath}; ` +
-            `wait for it to finish, or delete ${lockPath} if that run is gone`,
-        );
-      }
-      await unlink(lockPath).catch(() => undefined);
-      continue;
-    }
-    try {
-      await handle.writeFile(
-        JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }),
-      );
-    } finally {
-      await handle.close();
-    }
-    return async () => {
-      await unlink(lockPath).catch(() => undefined);
-    };
-  }
-  throw new UsageError(`cannot lock the journal ${journalPath}: ${lockPath} keeps coming back`);
 }

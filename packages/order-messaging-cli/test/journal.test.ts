@@ -83,6 +83,41 @@ describe('journal', () => {
     expect(latest.get('a')?.state).toBe('sending');
   });
 
+  it('remembers that an attempt may have been stored until a later entry says sent', async () => {
+    const path = join(dir, 'j.jsonl');
+    const entries: Record<string, string[]> = {
+      // Unknown, then a resend refused for sure: the first post may still turn up.
+      unknownThenRefused: ['sending', 'failed/unknown', 'sending', 'failed/rejected'],
+      // Died mid-send, then a resend that was never sent: same.
+      interruptedThenRefused: ['sending', 'sending', 'failed/not_sent'],
+      interrupted: ['sending'],
+      unknownThenSent: ['sending', 'failed/unknown', 'sending', 'sent'],
+      refused: ['sending', 'failed/rejected', 'sending', 'failed/not_sent'],
+    };
+    await writeFile(
+      path,
+      Object.entries(entries)
+        .flatMap(([key, states]) =>
+          states.map((state) => {
+            const [name, delivery] = state.split('/');
+            return JSON.stringify({
+              key,
+              state: name,
+              ...(name === 'sent' ? { messageId: 'm' } : {}),
+              ...(delivery ? { kind: 'timeout', delivery } : {}),
+            });
+          }),
+        )
+        .join('\n') + '\n',
+    );
+    const { maybeStored } = await loadJournal(path);
+    expect([...maybeStored].sort()).toEqual([
+      'interrupted',
+      'interruptedThenRefused',
+      'unknownThenRefused',
+    ]);
+  });
+
   it('treats a missing journal as empty', async () => {
     const { latest } = await loadJournal(join(dir, 'absent.jsonl'));
     expect(latest.size).toBe(0);
