@@ -105,6 +105,8 @@ interface SecretPatterns {
   readonly urlEncoded: RegExp | null;
   /** Base64 and base64url forms: case matters. */
   readonly base64: RegExp | null;
+  /** HTML- or JSON-escaped, any character but a letter or digit escaped or not. */
+  readonly escaped: RegExp | null;
 }
 
 const patternCache = new Map<string, SecretPatterns>();
@@ -150,6 +152,38 @@ export function base64Forms(secret: string): string[] {
   return [...forms, ...forms.map((form) => form.replace(/\+/g, '-').replace(/\//g, '_'))];
 }
 
+const hexDigits = (code: number, width: number) =>
+  [...code.toString(16).padStart(width, '0')]
+    .map((digit) => (/[a-f]/.test(digit) ? `[${digit}${digit.toUpperCase()}]` : digit))
+    .join('');
+
+/**
+ * The secret as a page or a JSON body may echo it: each character other than a letter or digit
+ * as itself or as an HTML character reference (`&#x2F;`, `&#47;`, a named one such as `&sol;`),
+ * a JSON `\u002F` or a backslash escape (`\/`, PHP's `json_encode`). A named reference matches any
+ * name: decoding them would take the whole HTML table, and a wrong name in a text that otherwise
+ * spells the secret only hides a little more. Null when every character is a letter or digit (the
+ * raw search finds those) or the secret is too short to match by chance.
+ */
+function escapedForm(secret: string): RegExp | null {
+  const chars = [...secret];
+  if (chars.length < 8 || chars.every((char) => /[A-Za-z0-9]/.test(char))) return null;
+  const parts = chars.map((char) => {
+    if (/[A-Za-z0-9]/.test(char)) return char;
+    const code = char.codePointAt(0)!;
+    const forms = [
+      escapeRegExp(char),
+      `&#0*${code};?`,
+      `&#[xX]0*${hexDigits(code, 1)};?`,
+      '&[A-Za-z][A-Za-z0-9]{1,31};',
+      `\\\\${escapeRegExp(char)}`,
+    ];
+    if (code <= 0xffff) forms.push(`\\\\u${hexDigits(code, 4)}`);
+    return `(?:${forms.join('|')})`;
+  });
+  return new RegExp(parts.join(''), 'g');
+}
+
 /** Compiled once per secret (the logger scrubs every line with fields), then cached. */
 function secretPatterns(secret: string): SecretPatterns {
   let patterns = patternCache.get(secret);
@@ -166,6 +200,7 @@ function secretPatterns(secret: string): SecretPatterns {
       'gi',
     ),
     base64: alternation(base64Forms(secret), 'g'),
+    escaped: escapedForm(secret),
   };
   if (patternCache.size > 1000) patternCache.clear();
   patternCache.set(secret, patterns);
@@ -176,16 +211,18 @@ function secretPatterns(secret: string): SecretPatterns {
  * Removes every occurrence of the given secrets from a string, whatever field
  * or message it ended up in (a vendor may echo a token back in an error body,
  * or echo the request URL that carried it in its query string, percent-encoded,
- * or the `Basic` credential that carried it, base64-encoded).
+ * or the `Basic` credential that carried it, base64-encoded, or a page or JSON
+ * body may echo it escaped).
  */
 export function scrubSecrets(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const secret of secrets) {
     if (secret.length < 4) continue;
     out = out.split(secret).join(REDACTED);
-    const { urlEncoded, base64 } = secretPatterns(secret);
+    const { urlEncoded, base64, escaped } = secretPatterns(secret);
     if (urlEncoded) out = out.replace(urlEncoded, REDACTED);
     if (base64) out = out.replace(base64, REDACTED);
+    if (escaped) out = out.replace(escaped, REDACTED);
   }
   return out;
 }
@@ -198,7 +235,10 @@ export function scrubValue<T>(value: T, secrets: readonly string[]): T {
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
       if (key === '__proto__') continue;
-      out[key] = SECRET_HEADERS.includes(key.toLowerCase()) ? REDACTED : scrubValue(item, secrets);
+      // Keys too: a vendor may echo what it refused as a field name (`errors: { <token>: [...] }`).
+      out[scrubSecrets(key, secrets)] = SECRET_HEADERS.includes(key.toLowerCase())
+        ? REDACTED
+        : scrubValue(item, secrets);
     }
     return out as T;
   }

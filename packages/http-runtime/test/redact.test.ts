@@ -171,3 +171,48 @@ describe('redactRequestUrl', () => {
     }
   });
 });
+
+describe('escaped forms of a secret', () => {
+  const secret = 'FAKE+key/LEAKCANARY=7d1c9a3b';
+  const each = (map: (char: string) => string) =>
+    [...secret].map((char) => (/[A-Za-z0-9]/.test(char) ? char : map(char))).join('');
+  const code = (char: string) => char.codePointAt(0)!;
+  const NAMED: Record<string, string> = { '+': '&plus;', '/': '&sol;', '=': '&equals;' };
+  const forms = {
+    'HTML hex, as mustache escapes / and =': secret
+      .replace(/\//g, '&#x2F;')
+      .replace(/=/g, '&#x3D;'),
+    'HTML decimal, every symbol': each((char) => `&#${code(char)};`),
+    'HTML hex, upper case and zero-padded': each(
+      (char) => `&#X00${code(char).toString(16).toUpperCase()};`,
+    ),
+    'HTML named references': each((char) => NAMED[char]!),
+    'JSON backslash, as PHP json_encode escapes /': secret.replace(/\//g, '\\/'),
+    'JSON \\u escapes': each((char) => `\\u${code(char).toString(16).padStart(4, '0')}`),
+  };
+
+  it.each(Object.entries(forms))(
+    '%s is removed from text and from nested values',
+    (_name, form) => {
+      const text = `<p>upstream refused token ${form}</p>`;
+      expect(scrubSecrets(text, [secret])).toBe(`<p>upstream refused token ${REDACTED}</p>`);
+      const scrubbed = JSON.stringify(
+        scrubValue({ detail: [text], [form]: ['invalid'] }, [secret]),
+      );
+      expect(scrubbed).not.toContain(form);
+      expect(scrubbed).not.toContain('LEAKCANARY');
+    },
+  );
+
+  it('leaves text that only shares the letters alone', () => {
+    const texts = ['FAKE key LEAKCANARY 7d1c9a3b', 'FAKE&plus;key&sol;LEAKCANARY&equals;7d1c9a3c'];
+    for (const text of texts) expect(scrubSecrets(text, [secret])).toBe(text);
+  });
+
+  it('a key of an object is scrubbed like a value', () => {
+    const value = { errors: { [secret]: ['is not a known field'] } };
+    expect(scrubValue(value, [secret])).toEqual({
+      errors: { [REDACTED]: ['is not a known field'] },
+    });
+  });
+});

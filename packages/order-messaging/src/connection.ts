@@ -209,6 +209,7 @@ export function openConnection(name: string, entry: unknown, shared: RuntimeSett
     vendor: adapter.vendor,
     logger: scrubbed,
     requestIdHeaders: adapter.requestIdHeaders ?? [],
+    secrets,
   };
   // The raw client's requests: a facade call replaces these with its own, naming its operations.
   const connectionFetch = fetch.withPolicy(hookPolicy(hooks, hookTarget, () => 'raw'));

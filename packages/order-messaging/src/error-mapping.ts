@@ -123,18 +123,20 @@ function label(scope: ErrorScope): string {
   return scope.connection === scope.vendor ? scope.vendor : `${scope.vendor} (${scope.connection})`;
 }
 
+/** Scrubbed: a hostile server may echo the credential it got as its request id. */
 function requestIdFrom(
   headers: Headers,
   body: unknown,
   extraHeaders: readonly string[],
+  secrets: readonly string[],
 ): string | undefined {
   for (const name of [...extraHeaders, ...REQUEST_ID_HEADERS]) {
     const value = headers.get(name);
-    if (value) return value;
+    if (value) return scrubSecrets(value, secrets);
   }
   if (body !== null && typeof body === 'object') {
     const id = (body as { request_id?: unknown }).request_id;
-    if (typeof id === 'string' && id) return id;
+    if (typeof id === 'string' && id) return scrubSecrets(id, secrets);
   }
   return undefined;
 }
@@ -166,7 +168,7 @@ function redirectError(
   scope: ErrorScope,
   requestIdHeaders: readonly string[],
 ): OrderMessagingError {
-  const requestId = requestIdFrom(failure.headers, undefined, requestIdHeaders);
+  const requestId = requestIdFrom(failure.headers, undefined, requestIdHeaders, scope.secrets);
   const target = redirectTarget(failure.headers.get('location'));
   const details = [`HTTP ${failure.status}`, requestId ? `request id ${requestId}` : undefined]
     .filter(Boolean)
@@ -196,7 +198,7 @@ export function errorFromHttp(
   }
   const kind = hint?.kind ?? kindForStatus(failure.status);
   const body = scrubValue(failure.body, scope.secrets);
-  const requestId = requestIdFrom(failure.headers, failure.body, requestIdHeaders);
+  const requestId = requestIdFrom(failure.headers, body, requestIdHeaders, scope.secrets);
   const vendorText = hint?.message ?? vendorMessage(body);
   const fieldError = kind === 'validation' ? firstFieldError(body) : undefined;
   const details = [`HTTP ${failure.status}`, requestId ? `request id ${requestId}` : undefined]

@@ -8,6 +8,7 @@ import {
   ConfigurationError,
   redactRequestUrl,
   REQUEST_ID_HEADERS,
+  scrubSecrets,
   type AttemptEnd,
   type Logger,
   type ResilientFetchPolicy,
@@ -83,6 +84,8 @@ export interface HookTarget {
   readonly vendor: string;
   readonly logger: Logger;
   readonly requestIdHeaders: readonly string[];
+  /** The connection's credentials, scrubbed from what a hook sees of a response. */
+  readonly secrets: readonly string[];
 }
 
 let attempts = 0;
@@ -138,9 +141,11 @@ export function hookPolicy(
       if (!info) return;
       open.delete(request);
       if ('status' in end) {
-        const requestId = [...target.requestIdHeaders, ...REQUEST_ID_HEADERS]
+        const echoed = [...target.requestIdHeaders, ...REQUEST_ID_HEADERS]
           .map((name) => end.headers.get(name))
           .find((value) => value);
+        // A hostile server may echo the credential it got as its request id.
+        const requestId = echoed && scrubSecrets(echoed, target.secrets);
         safely('onResponse', () =>
           hooks.onResponse?.({
             ...info,

@@ -2,7 +2,7 @@
  * What each facade operation does with one connection, once its name is resolved: checks,
  * a call context, the adapter's work. `facade.ts` gives them their typed, public shape.
  */
-import { DEFAULT_MAX_RESPONSE_BYTES, redactHeaders } from '@org/http-runtime';
+import { DEFAULT_MAX_RESPONSE_BYTES, redactHeaders, scrubValue } from '@org/http-runtime';
 import type { RequestIssue, SentProbe } from './adapter.js';
 import { createCallContext, type CallRecord } from './call-context.js';
 import type { CallSettings, Connection } from './connection.js';
@@ -99,7 +99,13 @@ export async function sendMessage(
     raw: {
       ...(record.lastWrite ? { request: record.lastWrite } : {}),
       ...(response
-        ? { response: { status: response.status, headers: redactHeaders(response.headers) } }
+        ? {
+            response: {
+              status: response.status,
+              // Values too: any header may echo a credential, not only those named like one.
+              headers: scrubValue(redactHeaders(response.headers), connection.scope.secrets),
+            },
+          }
         : {}),
     },
   };

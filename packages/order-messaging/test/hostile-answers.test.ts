@@ -1,9 +1,12 @@
 /**
- * Answers to a post that prove little, from a real server on 127.0.0.1: the post's `delivery`
- * must stay `unknown`, and nothing may be posted twice, whatever `maxResends` allows.
+ * Hostile answers from a real server on 127.0.0.1. Answers to a post that prove little: the
+ * post's `delivery` must stay `unknown`, and nothing may be posted twice, whatever `maxResends`
+ * allows. Answers that echo the credential where nothing scrubbed it before: as the request id,
+ * as a field name, in a header with an ordinary name.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { inspect } from 'node:util';
 import { createOrderMessaging, isOrderMessagingError } from '@org/order-messaging';
 import { omnidesk } from '@org/order-messaging/omnidesk';
 import { spp } from '@org/order-messaging/spp';
@@ -107,5 +110,71 @@ describe("Omnidesk's error envelope without words the adapter knows", () => {
     );
     expect(error.delivery).toBe('unknown');
     expect(server.requests.map((r) => r.method)).toEqual(['POST', 'GET']);
+  });
+});
+
+describe('a credential echoed where nothing scrubbed it before', () => {
+  const TOKEN = 'FAKE+spp/LEAKCANARY=3c1e5b7a';
+  const echoing = (status: number, body: unknown, headers: Record<string, string>) =>
+    serve((request, response) => {
+      const received = (request.headers.authorization ?? '').replace(/^Bearer /, '');
+      const text = JSON.stringify(body).replaceAll('<token>', received);
+      const echoed = Object.fromEntries(
+        Object.entries(headers).map(([name, value]) => [name, value.replace('<token>', received)]),
+      );
+      response.writeHead(status, { 'content-type': 'application/json', ...echoed }).end(text);
+    });
+
+  it('as the request id (header or body) and as a field name: not in the error or a hook', async () => {
+    server = await echoing(
+      422,
+      { message: 'invalid', request_id: '<token>', errors: { '<token>': ['is unknown'] } },
+      { 'x-request-id': '<token>' },
+    );
+    const seen: unknown[] = [];
+    const messaging = createOrderMessaging({
+      connections: { spp: spp({ baseUrl: server.url, token: TOKEN }) },
+      hooks: { onResponse: (event) => void seen.push(event) },
+    });
+    const error = await messaging
+      .send('spp', { orderId: 'E4A269FC', text: 'Your parcel left today.' })
+      .catch((e: unknown) => e);
+    expect(isOrderMessagingError(error)).toBe(true);
+    const views = [
+      JSON.stringify(error),
+      inspect(error, { depth: 10 }),
+      String((error as { requestId?: string }).requestId),
+      String((error as { field?: string }).field),
+      JSON.stringify(seen),
+    ];
+    expect(seen).toHaveLength(1);
+    for (const view of views) expect(view).not.toContain('LEAKCANARY');
+  });
+
+  it('in a header with an ordinary name: not in the result of a send', async () => {
+    server = await echoing(
+      201,
+      {
+        id: 1,
+        user_id: 1,
+        created_at: '2024-01-01T00:00:00+00:00',
+        message: 'Your parcel left today.',
+        staff_only: false,
+        files: [],
+        order: { id: 1 },
+        ticket: null,
+      },
+      { 'x-forwarded-authorization': 'Bearer <token>' },
+    );
+    const messaging = createOrderMessaging({
+      connections: { spp: spp({ baseUrl: server.url, token: TOKEN }) },
+    });
+    const result = await messaging.send('spp', {
+      orderId: 'E4A269FC',
+      text: 'Your parcel left today.',
+    });
+    expect(result.raw.response?.status).toBe(201);
+    expect(JSON.stringify(result)).not.toContain('LEAKCANARY');
+    expect(inspect(result, { depth: 10 })).not.toContain('LEAKCANARY');
   });
 });
