@@ -52,6 +52,14 @@ export { firstFieldError, vendorMessage } from './error-mapping.js';
 export { vendorOptionsOf } from './vendor-options.js';
 /** Request checks: ids, and attachments as the vendor clients take them. */
 export { attachmentFile, checkId, codePointLength } from './validation.js';
+/** Checks of an adapter's own connection options, run by its factory (ConfigurationError). */
+export {
+  checkChoice,
+  checkChoices,
+  checkString,
+  checkWholeNumber,
+  type WholeNumberRange,
+} from './kit/option-checks.js';
 export {
   ERROR_KINDS,
   isOrderMessagingError,

@@ -38,7 +38,7 @@ import { changedOrders } from './mirakl/changes.js';
 import { downloadAttachment } from './mirakl/download.js';
 import { send } from './mirakl/send.js';
 import { findSent, listMessages } from './mirakl/threads.js';
-import { validate } from './mirakl/validate.js';
+import { checkOptions, validate } from './mirakl/validate.js';
 
 export type { MiraklAuth, MiraklClient, MiraklThreadMessage } from '@org/mirakl-client';
 export type {
@@ -69,7 +69,7 @@ export const miraklCapabilities: Capabilities = Object.freeze({
   attachmentDownload: true,
   sync: {
     mode: 'updated-since',
-    cost: "1 M11 per page of changed threads; 1 M10 per thread changed past M11's 100-message cap",
+    cost: `1 M11 per page of changed threads; 1 M10 per thread changed past M11's ${operationsById.listThreads.limits.withMessagesMaxMessagesPerThread}-message cap`,
     pages: 'seek',
   },
   sendCost: {
@@ -89,6 +89,7 @@ export interface MiraklAdapter extends OrderMessagingAdapterV1<
 }
 
 function createMiraklAdapter(options: MiraklConnectionOptions): MiraklAdapter {
+  checkOptions(options, miraklCapabilities.audiences);
   const config = configOf(options);
   const clientOptions = clientOptionsFor(options);
   const secret = secretOf(options);

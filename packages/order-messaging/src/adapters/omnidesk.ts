@@ -41,7 +41,7 @@ import {
 import { changedOrders } from './omnidesk/changes.js';
 import { findSent, send } from './omnidesk/send.js';
 import { listMessages } from './omnidesk/timeline.js';
-import { validate } from './omnidesk/validate.js';
+import { checkOptions, validate } from './omnidesk/validate.js';
 
 export type { OmnideskClient, OmnideskTimelineEntry } from '@org/omnidesk-client';
 export type {
@@ -114,6 +114,7 @@ function capabilitiesOf(config: OmnideskConfig): Capabilities {
 }
 
 function createOmnideskAdapter(options: OmnideskConnectionOptions): OmnideskAdapter {
+  checkOptions(options);
   const config = configOf(options);
   const clientOptions = clientOptionsFor(options);
   return defineAdapter({

@@ -17,6 +17,7 @@ import {
   attachmentFile,
   clientOptionsOf,
   defineAdapter,
+  checkWholeNumber,
   defineVendor,
   fileNameFromUrl,
   findInListing,
@@ -44,9 +45,12 @@ export interface SppConnectionOptions extends ConnectionOptions {
   workspaceUrl?: string;
   /** `X-Api-Version` (default: the client's pinned version); `null` sends none. */
   apiVersion?: string | null;
-  /** Author of sent messages; default: the user who owns the API key. */
+  /** Author of sent messages (a user id, 1 or more); default: the user who owns the API key. */
   userId?: number;
-  /** Messages per page when listing (SPP's default 20; at most 100, inferred). */
+  /**
+   * Messages per page when listing (SPP's default 20; at most 100, inferred), a whole number
+   * within the spec's bounds of `limit`; anything else throws a `ConfigurationError`.
+   */
   pageSize?: number;
 }
 
@@ -74,7 +78,7 @@ export const sppCapabilities: Capabilities = Object.freeze({
   reconcile: 'by-listing',
   sync: {
     mode: 'updated-since',
-    cost: "1 order list per 100 changed orders, plus each changed order's message pages",
+    cost: `1 order list per ${operationsById.listOrders.limits.maxLimit} changed orders, plus each changed order's message pages`,
     pages: 'seek',
   },
   sendCost: {
@@ -210,7 +214,22 @@ async function send(
   return normalize(data, request.orderId, ctx);
 }
 
+const listing = operationsById.listOrderMessages;
+/** `limit` of a message listing, as the spec bounds it. */
+const PAGE_SIZE_RANGE = {
+  min: listing.request.params.query.limit.minimum,
+  max: listing.limits.maxLimit,
+};
+
+/** The options only this adapter reads, checked before they reach a request. */
+function checkOptions(options: SppConnectionOptions): void {
+  checkWholeNumber('spp', 'pageSize', options.pageSize, PAGE_SIZE_RANGE);
+  // The spec types `user_id` as an integer only; SPP's user ids are database ids, from 1.
+  checkWholeNumber('spp', 'userId', options.userId, { min: 1 });
+}
+
 function createSppAdapter(options: SppConnectionOptions): SppAdapter {
+  checkOptions(options);
   const config: SppConfig = { options, pageSize: options.pageSize };
   const clientOptions = {
     ...clientOptionsOf(options),

@@ -21,16 +21,20 @@ type Ctx = AdapterContext<GameBoostClient>;
 /** The adapter's `GameBoostOrderKind` (a part imports nothing from its adapter's module). */
 type Kind = 'account' | 'item' | 'currency';
 
-export const GAMEBOOST_SYNC: SyncCapability = Object.freeze({
-  mode: 'scan-open-orders',
-  cost: '3+ order lists (50 orders a page) per sync, plus one message read per open or changed order (chat limit 5/min!)',
-  pages: 'offset',
-});
-
 const KINDS: readonly Kind[] = ['account', 'item', 'currency'];
 
 /** The spec documents 50 as the largest page for account orders (inferred for the others). */
 const PER_PAGE = operationsById.listAccountOrders.limits.maxPerPage;
+
+/** The bucket every message read spends, with every send (`x-rate-limit` `chat`). */
+const CHAT = operationsById.listAccountOrderMessages.rateLimits.chat;
+const CHAT_PERIOD = CHAT.periodSeconds === 60 ? 'min' : `${CHAT.periodSeconds} s`;
+
+export const GAMEBOOST_SYNC: SyncCapability = Object.freeze({
+  mode: 'scan-open-orders',
+  cost: `${KINDS.length}+ order lists (${PER_PAGE} orders a page) per sync, plus one message read per open or changed order (chat limit ${CHAT.limit}/${CHAT_PERIOD}!)`,
+  pages: 'offset',
+});
 
 /**
  * Oldest update first: an order that changes during the scan moves behind the scan's position

@@ -16,6 +16,10 @@ import {
 } from '../../adapter-kit.js';
 import { DEFAULT_THREAD_CACHE_SIZE, ThreadCache } from './thread-cache.js';
 
+/**
+ * A Mirakl connection's options. The factory checks the ones only this adapter reads and throws a
+ * `ConfigurationError` naming the first that is out of range.
+ */
 export interface MiraklConnectionOptions extends ConnectionOptions {
   /**
    * The shop API key (`{ type: 'apiKey', apiKey }`) or an OAuth bearer token
@@ -28,13 +32,13 @@ export interface MiraklConnectionOptions extends ConnectionOptions {
   shopId?: number;
   /** Which side this connection writes as, for the author of sent messages. Default `seller` (shop API). */
   actingAs?: 'seller' | 'operator';
-  /** Audience when a request gives none. Default `['customer']`. */
+  /** Audience when a request gives none: a non-empty list. Default `['customer']`. */
   defaultAudience?: readonly Audience[];
-  /** Threads per M11 page (Mirakl's default 50). */
+  /** Threads per M11 page (Mirakl's default 50): a whole number, at least M11's `limit` minimum. */
   pageSize?: number;
   /**
    * Orders whose reply thread this connection remembers, so a send to one of them is a single
-   * M12 (default 1000; 0 looks every order up with M11 before posting).
+   * M12 (default 1000; 0 looks every order up with M11 before posting). A whole number.
    */
   threadCacheSize?: number;
 }

@@ -13,6 +13,10 @@ import {
   type SendRequest,
 } from '../../adapter-kit.js';
 
+/**
+ * An Omnidesk connection's options. The factory checks the ones only this adapter reads and
+ * throws a `ConfigurationError` naming the first that is invalid.
+ */
 export interface OmnideskConnectionOptions extends ConnectionOptions {
   /** API key, sent in the query; its permissions (`MESSAGE_CREATE`, `TICKET_READ`) decide. */
   apiKey: string;
@@ -20,19 +24,28 @@ export interface OmnideskConnectionOptions extends ConnectionOptions {
   account?: string;
   /** Host of `account`: `omnidesk.com` (default) or `omnidesk.io`. */
   domain?: OmnideskDomain;
-  /** Channel `type` used when a request names none. Default `1` (e-mail). */
+  /**
+   * Channel `type` used when a request names none: a numeric channel id, `calllog` or
+   * `contactform`, like a request's `channel`. Default `1` (e-mail).
+   */
   defaultChannel?: string;
   /**
    * Channel `type` that creates an internal note in this account. No default: Omnidesk documents
    * the `type` values `1,3,5,7,8,9,10,12,13 or calllog or contactform` (docs.omnidesk.io, ticket
-   * message) without saying that any of them makes a note, so none is guessed. Without it the
-   * connection has no internal notes (`capabilities.internalNotes` is false and `internal: true`
-   * is a `ValidationError`).
+   * message) without saying that any of them makes a note, so none is guessed; it takes the form
+   * of `defaultChannel`. Without it the connection has no internal notes
+   * (`capabilities.internalNotes` is false and `internal: true` is a `ValidationError`).
    */
   noteChannel?: string;
-  /** Administrator user id to send as (`userID`); Omnidesk credits "Agent Anonymous" otherwise. */
+  /**
+   * Administrator user id to send as (`userID`, a whole number); Omnidesk credits "Agent
+   * Anonymous" otherwise.
+   */
   userId?: number;
-  /** Omnidesk timestamps carry no zone; minutes east of UTC of the account's clock. Default 0 (UTC). */
+  /**
+   * Omnidesk timestamps carry no zone; minutes east of UTC of the account's clock, a whole number
+   * from -720 to 840 (UTC-12:00 to UTC+14:00). Default 0 (UTC).
+   */
   utcOffsetMinutes?: number;
 }
 

@@ -1,9 +1,28 @@
-/** Omnidesk's own request checks, before anything is sent. */
-import type { OrderRef, RequestIssue, SendRequest } from '../../adapter-kit.js';
-import { omnideskOptionsOf, type OmnideskVendorOptions } from './config.js';
+/** Omnidesk's own checks, before anything is sent: of the connection's options, and of a request. */
+import {
+  checkString,
+  checkWholeNumber,
+  type OrderRef,
+  type RequestIssue,
+  type SendRequest,
+} from '../../adapter-kit.js';
+import {
+  omnideskOptionsOf,
+  type OmnideskConnectionOptions,
+  type OmnideskVendorOptions,
+} from './config.js';
 
 const CHANNEL = /^([0-9]+|calllog|contactform)$/;
+const CHANNEL_FORM = 'a numeric channel id, "calllog" or "contactform"';
+/** A channel `type` Omnidesk takes: the request's `channel` and the connection's defaults alike. */
+const isChannel = (value: unknown) => typeof value === 'string' && CHANNEL.test(value);
 const TICKET_ID = /^[1-9][0-9]{0,15}$/;
+
+/**
+ * Clock offsets in use run from UTC-12:00 to UTC+14:00; the spec states none (Omnidesk's times
+ * carry no zone at all), so the range is the adapter's.
+ */
+const UTC_OFFSET_RANGE = { min: -12 * 60, max: 14 * 60 };
 
 /** An Omnidesk order is a ticket, named by its numeric id. */
 function ticketIdIssue(orderId: unknown): RequestIssue | undefined {
@@ -25,11 +44,11 @@ function ticketIdIssue(orderId: unknown): RequestIssue | undefined {
 function channelIssues(request: SendRequest<OmnideskVendorOptions>): RequestIssue[] {
   const { channel } = omnideskOptionsOf(request);
   const issues: RequestIssue[] = [];
-  if (typeof channel === 'string' && !CHANNEL.test(channel)) {
+  if (typeof channel === 'string' && !isChannel(channel)) {
     issues.push({
       field: 'vendorOptions.omnidesk.channel',
       reason: 'invalid',
-      message: `channel must be a numeric channel id, "calllog" or "contactform" (got ${JSON.stringify(channel)})`,
+      message: `channel must be ${CHANNEL_FORM} (got ${JSON.stringify(channel)})`,
     });
   }
   if (request.internal === true && channel !== undefined) {
@@ -40,6 +59,15 @@ function channelIssues(request: SendRequest<OmnideskVendorOptions>): RequestIssu
     });
   }
   return issues;
+}
+
+/** The options only this adapter reads, checked when the connection is created. */
+export function checkOptions(options: OmnideskConnectionOptions): void {
+  checkString('omnidesk', 'defaultChannel', options.defaultChannel, isChannel, CHANNEL_FORM);
+  checkString('omnidesk', 'noteChannel', options.noteChannel, isChannel, CHANNEL_FORM);
+  // `userID` 0 is the server's own default ("Agent Anonymous"); ids are never negative.
+  checkWholeNumber('omnidesk', 'userId', options.userId, { min: 0 });
+  checkWholeNumber('omnidesk', 'utcOffsetMinutes', options.utcOffsetMinutes, UTC_OFFSET_RANGE);
 }
 
 export function validate(
