@@ -20,6 +20,7 @@ import {
   checkCapability,
   checkRef,
   checkSendRequest,
+  issueError,
   rejectIssues,
   unsupported,
 } from './request-checks.js';
@@ -140,7 +141,15 @@ export async function findSentMessage(
   if (!adapter.findSent || adapter.capabilities.reconcile === 'none') {
     throw unsupported(connection, 'cannot list messages to find a sent one');
   }
-  const since = options.since;
+  const since = (options as Partial<typeof options> | undefined)?.since;
+  // An invalid date would make the window NaN: "not found", and the caller sends again.
+  if (!(since instanceof Date) || !Number.isFinite(since.getTime())) {
+    throw issueError(connection, {
+      field: 'since',
+      reason: since === undefined ? 'required' : 'invalid',
+      message: 'findSent needs `since`, a valid Date: when the send started',
+    });
+  }
   const record: CallRecord = { attempts: 0, writeAttempts: 0 };
   const ctx = createCallContext(connection, options, record);
   const probe: SentProbe = {

@@ -24,11 +24,19 @@ export function connectionNamed(connections: ReadonlyMap<string, Connection>, na
 
 /** Throws the first issue as a ValidationError naming its field (and the others' fields). */
 export function rejectIssues(connection: Connection, issues: readonly RequestIssue[]): void {
-  const first = issues[0];
-  if (!first) return;
-  const others = issues.slice(1).map((issue) => issue.field);
+  const [first, ...rest] = issues;
+  if (first) throw issueError(connection, first, rest);
+}
+
+/** The ValidationError for `first`, naming the other issues' fields too. */
+export function issueError(
+  connection: Connection,
+  first: RequestIssue,
+  rest: readonly RequestIssue[] = [],
+): ValidationError {
+  const others = rest.map((issue) => issue.field);
   const more = others.length > 0 ? ` (and ${others.length} more: ${others.join(', ')})` : '';
-  throw new ValidationError(`${connection.name}: ${first.message}${more}`, {
+  return new ValidationError(`${connection.name}: ${first.message}${more}`, {
     vendor: connection.adapter.vendor,
     connection: connection.name,
     field: first.field,

@@ -27,9 +27,23 @@ function dateOption(connection: Connection, value: unknown, field: string): numb
   );
 }
 
-function seenTest(seen: AuditOptions['seen']): (key: string) => boolean {
-  if (typeof seen === 'function') return seen;
-  const keys = new Set(seen);
+function invalidOption(connection: Connection, field: string, message: string) {
+  return new tools.ValidationError(`${connection.name}: auditSync needs ${message}`, {
+    vendor: connection.adapter.vendor,
+    connection: connection.name,
+    field,
+    reason: 'invalid',
+    delivery: 'not_sent',
+    retryable: false,
+  });
+}
+
+function seenTest(connection: Connection, seen: unknown): (key: string) => boolean {
+  if (typeof seen === 'function') return seen as (key: string) => boolean;
+  if (typeof seen !== 'object' || seen === null || !(Symbol.iterator in seen)) {
+    throw invalidOption(connection, 'seen', '`seen` as keys (an iterable) or a function of a key');
+  }
+  const keys = new Set(seen as Iterable<string>);
   return (key) => keys.has(key);
 }
 
@@ -41,10 +55,18 @@ async function allOrders(adapter: SyncingAdapter, ctx: AdapterContext<unknown>) 
   return orders;
 }
 
-function givenOrders(orders: Iterable<string | OrderRef>): Map<string, OrderRef> {
+/** The caller's orders, each checked as `list` checks a ref, before any request. */
+function givenOrders(connection: Connection, orders: unknown): Map<string, OrderRef> {
+  if (typeof orders !== 'object' || orders === null || !(Symbol.iterator in orders)) {
+    throw invalidOption(connection, 'orders', '`orders` as order ids or refs (an iterable)');
+  }
   const refs = new Map<string, OrderRef>();
-  for (const order of orders) {
-    const ref = typeof order === 'string' ? { orderId: order } : refOf(order);
+  for (const order of orders as Iterable<unknown>) {
+    if (typeof order !== 'string' && (typeof order !== 'object' || order === null)) {
+      throw invalidOption(connection, 'orders', '`orders` entries to be order ids or refs');
+    }
+    const ref = typeof order === 'string' ? { orderId: order } : refOf(order as OrderRef);
+    tools.checkRef(connection, ref);
     refs.set(refKey(ref), ref);
   }
   return refs;
@@ -59,11 +81,12 @@ export async function auditScan(
   const since = dateOption(connection, options?.since, 'since');
   const until =
     options.until === undefined ? Date.now() : dateOption(connection, options.until, 'until');
-  const seen = seenTest(options.seen);
+  const seen = seenTest(connection, options.seen);
+  const given = options.orders === undefined ? undefined : givenOrders(connection, options.orders);
   const record: CallRecord = { attempts: 0, writeAttempts: 0 };
   const ctx = tools.createCallContext(connection, options, record);
   try {
-    const orders = options.orders ? givenOrders(options.orders) : await allOrders(adapter, ctx);
+    const orders = given ?? (await allOrders(adapter, ctx));
     let scannedMessages = 0;
     const missing: OrderMessage[] = [];
     for (const ref of orders.values()) {

@@ -25,12 +25,24 @@ export async function inboxScan(
   options: InboxOptions = {},
 ): Promise<InboxEntry[]> {
   const adapter = syncAdapter(connection);
+  const { since } = options ?? {};
+  // An invalid date would be read as "no date" by some vendors' filters: every order, silently.
+  if (since !== undefined && !(since instanceof Date && Number.isFinite(since.getTime()))) {
+    throw new tools.ValidationError(`${connection.name}: inbox needs \`since\` as a valid Date`, {
+      vendor: connection.adapter.vendor,
+      connection: connection.name,
+      field: 'since',
+      reason: 'invalid',
+      delivery: 'not_sent',
+      retryable: false,
+    });
+  }
   const record: CallRecord = { attempts: 0, writeAttempts: 0 };
   const ctx = tools.createCallContext(connection, options, record);
   // An order's conversations may come on different pages; it waits since its oldest one.
   const orders = new Map<string, Seen>();
   try {
-    for await (const page of adapter.changedOrders({ since: options.since }, ctx)) {
+    for await (const page of adapter.changedOrders({ since }, ctx)) {
       for (const order of await resolvePage(adapter, page, ctx)) {
         const ref: OrderRef = order.vendorOptions
           ? { orderId: order.orderId, vendorOptions: order.vendorOptions }

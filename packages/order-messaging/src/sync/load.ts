@@ -6,11 +6,11 @@
 import { createCallContext } from '../call-context.js';
 import { ValidationError } from '../errors.js';
 import { typedAbort } from '../operations.js';
-import { unsupported } from '../request-checks.js';
+import { checkRef, unsupported } from '../request-checks.js';
 
 /** The sync chunk, its tools provided. */
 export async function loadSync(): Promise<typeof import('./chunk.js')> {
   const chunk = await import('./chunk.js');
-  chunk.provideTools({ createCallContext, typedAbort, unsupported, ValidationError });
+  chunk.provideTools({ checkRef, createCallContext, typedAbort, unsupported, ValidationError });
   return chunk;
 }

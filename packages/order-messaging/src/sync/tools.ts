@@ -8,10 +8,11 @@
 import type { createCallContext } from '../call-context.js';
 import type { typedAbort } from '../operations.js';
 import type { ValidationError } from '../errors.js';
-import type { unsupported } from '../request-checks.js';
+import type { checkRef, unsupported } from '../request-checks.js';
 
 /** The facade's functions the sync code calls, handed over by `load.ts`. */
 export interface SyncTools {
+  readonly checkRef: typeof checkRef;
   readonly createCallContext: typeof createCallContext;
   readonly typedAbort: typeof typedAbort;
   readonly unsupported: typeof unsupported;
