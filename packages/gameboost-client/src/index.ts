@@ -6,7 +6,7 @@
  * @module index
  */
 import type { Client } from 'openapi-fetch';
-import { bearer, createVendorClient, type CommonClientOptions } from '@org/http-runtime';
+import { bearer, type CommonClientOptions, createVendorClient } from '@org/http-runtime';
 import type { components, paths } from './generated/schema.js';
 import { operationsById, requestBodies } from './generated/operations.js';
 import { PACKAGE_VERSION } from './version.js';
@@ -41,8 +41,9 @@ export type GameBoostClient = Client<paths>;
  * together, and is the tightest. This client only types and sends; retries, rate limiting and
  * normalized errors are in `@org/order-messaging`.
  *
- * @throws `ConfigurationError` (from `@org/http-runtime`) when the token is missing or blank, or a
- * `baseUrl` is not https.
+ * @throws `ConfigurationError` (from `@org/http-runtime`) when the token is missing or blank, a
+ * `baseUrl` is not https, or an option has the wrong type (a number as `token`, `null` as
+ * `baseUrl`…). The message names the option, never its value.
  *
  * @example
  * ```ts

@@ -33,7 +33,7 @@ const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** Extra headers: valid names (named in errors) and values (never echoed). */
 export function assertHeaders(headers: Record<string, string> | undefined): void {
   if (headers === undefined) return;
-  if (typeof headers !== 'object' || headers === null) {
+  if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) {
     throw new ConfigurationError('headers must be an object of header names to values');
   }
   for (const [name, value] of Object.entries(headers)) {
@@ -73,9 +73,12 @@ export function assertSafeBaseUrl(baseUrl: string, allowInsecureHttp = false): U
     throw new ConfigurationError('baseUrl must not contain credentials; pass them as options');
   }
   if (url.protocol === 'https:') return url;
-  if (url.protocol === 'http:' && (allowInsecureHttp || isLoopbackHost(url.hostname))) return url;
+  if (url.protocol === 'http:' && (allowInsecureHttp === true || isLoopbackHost(url.hostname))) {
+    return url;
+  }
+  // Not even the scheme: it may be the user part of a misplaced `user:secret@host`.
   throw new ConfigurationError(
-    `baseUrl must use https (got ${url.protocol}//${url.host}); plain http is allowed only for loopback hosts or with allowInsecureHttp: true`,
+    'baseUrl must use https; plain http is allowed only for loopback hosts or with allowInsecureHttp: true',
   );
 }
 

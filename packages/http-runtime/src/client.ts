@@ -173,7 +173,9 @@ export function createVendorClient<Paths extends {}>(
       // A bearer placement built from `undefined` still has a non-empty value ("Bearer undefined").
       const secret = 'secret' in placement ? placement.secret : placement.value;
       if (typeof secret !== 'string' || secret.trim() === '') {
-        throw new ConfigurationError(`missing credential (${placement.name})`);
+        throw new ConfigurationError(
+          `${placement.option ?? placement.name} is missing or not a string (the credential)`,
+        );
       }
       assertHeaderValue(placement.option ?? placement.name, placement.value);
     }

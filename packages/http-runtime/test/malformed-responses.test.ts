@@ -92,7 +92,7 @@ describe('a status outside 200–599', () => {
     'status %s is refused as a malformed answer before its body is read',
     async (status) => {
       server = await rawServer(chunkedHead(status), drip);
-      const fetch = createResilientFetch({ timeoutMs: 5_000, retry: { retries: 0 } });
+      const fetch = createResilientFetch({ timeoutMs: 5_000, retry: false });
       const started = performance.now();
       const error = await failureOf(fetch(server.url, { method: 'POST', body: '{}' }));
       expect(performance.now() - started).toBeLessThan(1_000);
@@ -105,7 +105,7 @@ describe('a status outside 200–599', () => {
 
   it('a huge body behind status 999 is never downloaded', async () => {
     server = await rawServer(chunkedHead('999'), flood);
-    const fetch = createResilientFetch({ maxResponseBytes: 1 << 20, retry: { retries: 0 } });
+    const fetch = createResilientFetch({ maxResponseBytes: 1 << 20, retry: false });
     await failureOf(fetch(server.url));
     await new Promise((resolve) => setTimeout(resolve, 100));
     // What the socket buffers took before the client closed it, far from the 64 MiB offered.
@@ -119,7 +119,7 @@ describe('a body broken by an error no table knows', () => {
       socket.write('2\r\n{}\r\n0\r\n');
       socket.write(`X-Trailer: ${'a'.repeat(20_000)}\r\n\r\n`);
     });
-    const fetch = createResilientFetch({ retry: { retries: 0 } });
+    const fetch = createResilientFetch({ retry: false });
     const response = await fetch(server.url, { method: 'POST', body: '{}' });
     expect(response.status).toBe(201);
     const error = await failureOf(response.text());

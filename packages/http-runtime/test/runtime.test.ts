@@ -206,11 +206,21 @@ describe('createVendorClient', () => {
     expect(assertSafeBaseUrl('http://127.0.0.1:8080').port).toBe('8080');
     expect(assertSafeBaseUrl('http://[::1]:8080').hostname).toBe('[::1]');
     expect(assertSafeBaseUrl('http://10.0.0.1', true).protocol).toBe('http:');
+    // Only `true` opts in: the string "false" from an environment variable is not consent.
+    for (const notTrue of ['false', 'true', 1, {}]) {
+      expect(() => assertSafeBaseUrl('http://10.0.0.1', notTrue as never)).toThrow(
+        ConfigurationError,
+      );
+    }
+    // Another scheme may be the user part of a misplaced `user:secret@host`: it is not quoted.
+    expect(() => assertSafeBaseUrl('skLEAKCANARY:x@acme.example')).toThrow(
+      /^baseUrl must use https; plain http/,
+    );
     expect(() =>
       createVendorClient(definition, { baseUrl: 'https://x.test' }, [
         { in: 'header', name: 'Authorization', value: ' ' },
       ]),
-    ).toThrow(/missing credential/);
+    ).toThrow(/Authorization is missing or not a string/);
   });
 
   it('keeps secrets out of inspect and JSON', () => {

@@ -1,11 +1,11 @@
 import type { Client } from 'openapi-fetch';
 import {
   assertNoApiSuffix,
+  type AuthPlacement,
   bearer,
+  type CommonClientOptions,
   ConfigurationError,
   createVendorClient,
-  type AuthPlacement,
-  type CommonClientOptions,
 } from '@org/http-runtime';
 import type { components, paths } from './generated/schema.js';
 import { operationsById, requestBodies } from './generated/operations.js';
@@ -24,11 +24,16 @@ export const MIRAKL_BASE_URL = 'https://{instance}.mirakl.net';
 
 const INSTANCE_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/i;
 
-/** `https://<instance>.mirakl.net` for an instance name such as `acme-prod`. */
+/**
+ * `https://<instance>.mirakl.net` for an instance name such as `acme-prod`.
+ *
+ * @throws `ConfigurationError` when `instance` is not a host name label. The message never quotes
+ * the value: a key or a URL with credentials put here by mistake must not be printed back.
+ */
 export function miraklBaseUrl(instance: string): string {
   if (typeof instance !== 'string' || !INSTANCE_NAME.test(instance)) {
     throw new ConfigurationError(
-      `mirakl: instance must be a host name label such as "acme-prod" (got ${JSON.stringify(instance)})`,
+      'mirakl: instance must be a host name label such as "acme-prod", not a URL or a key',
     );
   }
   return MIRAKL_BASE_URL.replace('{instance}', instance);
@@ -92,7 +97,7 @@ function authPlacement(auth: MiraklAuth | undefined): AuthPlacement {
   }
   if (auth?.type === 'bearer') return bearer(auth.token, 'auth.token');
   throw new ConfigurationError(
-    "mirakl: missing credential (auth: { type: 'apiKey', apiKey } or { type: 'bearer', token })",
+    "mirakl: auth must be { type: 'apiKey', apiKey } or { type: 'bearer', token } (missing credential)",
   );
 }
 
@@ -104,7 +109,8 @@ function authPlacement(auth: MiraklAuth | undefined): AuthPlacement {
  *
  * @throws `ConfigurationError` (from `@org/http-runtime`) when `auth` is missing or blank, neither
  * `instance` nor `baseUrl` is given, `instance` is not a host name label, `baseUrl` ends in `/api`
- * or is not https, or `shopId` is not a positive integer.
+ * or is not https, `shopId` is not a positive integer, or an option has the wrong type. The
+ * message names the option, never its value.
  *
  * @example
  * ```ts

@@ -1,9 +1,9 @@
 import type { Client } from 'openapi-fetch';
 import {
-  ConfigurationError,
-  createVendorClient,
   type AuthPlacement,
   type CommonClientOptions,
+  ConfigurationError,
+  createVendorClient,
 } from '@org/http-runtime';
 import type { components, operations, paths } from './generated/schema.js';
 import { requestBodies } from './generated/operations.js';
@@ -26,17 +26,21 @@ export type OmnideskDomain = 'omnidesk.com' | 'omnidesk.io';
 const ACCOUNT_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
 const DOMAINS: readonly OmnideskDomain[] = ['omnidesk.com', 'omnidesk.io'];
 
-/** `https://<account>.<domain>/api/v2`; throws `ConfigurationError` unless `account` is one subdomain label. */
+/**
+ * `https://<account>.<domain>/api/v2`.
+ *
+ * @throws `ConfigurationError` unless `account` is one subdomain label and `domain` one of
+ * {@link OmnideskDomain}. The message never quotes the value: a key or a URL with credentials put
+ * here by mistake must not be printed back.
+ */
 export function omnideskBaseUrl(account: string, domain: OmnideskDomain = 'omnidesk.com'): string {
   if (typeof account !== 'string' || !ACCOUNT_LABEL.test(account)) {
     throw new ConfigurationError(
-      `omnidesk: account must be the subdomain of your Omnidesk host (letters, digits and "-"), got ${JSON.stringify(account)}; pass baseUrl for any other host`,
+      'omnidesk: account must be the subdomain of your Omnidesk host (letters, digits and "-"), not a URL or a key; pass baseUrl for any other host',
     );
   }
   if (!DOMAINS.includes(domain)) {
-    throw new ConfigurationError(
-      `omnidesk: domain must be one of ${DOMAINS.join(', ')}, got ${JSON.stringify(domain)}`,
-    );
+    throw new ConfigurationError(`omnidesk: domain must be one of ${DOMAINS.join(', ')}`);
   }
   return `https://${account.toLowerCase()}.${domain}/api/v2`;
 }
@@ -54,8 +58,9 @@ function assertApiPrefix(baseUrl: string): void {
   }
   const omnideskHost = DOMAINS.some((d) => url.hostname === d || url.hostname.endsWith(`.${d}`));
   if (omnideskHost && !/\/api\/v2\/?$/.test(url.pathname)) {
+    // Never the path: a key put in the wrong place may be in it.
     throw new ConfigurationError(
-      `omnidesk: baseUrl must end with /api/v2 (e.g. https://acme.omnidesk.com/api/v2), got path ${JSON.stringify(url.pathname)}`,
+      'omnidesk: baseUrl must end with /api/v2 (e.g. https://acme.omnidesk.com/api/v2)',
     );
   }
 }
@@ -92,8 +97,9 @@ export type OmnideskClient = Client<paths>;
  * normalized errors are in `@org/order-messaging`.
  *
  * @throws `ConfigurationError` (from `@org/http-runtime`) when the API key is missing or blank,
- * neither `account` nor `baseUrl` is given, an Omnidesk `baseUrl` does not end in `/api/v2`, or a
- * `baseUrl` is not https.
+ * neither `account` nor `baseUrl` is given, `account` is not one subdomain label, an Omnidesk
+ * `baseUrl` does not end in `/api/v2`, a `baseUrl` is not https, or an option has the wrong type.
+ * The message names the option, never its value.
  *
  * @example
  * ```ts

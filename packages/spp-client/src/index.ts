@@ -2,9 +2,9 @@ import type { Client } from 'openapi-fetch';
 import {
   assertNoApiSuffix,
   bearer,
+  type CommonClientOptions,
   ConfigurationError,
   createVendorClient,
-  type CommonClientOptions,
 } from '@org/http-runtime';
 import type { components, operations, paths } from './generated/schema.js';
 import { requestBodies } from './generated/operations.js';
@@ -25,12 +25,18 @@ export const SPP_BASE_URL = 'https://{workspaceUrl}';
 export const SPP_DEFAULT_API_VERSION = '2024-03-05';
 
 const API_VERSION_HEADER = 'X-Api-Version';
-/** `https://<workspaceUrl>` for a workspace host such as `example.spp.co`. */
+/**
+ * `https://<workspaceUrl>` for a workspace host such as `example.spp.co`.
+ *
+ * @throws `ConfigurationError` when `workspaceUrl` is not a bare host name (optionally with
+ * `:port`). The message never quotes the value: a key or a URL with credentials put here by
+ * mistake must not be printed back.
+ */
 export function sppBaseUrl(workspaceUrl: string): string {
-  const host = workspaceUrl.trim();
+  const host = typeof workspaceUrl === 'string' ? workspaceUrl.trim() : '';
   if (host === '' || !/^[A-Za-z0-9.-]+(?::\d{1,5})?$/.test(host)) {
     throw new ConfigurationError(
-      `spp: workspaceUrl must be a bare host name such as "example.spp.co" (got ${JSON.stringify(workspaceUrl)}); pass a full URL as baseUrl instead`,
+      'spp: workspaceUrl must be a bare host name such as "example.spp.co", not a URL or a key; pass a full URL as baseUrl instead',
     );
   }
   return `https://${host}`;
@@ -73,6 +79,10 @@ function resolveBaseUrl(options: SppClientOptions): string {
 
 function defaultHeaders(options: SppClientOptions): Record<string, string> {
   const userHeaders = options.headers ?? {};
+  // Spread below, a string would become headers named 0, 1, 2…
+  if (typeof userHeaders !== 'object' || userHeaders === null || Array.isArray(userHeaders)) {
+    throw new ConfigurationError('spp: headers must be an object of header names to values');
+  }
   const userSetsVersion = Object.keys(userHeaders).some(
     (name) => name.toLowerCase() === API_VERSION_HEADER.toLowerCase(),
   );
@@ -96,8 +106,9 @@ function defaultHeaders(options: SppClientOptions): Record<string, string> {
  * normalisation (those are `@org/order-messaging`'s).
  *
  * @throws `ConfigurationError` (from `@org/http-runtime`) when neither `workspaceUrl` nor `baseUrl`
- * is given, a `baseUrl` ends in `/api` or is not https, `apiVersion` is empty, or the token is
- * missing.
+ * is given, `workspaceUrl` is not a bare host name, a `baseUrl` ends in `/api` or is not https,
+ * `apiVersion` is empty, the token is missing, or an option has the wrong type. The message names
+ * the option, never its value.
  *
  * @example
  * ```ts

@@ -115,6 +115,30 @@ function asWebhookError(error: unknown): GameBoostWebhookError {
     : new GameBoostWebhookError('handler_failed', { cause: error });
 }
 
+/** Options of the wrong type, named before they could fail a delivery (never their values). */
+function assertOptionTypes(options: GameBoostWebhookReceiverOptions): void {
+  const misconfigured = (detail: string) => new GameBoostWebhookError('misconfigured', { detail });
+  if (typeof options !== 'object' || options === null) {
+    throw misconfigured('options must be an object.');
+  }
+  const seen: unknown = options.seen;
+  if (
+    seen !== undefined &&
+    (typeof seen !== 'object' ||
+      seen === null ||
+      typeof (seen as Partial<GameBoostWebhookSeenStore>).has !== 'function' ||
+      typeof (seen as Partial<GameBoostWebhookSeenStore>).add !== 'function')
+  ) {
+    throw misconfigured('seen must be an object with has and add functions.');
+  }
+  for (const name of ['identify', 'now', 'onError'] as const) {
+    const value: unknown = options[name];
+    if (value !== undefined && typeof value !== 'function') {
+      throw misconfigured(`${name} must be a function.`);
+    }
+  }
+}
+
 function positive(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
   if (!Number.isFinite(value) || value <= 0) {
@@ -134,7 +158,8 @@ function positive(value: number | undefined, fallback: number, name: string): nu
  * (`handleNode` fails with `misconfigured` when the body was already consumed).
  *
  * @throws {@link GameBoostWebhookError} (`misconfigured`) when no secret (or an empty one) is
- * given, or a size, timeout or age option is not positive.
+ * given, a size, timeout or age option is not positive, or an option has the wrong type (`seen`
+ * without `has` and `add`, a callback that is not a function); the message names the option.
  *
  * @example
  * ```ts
@@ -153,6 +178,7 @@ function positive(value: number | undefined, fallback: number, name: string): nu
 export function createGameBoostWebhookReceiver(
   options: GameBoostWebhookReceiverOptions,
 ): GameBoostWebhookReceiver {
+  assertOptionTypes(options);
   const secrets = normalizeSecrets(options.secrets);
   const limits: RawBodyLimits = {
     maxBodyBytes: positive(options.maxBodyBytes, DEFAULT_WEBHOOK_MAX_BODY_BYTES, 'maxBodyBytes'),

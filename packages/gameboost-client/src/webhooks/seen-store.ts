@@ -32,7 +32,7 @@ export function createMemorySeenStore(
 ): GameBoostWebhookSeenStore & { readonly size: number } {
   if (!Number.isInteger(capacity) || capacity < 1) {
     throw new GameBoostWebhookError('misconfigured', {
-      detail: `The seen-store capacity must be a positive integer, got ${capacity}.`,
+      detail: 'The seen-store capacity must be a positive integer.',
     });
   }
   // A Map keeps insertion order: the first key is the least recently used.

@@ -22,10 +22,15 @@ export function signGameBoostWebhook(secret: string, body: WebhookBody): string 
 
 /** Throws `misconfigured` unless there is at least one non-empty secret. */
 export function normalizeSecrets(secrets: string | readonly string[]): readonly string[] {
+  if (typeof secrets !== 'string' && !Array.isArray(secrets)) {
+    throw new GameBoostWebhookError('misconfigured', {
+      detail: 'secrets must be a string or an array of strings.',
+    });
+  }
   const list = typeof secrets === 'string' ? [secrets] : [...secrets];
   if (list.length === 0 || list.some((secret) => typeof secret !== 'string' || secret === '')) {
     throw new GameBoostWebhookError('misconfigured', {
-      detail: 'Give at least one webhook secret, and no empty ones.',
+      detail: 'Give at least one webhook secret in secrets, each a non-empty string.',
     });
   }
   return list;
