@@ -15,7 +15,7 @@ import { addQueueCommands } from './commands/queue.js';
 import { addSendBulkCommand } from './commands/send-bulk.js';
 import { addSendCommand } from './commands/send.js';
 import { addSyncCommand } from './commands/sync.js';
-import { positiveInteger } from './commands/shared.js';
+import { positiveInteger, timerMilliseconds } from './commands/shared.js';
 import { errorReport, formatErrorLine } from './errors.js';
 import { EXIT_CODES, exitCodeTable } from './exit-codes.js';
 import { Output } from './output.js';
@@ -72,12 +72,12 @@ function addGlobalOptions(program: Command, output: Output): void {
     .option(
       '--timeout <ms>',
       'timeout of each HTTP attempt in milliseconds',
-      positiveInteger('--timeout'),
+      timerMilliseconds('--timeout'),
     )
     .option(
       '--total-timeout <ms>',
       'deadline of each call in milliseconds: its requests, retries, rate-limit waits and checks (default 120000; a sync or inbox scan: 3600000)',
-      positiveInteger('--total-timeout'),
+      timerMilliseconds('--total-timeout'),
     )
     .option(
       '--max-rate-limit-wait <ms>',

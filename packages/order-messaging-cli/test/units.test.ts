@@ -22,6 +22,7 @@ import {
 import { Output } from '../src/output.js';
 import { createProgram } from '../src/program.js';
 import { createProgressReporter, formatProgressLine } from '../src/progress.js';
+import { timerMilliseconds } from '../src/commands/shared.js';
 import { VENDOR_NAMES, VENDOR_SETTINGS } from '../src/vendors.js';
 import { PACKAGE_VERSION } from '../src/version.js';
 import packageJson from '../package.json' with { type: 'json' };
@@ -372,5 +373,22 @@ describe('sync lines', () => {
     const { vendorOptions: _, ...order } = event.order;
     expect(syncLineText({ ...event, order })).toContain('  order 7  customer  ');
     expect(syncLineJson({ ...event, order }, false)).not.toHaveProperty('vendorOptions');
+  });
+});
+
+describe('timer options', () => {
+  // Past 2^31 - 1 ms a timer fires after 1 ms: such a timeout would end every call at once.
+  it.each([['--timeout'], ['--total-timeout']])('%s refuses what a timer cannot wait', (flag) => {
+    const parse = timerMilliseconds(flag);
+    expect(parse('2147483647')).toBe(2_147_483_647);
+    expect(() => parse('2147483648')).toThrow(/must be a positive integer of at most 2147483647/);
+  });
+
+  it('the program parses --timeout with that bound', () => {
+    const program = createProgram().exitOverride();
+    program.configureOutput({ writeErr: () => {}, writeOut: () => {} });
+    expect(() =>
+      program.parse(['--timeout', '2147483648', 'capabilities'], { from: 'user' }),
+    ).toThrow(/--timeout must be a positive integer of at most 2147483647/);
   });
 });

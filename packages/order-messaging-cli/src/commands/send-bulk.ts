@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { MAX_TIMER_MS } from '@org/http-runtime';
 import { bulkExitCode, runBulk, type BulkSender, type BulkSummary } from '../bulk.js';
 import { UsageError } from '../exit-codes.js';
 import { DEFAULT_RESUME_SETTLE_MS } from '../facade.js';
@@ -149,7 +150,7 @@ export function addSendBulkCommand(program: Command, context: CommandContext): v
     .option(
       '--resume-settle <ms>',
       'before checking a line the previous run was sending when it died, wait until this long after that attempt (a slow vendor may still store it)',
-      positiveInteger('--resume-settle', { allowZero: true }),
+      positiveInteger('--resume-settle', { allowZero: true, max: MAX_TIMER_MS }),
       DEFAULT_RESUME_SETTLE_MS,
     )
     .option(

@@ -1,19 +1,27 @@
 import { InvalidArgumentError, Option } from 'commander';
+import { MAX_TIMER_MS } from '@org/http-runtime';
 import type { VendorOptions } from '@org/order-messaging';
 import type { CliMessage } from '../facade.js';
 
 /** A commander parser for integer options. */
-export function positiveInteger(name: string, { allowZero = false } = {}) {
+export function positiveInteger(
+  name: string,
+  { allowZero = false, max = Number.MAX_SAFE_INTEGER } = {},
+) {
   return (raw: string): number => {
     const parsed = Number(raw);
-    if (!Number.isSafeInteger(parsed) || parsed < (allowZero ? 0 : 1)) {
+    if (!Number.isSafeInteger(parsed) || parsed < (allowZero ? 0 : 1) || parsed > max) {
+      const most = max < Number.MAX_SAFE_INTEGER ? ` of at most ${max}` : '';
       throw new InvalidArgumentError(
-        `${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer.`,
+        `${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer${most}.`,
       );
     }
     return parsed;
   };
 }
+
+/** A timer's milliseconds: past the timer's range, a timeout would fire after 1 ms. */
+export const timerMilliseconds = (name: string) => positiveInteger(name, { max: MAX_TIMER_MS });
 
 /** A message as `--json` prints it: `sentAt` as ISO text, the vendor's object only with `--raw`. */
 export function messageToJson(message: CliMessage, includeRaw: boolean) {
