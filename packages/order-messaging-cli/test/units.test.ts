@@ -385,7 +385,8 @@ describe('timer options', () => {
   });
 
   it('the program parses --timeout with that bound', () => {
-    const program = createProgram().exitOverride();
+    const output = new Output(new PassThrough() as never, new PassThrough() as never);
+    const program = createProgram(output, () => undefined, {}).exitOverride();
     program.configureOutput({ writeErr: () => {}, writeOut: () => {} });
     expect(() =>
       program.parse(['--timeout', '2147483648', 'capabilities'], { from: 'user' }),
