@@ -8,7 +8,9 @@ import { ConfigurationError } from '@org/http-runtime';
 
 /** What a whole-number option may be; `max` absent: the spec states no maximum. */
 export interface WholeNumberRange {
+  /** The smallest value allowed. */
   readonly min: number;
+  /** The largest value allowed; absent when there is none. */
   readonly max?: number;
 }
 
