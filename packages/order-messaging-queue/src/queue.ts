@@ -59,6 +59,16 @@ export interface SendQueue {
 }
 
 /**
+ * A finished job whose key is `pending` again holds the job id, so adding the key anew would be a
+ * no-op and the key would never be sent: a worker from before the takeover fix completed such
+ * jobs. The ledger says the key still needs its post, so the finished job makes way.
+ */
+async function dropFinishedJob(queue: Queue<SendJobData>, jobId: string): Promise<void> {
+  const job = await queue.getJob(jobId);
+  if (job && ((await job.isCompleted()) || (await job.isFailed()))) await job.remove();
+}
+
+/**
  * The producer of a durable send queue on BullMQ and Redis: one queue per connection, one job and
  * one ledger entry per caller key, so a key is posted at most once however often it is enqueued or
  * a job is run. Workers ({@link createSendWorker}) do the sending.
@@ -112,11 +122,9 @@ export function createSendQueue(options: SendQueueOptions): SendQueue {
       // A producer that crashed between the ledger write and the add left a `pending` key without
       // a job: adding again with the same job id is a no-op in BullMQ when the job exists.
       if (entry.state === 'pending' && entry.connection === connection) {
-        await queueOf(connection).add(
-          'send',
-          { key, connection, request },
-          { jobId: jobIdOf(key) },
-        );
+        const queue = queueOf(connection);
+        if (!created) await dropFinishedJob(queue, jobIdOf(key));
+        await queue.add('send', { key, connection, request }, { jobId: jobIdOf(key) });
       }
       return { enqueued: created, state: entry.state };
     },

@@ -5,7 +5,7 @@
  * a key `pending` with no job to post it and off the review list, a message silently never sent.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Queue, type Job } from 'bullmq';
+import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import {
   NetworkError,
@@ -125,6 +125,37 @@ describe.skipIf(!enabled)('a job held by two workers at once', () => {
       answerA.resolve(stored('never'));
       b.listAnswer.resolve(undefined);
       await Promise.all(workers.map((w) => w.close()));
+      await jobs.close();
+      await queue.close();
+    }
+  }, 20_000);
+
+  it('a key left pending behind a completed job (as workers before this fix left it) is sent when enqueued again', async () => {
+    const queue = createSendQueue({ redis: redis.url });
+    const jobs = new Queue<SendJobData>(queueName('acct'), { connection: client, prefix: 'om' });
+    // A worker of the old kind: it completes the job and leaves the ledger `pending`.
+    const old = new Worker(queueName('acct'), async () => ({ state: 'unknown' }), {
+      connection: client.duplicate({ maxRetriesPerRequest: null }),
+      prefix: 'om',
+    });
+    const vendor = heldVendor(Promise.resolve(stored('m-late')));
+    let worker: ReturnType<typeof createSendWorker> | undefined;
+    try {
+      await queue.enqueue(KEY, { connection: 'acct', request: REQUEST });
+      await until(async () => (await jobs.getJob(jobIdOf(KEY)))?.finishedOn !== undefined);
+      await old.close();
+      expect((await queue.outcome(KEY))?.state).toBe('pending');
+      expect(await queue.enqueue(KEY, { connection: 'acct', request: REQUEST })).toEqual({
+        enqueued: false,
+        state: 'pending',
+      });
+      worker = createSendWorker({ redis: redis.url, messaging: vendor.messaging });
+      const [outcome] = await settled(queue, [KEY], 5000);
+      expect(outcome).toMatchObject({ state: 'sent', messageId: 'm-late' });
+      expect(vendor.posts).toHaveLength(1);
+    } finally {
+      await old.close();
+      await worker?.close();
       await jobs.close();
       await queue.close();
     }
