@@ -64,6 +64,7 @@ local state = redis.call('HGET', KEYS[1], 'state')
 local allowed = false
 for _, s in ipairs(cjson.decode(ARGV[1])) do if s == state then allowed = true end end
 if not allowed then return 0 end
+if ARGV[3] ~= '' and redis.call('HGET', KEYS[1], 'attemptStartedAt') ~= ARGV[3] then return 0 end
 local fields = cjson.decode(ARGV[2])
 for k, v in pairs(fields) do redis.call('HSET', KEYS[1], k, v) end
 return 1
@@ -115,6 +116,8 @@ export class SendLedger {
     from: readonly LedgerState[],
     to: LedgerState,
     fields: Readonly<Record<string, string | boolean | object | undefined>> = {},
+    /** Only on this claim (its `attemptStartedAt`): a later claim of the key is another post's. */
+    claim?: string,
   ): Promise<boolean> {
     const flat: Record<string, string> = { state: to, updatedAt: new Date().toISOString() };
     for (const [name, value] of Object.entries(fields)) {
@@ -127,6 +130,7 @@ export class SendLedger {
       this.entryKey(key),
       JSON.stringify(from),
       JSON.stringify(flat),
+      claim ?? '',
     );
     if (done === 1) {
       // A later proof (the in-flight post answering after all) takes a key off the review list.

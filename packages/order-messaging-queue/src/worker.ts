@@ -172,9 +172,7 @@ async function run(job: Job<SendJobData>, ctx: Context, round: number): Promise<
     case 'pending':
       return attempt(job, ctx, round);
     case 'sending':
-      if (round === 0) {
-        return recover(job, ctx, new Date(entry.attemptStartedAt ?? entry.updatedAt), round);
-      }
+      if (round === 0) return recover(job, ctx, entry, round);
       // Another holder claimed the post after this run began: it is alive, and its answer will say
       // more than a listing made while its post is in flight. Run again later, and read it then.
       throw new QueueError(
@@ -285,33 +283,50 @@ async function settleFailure(
 async function recover(
   job: Job<SendJobData>,
   ctx: Context,
-  since: Date,
+  entry: LedgerEntry,
   round: number,
 ): Promise<SendJobResult> {
   const { key, connection, request } = job.data;
+  const since = new Date(entry.attemptStartedAt ?? entry.updatedAt);
+  // Every write here is about the interrupted claim: once its post was refused, a third holder
+  // may claim the key again, and this run's verdict on the old post must not land on the new one.
+  const claim = entry.attemptStartedAt;
   let found;
   try {
     found = await ctx.messaging.findSent(connection, request, { since });
   } catch (error) {
     if (isOrderMessagingError(error) && error.retryable) throw error;
-    const written = await ctx.ledger.transition(key, ['sending'], 'unknown', {
-      reason: 'interrupted mid-send, and the order could not be listed to check',
-      ...(isOrderMessagingError(error) ? { error: error.toJSON() } : {}),
-    });
+    const written = await ctx.ledger.transition(
+      key,
+      ['sending'],
+      'unknown',
+      {
+        reason: 'interrupted mid-send, and the order could not be listed to check',
+        ...(isOrderMessagingError(error) ? { error: error.toJSON() } : {}),
+      },
+      claim,
+    );
     return written ? { state: 'unknown' } : afterLostWrite(job, ctx, round);
   }
   if (found) {
-    const written = await ctx.ledger.transition(key, ['sending', 'unknown'], 'sent', {
-      messageId: found.id,
-      reconciled: true,
-    });
+    const written = await ctx.ledger.transition(
+      key,
+      ['sending', 'unknown'],
+      'sent',
+      { messageId: found.id, reconciled: true },
+      claim,
+    );
     // Not written: the post's own answer came first (`sent`), or proved it was refused (`pending`,
     // `rejected`), and the message listed is another with the same text.
     return written ? { state: 'sent', messageId: found.id } : afterLostWrite(job, ctx, round);
   }
-  const written = await ctx.ledger.transition(key, ['sending'], 'unknown', {
-    reason: 'interrupted mid-send (crash or lost lock) and absent from the listing',
-  });
+  const written = await ctx.ledger.transition(
+    key,
+    ['sending'],
+    'unknown',
+    { reason: 'interrupted mid-send (crash or lost lock) and absent from the listing' },
+    claim,
+  );
   // Not written: the interrupted post answered while the order was listed. Refused with proof, the
   // entry is `pending` again and this run posts; stored, it is `sent`.
   return written ? { state: 'unknown' } : afterLostWrite(job, ctx, round);

@@ -177,6 +177,13 @@ describe.skipIf(!enabled)('a job held by two workers at once', () => {
       posts: 0,
     },
     {
+      name: "the listing finds nothing; a third holder claimed the key after the stalled post's 429: its post is not flagged, run again later",
+      start: 'sending',
+      races: { 0: { before: 'sending' } },
+      expected: 'throws',
+      posts: 0,
+    },
+    {
       name: 'the claim is lost to a holder still posting: run again later, no post',
       start: 'pending',
       races: { 0: { before: 'sending' } },
@@ -265,7 +272,13 @@ class RacingLedger extends SendLedger {
   }
   private other(state: LedgerState | undefined) {
     if (!state) return;
-    const fields = state === 'sent' ? { messageId: 'm-1', reconciled: true } : {};
+    // A claim is a post of its own: it carries its start, as `attempt` writes it.
+    const fields =
+      state === 'sent'
+        ? { messageId: 'm-1', reconciled: true }
+        : state === 'sending'
+          ? { attemptStartedAt: new Date(Date.now() + 1000).toISOString() }
+          : {};
     return super.transition(KEY, ANY, state, fields);
   }
   override async transition(...args: Parameters<SendLedger['transition']>) {
