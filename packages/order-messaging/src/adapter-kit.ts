@@ -16,6 +16,7 @@ export {
   isoDate,
   isRecord,
   MAX_PAGES,
+  standInId,
   stringId,
   unixSecondsDate,
 } from './kit/values.js';

@@ -102,7 +102,10 @@ export interface MessageAttachment {
  * typed by its client.
  */
 export interface OrderMessage<Raw = unknown> {
-  /** The vendor's message id. */
+  /**
+   * The vendor's message id. For a message the vendor lists without one, a stand-in starting
+   * with `~`, derived from its order, time, author and text: the same on every listing.
+   */
   id: string;
   /** The order (Omnidesk: ticket) the message belongs to, as the caller names it. */
   orderId: string;

@@ -21,6 +21,7 @@ import {
   defineVendor,
   firstFieldError,
   isRecord,
+  standInId,
   stringId,
   stringSetting,
   unixSecondsDate,
@@ -189,7 +190,9 @@ function normalize(
   const sender = message.sender;
   const senderId = stringId(sender?.id);
   return {
-    id: message.id ?? '',
+    id:
+      stringId(message.id) ??
+      standInId(ref.orderId, message.sent_at, message.type, senderId, message.text),
     orderId: ref.orderId,
     text: message.text ?? '',
     author: {

@@ -24,6 +24,7 @@ import {
   integerSetting,
   isoDate,
   MAX_PAGES,
+  standInId,
   stringId,
   stringSetting,
   type AdapterContext,
@@ -133,7 +134,9 @@ function normalize(message: SppMessage, orderId: string, ctx: Ctx): SppOrderMess
   );
   const byClient = clientIds.has(message.user_id);
   return {
-    id: String(message.id),
+    id:
+      stringId(message.id) ??
+      standInId(orderId, message.created_at, message.user_id, message.message),
     orderId,
     text: message.message ?? '',
     author: {

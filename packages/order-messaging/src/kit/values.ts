@@ -29,6 +29,25 @@ export function unixSecondsDate(value: unknown): Date | undefined {
 }
 
 /** An id as a string: a non-empty string as is, a finite number in decimal; otherwise undefined. */
+/**
+ * An id for a message the vendor sent without one (every spec makes it optional), derived from
+ * what tells it apart (its order, time, author and text) so that every listing gives the same one.
+ * An empty id would make sync take every such message for the first one and drop the rest. Marked
+ * with a leading `~`; two messages alike in all those parts get the same id.
+ */
+export function standInId(...parts: readonly unknown[]): string {
+  const text = JSON.stringify(parts);
+  // Two FNV-1a hashes with different primes: 64 bits, not a security measure.
+  let a = 0x811c9dc5;
+  let b = 0x811c9dc5;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    a = Math.imul(a ^ code, 0x01000193);
+    b = Math.imul(b ^ code, 0x5bd1e995);
+  }
+  return `~${(a >>> 0).toString(36)}${(b >>> 0).toString(36)}`;
+}
+
 export function stringId(value: unknown): string | undefined {
   if (typeof value === 'string' && value !== '') return value;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);

@@ -1,6 +1,6 @@
 /** Mirakl messages in the facade's shape: as M10 stores them, or as a send described them. */
 import type { MiraklThread, MiraklThreadMessage } from '@org/mirakl-client';
-import { isoDate, type AuthorKind, type SendRequest } from '../../adapter-kit.js';
+import { isoDate, standInId, type AuthorKind, type SendRequest } from '../../adapter-kit.js';
 import type { Ctx, MiraklConfig, MiraklOrderMessage, MiraklVendorOptions } from './config.js';
 
 const AUTHOR_KIND: Record<string, AuthorKind> = {
@@ -21,7 +21,7 @@ export function normalize(
   const authorId = from?.organization_details?.id;
   const authorName = from?.display_name ?? from?.organization_details?.display_name;
   return {
-    id: message.id ?? '',
+    id: message.id || standInId(thread.id, message.date_created, kind, authorId, message.body),
     orderId,
     threadId: thread.id,
     text: message.body ?? '',

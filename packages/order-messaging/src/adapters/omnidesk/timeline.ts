@@ -3,7 +3,14 @@
  * than events are the order's messages (one page).
  */
 import type { OmnideskTicket, OmnideskTimelineEntry } from '@org/omnidesk-client';
-import { isoDate, isRecord, stringId, vendorMessage, type OrderRef } from '../../adapter-kit.js';
+import {
+  isoDate,
+  isRecord,
+  standInId,
+  stringId,
+  vendorMessage,
+  type OrderRef,
+} from '../../adapter-kit.js';
 import type { Ctx, OmnideskConfig, OmnideskOrderMessage, OmnideskVendorOptions } from './config.js';
 
 const OMNIDESK_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/;
@@ -42,7 +49,9 @@ export function normalize(
   const name =
     typeof entry.user_name === 'string' && entry.user_name !== '' ? entry.user_name : undefined;
   return {
-    id: stringId(entry.id) ?? '',
+    id:
+      stringId(entry.id) ??
+      standInId(ticket.id, entry.created_at, entry.type, entry.user_id, entry.content),
     orderId: String(ticket.id),
     text: typeof entry.content === 'string' ? entry.content : '',
     author: {
