@@ -276,3 +276,61 @@ describe('handleNode over HTTP on 127.0.0.1', () => {
     expect(status).toBe(413);
   });
 });
+
+describe('receive() and verifyGameBoostSignature() throw only GameBoostWebhookError', () => {
+  const body = orderBody(77);
+  const signature = signGameBoostWebhook(SECRET, body);
+
+  it('takes the raw body as a string, bytes or an ArrayBuffer', async () => {
+    for (const raw of [
+      body,
+      new TextEncoder().encode(body),
+      new TextEncoder().encode(body).buffer,
+    ]) {
+      const { receiver, calls } = setup({ seen: createMemorySeenStore() });
+      await expect(receiver.receive({ body: raw, signature })).resolves.toMatchObject({
+        result: 'handled',
+      });
+      expect(calls).toEqual(['account:77']);
+    }
+  });
+
+  it('refuses a parsed body as misconfigured: its bytes are gone, nothing can be verified', async () => {
+    const { receiver } = setup();
+    const error = await receiver
+      .receive({ body: JSON.parse(body) as never, signature })
+      .catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(GameBoostWebhookError);
+    expect((error as GameBoostWebhookError).code).toBe('misconfigured');
+  });
+
+  it('takes a signature header sent twice (an array in Node) as malformed', async () => {
+    const { receiver } = setup();
+    const error = await receiver
+      .receive({ body, signature: [signature, signature] as never })
+      .catch((thrown: unknown) => thrown);
+    expect((error as GameBoostWebhookError).code).toBe('malformed_signature');
+  });
+
+  it("wraps a failing seen store or identify, the application's code, as handler_failed", async () => {
+    const failing = new Error('redis: connection lost');
+    const stores = [
+      { has: () => Promise.reject(failing), add: async () => {} },
+      { has: async () => false, add: () => Promise.reject(failing) },
+    ];
+    for (const seen of stores) {
+      const { receiver } = setup({ seen });
+      const error = await receiver.receive({ body, signature }).catch((thrown: unknown) => thrown);
+      expect(error).toBeInstanceOf(GameBoostWebhookError);
+      expect((error as GameBoostWebhookError).code).toBe('handler_failed');
+      expect((error as GameBoostWebhookError).cause).toBe(failing);
+    }
+    const { receiver } = setup({
+      identify: () => {
+        throw failing;
+      },
+    });
+    const error = await receiver.receive({ body, signature }).catch((thrown: unknown) => thrown);
+    expect((error as GameBoostWebhookError).code).toBe('handler_failed');
+  });
+});

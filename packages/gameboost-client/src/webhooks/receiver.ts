@@ -16,7 +16,12 @@ import {
 } from './events.js';
 import { readFetchBody, readNodeBody, type RawBodyLimits } from './raw-body.js';
 import { createMemorySeenStore, type GameBoostWebhookSeenStore } from './seen-store.js';
-import { normalizeSecrets, verifyGameBoostSignature } from './signature.js';
+import {
+  bodyBytes,
+  normalizeSecrets,
+  verifyGameBoostSignature,
+  type WebhookBody,
+} from './signature.js';
 
 /** Default `maxBodyBytes` of the receiver: 1 MiB. */
 export const DEFAULT_WEBHOOK_MAX_BODY_BYTES = 1024 * 1024;
@@ -90,9 +95,12 @@ export interface GameBoostWebhookReceiver {
   onUnknownEvent(
     handler: GameBoostWebhookHandler<GameBoostWebhookEnvelope>,
   ): GameBoostWebhookReceiver;
-  /** The framework-free core: throws `GameBoostWebhookError`. */
+  /**
+   * The framework-free core: throws only `GameBoostWebhookError` (a failing seen store or
+   * `identify` as `handler_failed`). `body` is the raw body as received.
+   */
   receive(input: {
-    readonly body: Uint8Array;
+    readonly body: WebhookBody;
     readonly signature: string | null | undefined;
   }): Promise<GameBoostWebhookOutcome>;
   /** For `http.createServer`, Express and anything with Node's request/response; never rejects. */
@@ -214,13 +222,26 @@ export function createGameBoostWebhookReceiver(
   }
 
   async function receive(input: {
-    readonly body: Uint8Array;
+    readonly body: WebhookBody;
     readonly signature: string | null | undefined;
   }): Promise<GameBoostWebhookOutcome> {
-    verifyGameBoostSignature({ body: input.body, signature: input.signature, secrets });
-    const envelope = parseGameBoostWebhook(input.body);
+    try {
+      return await receiveOnce(input);
+    } catch (error) {
+      // The seen store and `identify` are the application's: their failures are typed too.
+      throw asWebhookError(error);
+    }
+  }
+
+  async function receiveOnce(input: {
+    readonly body: WebhookBody;
+    readonly signature: string | null | undefined;
+  }): Promise<GameBoostWebhookOutcome> {
+    const body = bodyBytes(input.body);
+    verifyGameBoostSignature({ body, signature: input.signature, secrets });
+    const envelope = parseGameBoostWebhook(body);
     if (maxAge !== undefined) assertFreshGameBoostEvent(envelope, maxAge, now());
-    const identity = identify(envelope, input.body);
+    const identity = identify(envelope, body);
     const outcome = (result: GameBoostWebhookOutcome['result']) => ({
       result,
       event: envelope.event,
@@ -234,7 +255,7 @@ export function createGameBoostWebhookReceiver(
     const run = (async () =>
       (await seen.has(identity))
         ? ('duplicate' as const)
-        : dispatch(envelope, { identity, rawBody: input.body }))();
+        : dispatch(envelope, { identity, rawBody: body }))();
     const settled = run.then(
       () => undefined,
       () => undefined,

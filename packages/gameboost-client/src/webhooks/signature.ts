@@ -9,10 +9,17 @@ import { GameBoostWebhookError } from './errors.js';
 const HMAC_SHA256_HEX = /^[0-9a-fA-F]{64}$/;
 
 /** A raw webhook body: its bytes, or a string taken as UTF-8. */
-export type WebhookBody = Uint8Array | string;
+export type WebhookBody = Uint8Array | ArrayBuffer | string;
 
-function bodyBytes(body: WebhookBody): Uint8Array {
-  return typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+/** The body's bytes; a parsed body (an object) cannot be verified and is refused, typed. */
+export function bodyBytes(body: WebhookBody): Uint8Array {
+  if (typeof body === 'string') return Buffer.from(body, 'utf8');
+  if (body instanceof Uint8Array) return body;
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  throw new GameBoostWebhookError('misconfigured', {
+    detail:
+      'The body must be the raw bytes as received (Uint8Array, ArrayBuffer or string), not parsed JSON.',
+  });
 }
 
 /** The `Signature` header GameBoost sends for `body` (used by tests and the sandbox's twin). */
@@ -70,7 +77,9 @@ export function verifyGameBoostSignature(input: {
   const secrets = normalizeSecrets(input.secrets);
   const body = bodyBytes(input.body);
   if (body.byteLength === 0) throw new GameBoostWebhookError('empty_body');
-  const header = input.signature?.trim();
+  // Node gives an array for a header sent twice: no one value to check.
+  const header = typeof input.signature === 'string' ? input.signature.trim() : undefined;
+  if (Array.isArray(input.signature)) throw new GameBoostWebhookError('malformed_signature');
   if (!header) throw new GameBoostWebhookError('missing_signature');
   if (!HMAC_SHA256_HEX.test(header)) throw new GameBoostWebhookError('malformed_signature');
   const received = Buffer.from(header, 'hex');

@@ -132,7 +132,11 @@ export type SyncEvent<Raw = unknown> =
       readonly message: OrderMessage<Raw>;
       /** Its order, and whether the customer waits for a reply there. */
       readonly order: SyncOrder;
-      /** True for a new version of a message delivered before (vendors that expose edits). */
+      /**
+       * True when the message was edited at the vendor (it has `editedAt`; vendors that expose
+       * edits), whether or not an earlier version was delivered: a sync that starts after the
+       * edit delivers only this version. Apply it as an upsert by `message.id`.
+       */
       readonly edited: boolean;
     }
   | {
