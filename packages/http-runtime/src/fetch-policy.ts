@@ -4,6 +4,9 @@
  */
 import { ConfigurationError } from './base-url.js';
 import { isIdempotentRequest, resolveRetryOptions, type RetryOptions } from './retry.js';
+import { MAX_TIMER_MS } from './timeout.js';
+
+export { MAX_TIMER_MS } from './timeout.js';
 
 /** What may change per call through `withPolicy`. */
 export interface ResilientFetchPolicy {
@@ -99,12 +102,6 @@ export interface ResolvedPolicy {
   readonly onAttempt: ((request: Request, attempt: number) => void) | undefined;
   readonly onAttemptEnd: ((request: Request, attempt: number, end: AttemptEnd) => void) | undefined;
 }
-
-/**
- * The longest delay a timer keeps: Node and browsers fire a longer one (`Infinity` too) after
- * 1 ms, which would turn a generous timeout into an immediate one.
- */
-export const MAX_TIMER_MS = 2_147_483_647;
 
 function positive(name: string, value: number | undefined): void {
   // `!(value > 0)` also catches NaN; a string would add to a time instead of counting.

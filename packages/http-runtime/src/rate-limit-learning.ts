@@ -32,9 +32,14 @@ export interface Learner {
   accepted(t: number): void;
   /**
    * The server throttled a request no declared rule covers at `t`, asking for `waitMs`
-   * (`declaredLimit` from `X-RateLimit-Limit`, when it said). Returns the rule learned.
+   * (`declaredLimit` from `X-RateLimit-Limit`, when it said). Returns the rule learned, or
+   * undefined when the 429 taught nothing (no accepted answer before it, no declared limit).
    */
-  throttled(t: number, waitMs: number, declaredLimit: number | undefined): RateLimitRule;
+  throttled(
+    t: number,
+    waitMs: number,
+    declaredLimit: number | undefined,
+  ): RateLimitRule | undefined;
 }
 
 /**
@@ -51,6 +56,8 @@ export function createLearner(maxWindowMs: number): Learner {
   let rule: RateLimitRule | undefined;
   let burstEnds = Number.NEGATIVE_INFINITY;
   let lastThrottled = Number.NEGATIVE_INFINITY;
+  /** The rule's limit is the server's `X-RateLimit-Limit`, not a count. */
+  let declared = false;
 
   function acceptedWithin(windowMs: number, t: number): number {
     while (acceptedAt.length > 0 && acceptedAt[0]! <= t - horizonMs) acceptedAt.shift();
@@ -67,6 +74,12 @@ export function createLearner(maxWindowMs: number): Learner {
     accepted(t) {
       acceptedAt.push(t);
       if (acceptedAt.length > MAX_REMEMBERED_ACCEPTS) acceptedAt.shift();
+      // Answers to requests sent before the 429 that arrive after it were within the server's
+      // budget too: counting only those that came first would learn a limit below it.
+      if (rule && !declared && t < burstEnds) {
+        const counted = acceptedWithin(rule.windowMs, t);
+        if (counted > rule.limit) rule = { ...rule, limit: counted };
+      }
     },
     throttled(t, waitMs, declaredLimit) {
       const previous = t - lastThrottled > LEARNED_RULE_LIFETIME_MS ? undefined : rule;
@@ -74,11 +87,18 @@ export function createLearner(maxWindowMs: number): Learner {
         horizonMs,
         Math.max(MIN_LEARNED_WINDOW_MS, waitMs, previous?.windowMs ?? 0),
       );
-      const counted = Math.max(1, acceptedWithin(windowMs, t));
+      const counted = acceptedWithin(windowMs, t);
       const sameBurst = previous !== undefined && t < burstEnds;
-      const limit = declaredLimit ?? (sameBurst ? Math.max(previous.limit, counted) : counted);
       if (!sameBurst) burstEnds = t + waitMs;
       lastThrottled = t;
+      declared = declaredLimit !== undefined;
+      // A 429 before any accepted answer says nothing of the budget (the server's window may be
+      // full of others' requests, or this process just started): its hold applies, and a limit is
+      // learned from the next 429 that has accepted answers before it. Learning 1 here kept every
+      // later window to one request for as long as the rule lived.
+      if (declaredLimit === undefined && counted === 0 && !previous) return undefined;
+      const limit =
+        declaredLimit ?? (sameBurst ? Math.max(previous.limit, counted) : Math.max(1, counted));
       rule = { name: LEARNED_RULE_NAME, limit, windowMs };
       return rule;
     },

@@ -6,6 +6,9 @@ export interface ServerWait {
   readonly source: ServerWaitSource;
 }
 
+/** What every HTTP-date form has (IMF-fixdate, RFC 850, asctime): a month name and hh:mm:ss. */
+const HTTP_DATE = /\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b.*\b\d{2}:\d{2}:\d{2}\b/;
+
 /** A non-negative decimal number, surrounding whitespace allowed. */
 const DECIMAL = /^\s*\d+(\.\d+)?\s*$/;
 
@@ -23,8 +26,13 @@ export function parseRetryAfter(
   const text = value.trim();
   if (text === '') return undefined;
   if (/^\d+(\.\d+)?$/.test(text)) return Math.ceil(Number(text) * 1000);
-  // A bare number with a sign or exponent is not a valid delta and not a date either.
-  if (/^[-+\d.eE]+$/.test(text)) return undefined;
+  // The header sent twice, joined by `Headers` ("5, 10"): the longest wait is the safe one.
+  if (/^\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?)+$/.test(text)) {
+    return Math.ceil(Math.max(...text.split(',').map(Number)) * 1000);
+  }
+  // An HTTP-date has a month and a time of day; `Date.parse` alone reads "1 2" or "Fri 5" as
+  // dates in 2001, a wait of zero.
+  if (!HTTP_DATE.test(text)) return undefined;
   const date = Date.parse(text);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - nowMs);

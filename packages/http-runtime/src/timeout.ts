@@ -1,3 +1,9 @@
+/**
+ * The longest delay a timer keeps: Node and browsers fire a longer one (`Infinity` too) after
+ * 1 ms, which would turn a generous timeout into an immediate one.
+ */
+export const MAX_TIMER_MS = 2_147_483_647;
+
 /** Waits `ms`, or rejects with `signal.reason` as soon as the signal aborts. */
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
@@ -14,7 +20,8 @@ export const abortableSleep: Sleep = (ms, signal) => {
         signal?.removeEventListener('abort', onAbort);
         resolve();
       },
-      Math.max(0, ms),
+      // Longer waits end early and are waited again by their caller, never after 1 ms.
+      Math.min(MAX_TIMER_MS, Math.max(0, ms)),
     );
     signal?.addEventListener('abort', onAbort, { once: true });
   });

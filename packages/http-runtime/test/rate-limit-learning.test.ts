@@ -61,6 +61,24 @@ describe('a rule learned from 429s', () => {
     expect((await capacity()).sent).toBe(15);
   });
 
+  it('learns no limit from a 429 before any accepted answer: after its hold, requests go', async () => {
+    const { clock, burst, capacity } = learningLimiter();
+    burst(0, { 'Retry-After': '2' }); // the first answer this process gets is a 429
+    clock.advance(2_000);
+    // It used to learn 1 per 2 s, and keep every later window to one request for ten minutes.
+    expect((await capacity()).sent).toBe(1_000);
+  });
+
+  it('counts answers accepted after the 429 but sent before it (slow answers of the burst)', async () => {
+    const { clock, burst, capacity, limiter } = learningLimiter();
+    burst(5, { 'Retry-After': '1' });
+    clock.advance(300);
+    // The burst's slower answers, accepted by the server within the same budget.
+    for (let i = 0; i < 15; i++) limiter.observe(ok(), post());
+    clock.advance(700);
+    expect((await capacity()).sent).toBe(20);
+  });
+
   it('counts a window of at least a second, whatever the sub-second wait', async () => {
     const { clock, burst, capacity } = learningLimiter();
     burst(10, { 'Retry-After-Ms': '50' });

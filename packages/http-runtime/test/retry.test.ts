@@ -347,6 +347,15 @@ describe('server-requested waits', () => {
     expect(parseRetryAfter('-5', now)).toBeUndefined();
     expect(parseRetryAfter('soon', now)).toBeUndefined();
     expect(parseRetryAfter(null, now)).toBeUndefined();
+    // The other HTTP-date forms (RFC 850, asctime).
+    expect(parseRetryAfter('Wednesday, 01-Jan-25 12:00:30 GMT', now)).toBe(30_000);
+    expect(parseRetryAfter('Wed Jan  1 12:00:30 2025', now)).toBeGreaterThanOrEqual(0);
+    // The header sent twice, joined: the longest wait, not a date in 2001 (a wait of zero).
+    expect(parseRetryAfter('5, 10', now)).toBe(10_000);
+    // Not dates, though `Date.parse` reads them as some.
+    for (const junk of ['1 2', 'Fri 5', '5 10', 'Jan 5']) {
+      expect(parseRetryAfter(junk, now), junk).toBeUndefined();
+    }
     expect(parseRateLimitReset(String(now / 1000 + 12), now)).toBe(12_000);
     expect(parseRateLimitReset(String(now + 1500), now)).toBe(1_500);
     expect(parseRateLimitReset('30', now)).toBe(30_000);

@@ -1,6 +1,11 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { createRateLimiter, createResilientFetch, TransportError } from '../src/index.js';
+import {
+  abortableSleep,
+  createRateLimiter,
+  createResilientFetch,
+  TransportError,
+} from '../src/index.js';
 import { hangingFetch, ok, scriptedFetch, status } from './support/fakes.js';
 
 const URL_ = 'https://api.vendor.test/v2/item-orders/42/messages';
@@ -144,5 +149,20 @@ describe('attempt timeouts', () => {
     const error = await pending.catch((e: unknown) => e);
     expect(error).not.toBeInstanceOf(TransportError);
     expect(error).toMatchObject({ message: 'caller' });
+  });
+});
+
+describe('abortableSleep past the timer range', () => {
+  it('does not end after 1 ms, as a longer timer would', async () => {
+    const controller = new AbortController();
+    let ended = false;
+    const sleeping = abortableSleep(2 ** 31, controller.signal).then(
+      () => (ended = true),
+      () => undefined,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(ended).toBe(false);
+    controller.abort();
+    await sleeping;
   });
 });
