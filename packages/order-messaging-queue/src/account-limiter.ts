@@ -48,7 +48,7 @@ export interface AccountRateLimiterOptions {
  * give it to the facade's connection as `rateLimiter`.
  */
 export interface AccountRateLimiter extends RateLimiter {
-  /** Closes its Redis connection. */
+  /** Closes its Redis connection (at once when Redis is away). */
   close(): Promise<void>;
 }
 
@@ -56,6 +56,30 @@ export interface AccountRateLimiter extends RateLimiter {
 const MAX_POLL_MS = 250;
 /** The hold of a 429 for a request no rule covers: it holds every request. */
 const ALL = '*';
+/**
+ * Redis gets at least this long to answer, even when the caller has less time left: a healthy
+ * Redis answers in a millisecond, and a caller with no time left must still learn whether a slot
+ * is free now.
+ */
+const MIN_REDIS_WAIT_MS = 50;
+/** The wait a refused request is told to make when Redis was away or answered with an error. */
+const REDIS_RETRY_AFTER_MS = 1000;
+/** The rule an {@link AccountLimiterUnavailableError} names: no rule of the account was full. */
+const REDIS_RULE = 'account-limiter-redis';
+
+/**
+ * Redis did not answer within the time the caller had left, or answered with an error (a
+ * read-only replica during a failover): the request was not sent. A `LocalRateLimitError`, so the
+ * facade reports it typed, as a retryable `RateLimitedError` with `delivery: 'not_sent'`, and the
+ * queue puts the job back instead of sending it to review.
+ */
+class AccountLimiterUnavailableError extends LocalRateLimitError {
+  constructor(reason: string, maxWaitMs: number, cause?: unknown) {
+    super(REDIS_RULE, 'rule', REDIS_RETRY_AFTER_MS, maxWaitMs);
+    this.message = `the account limiter's Redis ${reason}; the request was not sent`;
+    if (cause !== undefined) this.cause = cause;
+  }
+}
 
 /**
  * One sorted set per window, scored by when each request was counted (Redis's clock, the same
@@ -89,6 +113,10 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 for _, key in ipairs(KEYS) do redis.call('ZADD', key, 'XX', now, ARGV[1]) end
 return 0`;
 
+/** Gives back a slot TAKE granted to a caller that had stopped waiting for the answer. */
+const UNTAKE = `for _, key in ipairs(KEYS) do redis.call('ZREM', key, ARGV[1]) end
+return 0`;
+
 interface SharedWindow {
   readonly key: string;
   readonly rule: RateLimitRule;
@@ -110,6 +138,9 @@ export function createAccountRateLimiter(options: AccountRateLimiterOptions): Ac
   const maxHoldMs = options.maxServerHoldMs ?? DEFAULT_MAX_SERVER_HOLD_MS;
   const holds = new Map<string, number>();
   const redis: Redis = openRedis(options.redis);
+  // Connection errors while Redis is away reach the caller as typed errors; unheard, ioredis
+  // prints each one as an unhandled 'error' event.
+  redis.on('error', () => {});
   const base = `${options.prefix ?? DEFAULT_PREFIX}:limit:${digest(options.account).slice(0, 16)}`;
 
   function windowsOf(request: Request): SharedWindow[] {
@@ -134,11 +165,54 @@ export function createAccountRateLimiter(options: AccountRateLimiterOptions): Ac
     return until > now ? { waitMs: until - now, rule } : undefined;
   }
 
-  async function take(windows: readonly SharedWindow[], member: string, signal?: AbortSignal) {
+  /**
+   * One TAKE, for no longer than `timeLeftMs` (ioredis holds commands while Redis is away, for as
+   * long as it is away). A late answer that granted the slot gives it back.
+   */
+  async function take(
+    windows: readonly SharedWindow[],
+    member: string,
+    timeLeftMs: number,
+    maxWaitMs: number,
+    signal?: AbortSignal,
+  ) {
+    const keys = windows.map((w) => w.key);
     const args = windows.flatMap((w) => [w.rule.limit, w.rule.windowMs]);
-    const reply = redis.eval(TAKE, windows.length, ...windows.map((w) => w.key), member, ...args);
-    const [waitMs, blocker] = (await untilAborted(reply, signal)) as [number, number];
-    return { waitMs, rule: windows[blocker - 1]?.rule.name ?? '' };
+    const reply = redis.eval(TAKE, windows.length, ...keys, member, ...args) as Promise<
+      [number, number]
+    >;
+    let gaveUp = false;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      if (!Number.isFinite(timeLeftMs)) return;
+      timer = setTimeout(
+        () => {
+          gaveUp = true;
+          reject(new AccountLimiterUnavailableError('did not answer in time', maxWaitMs));
+        },
+        Math.max(timeLeftMs, MIN_REDIS_WAIT_MS),
+      );
+    });
+    reply.then(
+      ([waitMs]) => {
+        // Answered after the caller gave up: a slot it took is nobody's, so it is handed back.
+        if (gaveUp && waitMs === 0) {
+          redis.eval(UNTAKE, keys.length, ...keys, member).catch(() => {});
+        }
+      },
+      () => {}, // the caller already has its error (or gave up)
+    );
+    try {
+      const [waitMs, blocker] = await untilAborted(Promise.race([reply, late]), signal);
+      return { waitMs, rule: windows[blocker - 1]?.rule.name ?? '' };
+    } catch (error) {
+      gaveUp = true;
+      if (error instanceof LocalRateLimitError || signal?.aborted) throw error;
+      // A Redis error reply (READONLY, OOM, NOSCRIPT...) or a lost connection: nothing was sent.
+      throw new AccountLimiterUnavailableError(`failed (${describe(error)})`, maxWaitMs, error);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async function reserve(
@@ -153,8 +227,12 @@ export function createAccountRateLimiter(options: AccountRateLimiterOptions): Ac
     for (;;) {
       if (signal?.aborted) throw signal.reason;
       const held = heldFor(windows, Date.now());
+      const timeLeftMs = maxWaitMs - (Date.now() - started);
       const blocked =
-        held ?? (windows.length > 0 ? await take(windows, member, signal) : undefined);
+        held ??
+        (windows.length > 0
+          ? await take(windows, member, timeLeftMs, maxWaitMs, signal)
+          : undefined);
       if (!blocked || blocked.waitMs === 0) {
         return sharedSlot(windows, member, Date.now() - started);
       }
@@ -203,9 +281,15 @@ export function createAccountRateLimiter(options: AccountRateLimiterOptions): Ac
       }
     },
     async close() {
-      await redis.quit();
+      // A Redis that is away would hold QUIT until it returned: then the connection just closes.
+      if (redis.status === 'ready') await redis.quit();
+      else redis.disconnect();
     },
   };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 /** Redis may be away (ioredis then waits for it): the caller's signal still ends the wait. */

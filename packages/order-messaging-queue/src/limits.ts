@@ -26,8 +26,11 @@ function isLimiter(source: LimitSource): source is QueueLimiter {
 /**
  * The tightest rule's rate, as a limiter: a job runs one send, so the slowest rule the send may
  * count against bounds the whole queue. Rules that match only some requests are still counted:
- * over-throttling costs time, under-throttling costs 429s on a shared account.
- * Undefined when nothing is declared (the facade's own limiter and back-off still apply).
+ * over-throttling costs time, under-throttling costs 429s on a shared account. Keyed rules (one
+ * window per order or other resource, e.g. GameBoost's per-order hourly limit) are not: they bound
+ * one order's sends, not the account's, and the facade's limiter keeps each order within them.
+ * Undefined when nothing account-wide is declared (the facade's own limiter and back-off still
+ * apply).
  */
 export function limiterFor(source: LimitSource | undefined): QueueLimiter | undefined {
   if (source === undefined) return undefined;
@@ -38,11 +41,34 @@ export function limiterFor(source: LimitSource | undefined): QueueLimiter | unde
   }
   let tightest: QueueLimiter | undefined;
   for (const rule of Object.values(source)) {
-    if (!(rule.limit > 0 && rule.windowMs > 0)) continue;
+    if (rule.key || !(rule.limit > 0 && rule.windowMs > 0)) continue;
     if (!tightest || rule.limit / rule.windowMs < tightest.max / tightest.duration)
       tightest = { max: rule.limit, duration: rule.windowMs };
   }
   return tightest;
+}
+
+/** The keyed rules (one window per order or other resource) among declared ones, by name. */
+export function keyedRuleNames(source: LimitSource | undefined): ReadonlySet<string> {
+  if (source === undefined || isLimiter(source)) return new Set();
+  return new Set(
+    Object.entries(source)
+      .filter(([, rule]) => rule.key)
+      .map(([name]) => name),
+  );
+}
+
+/**
+ * Whether a rate-limit refusal came from a keyed rule: one order (or other resource) is past its
+ * own limit, while the account still has room for the others.
+ */
+export function refusedByKeyedRule(
+  error: { readonly rule?: string | undefined },
+  keyed: ReadonlySet<string>,
+): boolean {
+  // A keyed rule's window is named with its key: `perOrder[account-orders/1]`.
+  const name = error.rule?.replace(/\[.*\]$/, '');
+  return name !== undefined && keyed.has(name);
 }
 
 /** Sub-windows a vendor window may be cut into, at most; each keeps at least this many jobs. */

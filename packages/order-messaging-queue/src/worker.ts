@@ -3,12 +3,19 @@
  * validates, retries, reconciles and types errors; the worker keeps the ledger so that a job run
  * twice (BullMQ is at-least-once) posts at most once.
  */
-import { Worker, type Job } from 'bullmq';
+import { DelayedError, Worker, type Job } from 'bullmq';
 import { isOrderMessagingError, RateLimitedError } from '@org/order-messaging';
 import { QueueError } from './errors.js';
 import { settleFailedJob } from './failed-jobs.js';
 import { SendLedger, type LedgerEntry, type LedgerState } from './ledger.js';
-import { limiterFor, pacedLimiter, type LimitSource, type QueueLimiter } from './limits.js';
+import {
+  keyedRuleNames,
+  limiterFor,
+  pacedLimiter,
+  refusedByKeyedRule,
+  type LimitSource,
+  type QueueLimiter,
+} from './limits.js';
 import type { SendJobData } from './queue.js';
 import { DEFAULT_PREFIX, openRedis, queueName, type RedisSettings } from './redis.js';
 import type { QueueMessaging } from './messaging.js';
@@ -24,8 +31,10 @@ export interface SendWorkerOptions {
   /** Connections to serve (default: every connection of the facade). */
   readonly connections?: readonly string[];
   /**
-   * Per connection: the adapter's declared rules (`adapter.rateLimits`, the tightest applies) or
-   * an explicit `{ max, duration }`. Shared through Redis by every worker of the connection.
+   * Per connection: the adapter's declared rules (`adapter.rateLimits`, the tightest account-wide
+   * rule applies) or an explicit `{ max, duration }`. Shared through Redis by every worker of the
+   * connection. A send refused by one of the keyed rules given here (a per-order limit) delays
+   * only its own job, not the connection's queue.
    */
   readonly limits?: Readonly<Record<string, LimitSource>>;
   /** Key prefix in Redis (default `om`); producers and workers must agree on it. */
@@ -70,7 +79,8 @@ const NO_DECLARED_LIMIT: QueueLimiter = { max: 1_000_000, duration: 1000 };
  * ledger: a job run twice (BullMQ is at-least-once) posts at most once, and a job whose worker died
  * mid-send is checked with `findSent` before it is called `sent` or `unknown`. Jobs start at the
  * connection's pace (`limits`, shared through Redis by every worker); a `RateLimitedError` puts the
- * job back and pauses that connection's queue for `retryAfterMs`.
+ * job back and pauses that connection's queue for `retryAfterMs`, or, when a keyed rule of
+ * `limits` refused it (one order past its own limit), delays that job alone.
  *
  * @throws {@link QueueError} (`configuration`) when there is no connection to serve.
  *
@@ -107,13 +117,16 @@ export function createSendWorker(options: SendWorkerOptions): SendWorker {
   if (names.length === 0) throw new QueueError('configuration', 'createSendWorker: no connections');
   const connectionsOpened = names.map(() => openRedis(options.redis));
   const workers = names.map((connection, index) => {
+    const keyedRules = keyedRuleNames(options.limits?.[connection]);
     const worker: Worker<SendJobData, SendJobResult> = new Worker(
       queueName(connection),
-      (job) =>
+      (job, token) =>
         processSend(job, {
           messaging,
           ledger,
           rateLimit: (ms) => worker.rateLimit(ms),
+          keyedRules,
+          delayJob: (ms) => job.moveToDelayed(Date.now() + ms, token),
           defaultRetryAfterMs: options.defaultRetryAfterMs ?? 1000,
         }),
       {
@@ -147,7 +160,12 @@ export function createSendWorker(options: SendWorkerOptions): SendWorker {
 export interface Context {
   readonly messaging: QueueMessaging;
   readonly ledger: SendLedger;
+  /** Pauses the connection's whole queue: the account is throttled. */
   readonly rateLimit: (ms: number) => Promise<void>;
+  /** The connection's keyed rules (per order): a refusal by one delays its job alone. */
+  readonly keyedRules?: ReadonlySet<string>;
+  /** Moves this job to BullMQ's delayed set for `ms`; without it every refusal pauses the queue. */
+  readonly delayJob?: (ms: number) => Promise<void>;
   readonly defaultRetryAfterMs: number;
 }
 
@@ -255,9 +273,18 @@ async function settleFailure(
   // From here the answer proves the vendor stored nothing (`not_sent` or `rejected`).
   if (error instanceof RateLimitedError) {
     const released = await ctx.ledger.transition(key, ['sending'], 'pending');
+    const waitMs = error.retryAfterMs ?? ctx.defaultRetryAfterMs;
+    // One order past its own limit (a keyed rule): the account has room for the other orders, so
+    // only this job waits, and only when it is still this job's to post (the key is `pending`).
+    if (ctx.delayJob && ctx.keyedRules && refusedByKeyedRule(error, ctx.keyedRules)) {
+      if (!released) return afterLostWrite(job, ctx, round);
+      // The key stays `pending` with its job delayed, not finished: the job runs it again later.
+      await ctx.delayJob(waitMs);
+      throw new DelayedError();
+    }
     // Only this connection's queue waits; other accounts have their own queues and limiters. The
     // account is throttled whatever the ledger says, so the queue waits in every case.
-    await ctx.rateLimit(error.retryAfterMs ?? ctx.defaultRetryAfterMs);
+    await ctx.rateLimit(waitMs);
     if (!released) return afterLostWrite(job, ctx, round);
     throw Worker.RateLimitError();
   }

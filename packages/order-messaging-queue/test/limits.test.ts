@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { gameboostRateLimits } from '@org/order-messaging/gameboost';
 import { limiterFor, pacedLimiter, QueueError } from '../src/index.js';
 
 describe('limiterFor', () => {
@@ -8,6 +9,23 @@ describe('limiterFor', () => {
       chat: { limit: 5, windowMs: 60_000, match: { methods: ['POST'] } },
     };
     expect(limiterFor(rules)).toEqual({ max: 5, duration: 60_000 });
+  });
+
+  it("skips keyed (per-order) rules: they bound one order, not the queue's pace", () => {
+    const rules = {
+      chat: { limit: 5, windowMs: 60_000 },
+      perOrderHourly: {
+        limit: 10,
+        windowMs: 3_600_000,
+        key: (request: Request) => new URL(request.url).pathname,
+      },
+    };
+    expect(limiterFor(rules)).toEqual({ max: 5, duration: 60_000 });
+    expect(limiterFor({ perOrderHourly: rules.perOrderHourly })).toBeUndefined();
+  });
+
+  it('GameBoost: the account-wide chat rule sets the pace, not the per-order hourly one', () => {
+    expect(limiterFor(gameboostRateLimits)).toEqual({ max: 5, duration: 60_000 });
   });
 
   it('passes an explicit limiter through and refuses an empty one', () => {

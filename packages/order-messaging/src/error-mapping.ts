@@ -333,6 +333,7 @@ export function errorFromException(
       retryable: true,
       delivery: 'not_sent',
       retryAfterMs: error.retryAfterMs,
+      ...(error.source === 'server' ? {} : { rule: error.rule }),
     });
   }
   if (error instanceof ResponseTooLargeError) {

@@ -291,6 +291,8 @@ export class InvalidOrderStateError extends OrderMessagingError {
 export interface RateLimitedErrorOptions extends OrderMessagingErrorOptions {
   /** How long the vendor asked to wait (Retry-After or its reset header), when it said. */
   retryAfterMs?: number;
+  /** The connection's own rule that was full, when its limiter refused (not the vendor). */
+  rule?: string;
 }
 
 /** The vendor answered 429, or the connection's own limiter could not grant a slot in time. */
@@ -301,14 +303,21 @@ export class RateLimitedError extends OrderMessagingError {
    * the wait the local limiter would have needed; `undefined` when neither said.
    */
   readonly retryAfterMs: number | undefined;
+  /**
+   * The connection's own rule that had no slot in time (`learned` for a limit learned from 429s),
+   * when its limiter refused before sending; `undefined` for the vendor's 429.
+   */
+  readonly rule: string | undefined;
   constructor(message: string, options: RateLimitedErrorOptions = {}) {
     super('rate_limited', message, options);
     this.retryAfterMs = options.retryAfterMs;
+    this.rule = options.rule;
   }
 
   override toJSON(): Record<string, unknown> {
     const json = super.toJSON();
     if (this.retryAfterMs !== undefined) json.retryAfterMs = this.retryAfterMs;
+    if (this.rule !== undefined) json.rule = this.rule;
     return json;
   }
 }

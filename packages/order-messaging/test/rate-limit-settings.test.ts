@@ -109,6 +109,10 @@ describe('a send waits for a rate-limit slot up to its deadline', () => {
       expect((error as Error).message).toContain(
         `writesSameResource[account-orders/${ORDER.gameboost}]`,
       );
+      // The rule as data, for a queue that delays only this order's job.
+      const rule = `writesSameResource[account-orders/${ORDER.gameboost}]`;
+      expect((error as RateLimitedError).rule).toBe(rule);
+      expect((error as RateLimitedError).toJSON()).toMatchObject({ rule });
       expect(posts()).toHaveLength(5);
     },
   );
