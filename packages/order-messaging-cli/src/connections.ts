@@ -117,6 +117,14 @@ export function connectionOf(
     ...(descriptor.toOptions(values) as object),
   };
   SECRETS.set(connection, secretValues(descriptor, values));
+  LOCATIONS.set(connection, locationOfValues(descriptor, values));
+  return connection;
+}
+
+function locationOfValues(
+  descriptor: AnyVendorDescriptor,
+  values: SettingValues,
+): Readonly<Record<string, string | number>> {
   const location: Record<string, string | number> = {};
   for (const setting of descriptor.settings) {
     const value = values[setting.key];
@@ -129,8 +137,29 @@ export function connectionOf(
           ? value.trim().replace(/\/+$/, '')
           : value;
   }
-  LOCATIONS.set(connection, location);
-  return connection;
+  return location;
+}
+
+/**
+ * Where a vendor's connection would send, from the non-secret settings alone (`send-bulk --queue`
+ * needs no credentials): the same as {@link locationOf} of the full connection. A missing
+ * locating setting (a base URL, a workspace...) is a usage error naming it.
+ */
+export function locationFor(
+  vendor: string,
+  options: OptionValues,
+): Readonly<Record<string, string | number>> {
+  const descriptor = descriptorOf(vendor);
+  const values = settingValuesFrom(descriptor, options);
+  const secret = new Set(descriptor.settings.filter((s) => s.secret).map((s) => s.key));
+  const missing = checkSettings(descriptor, values).filter(
+    (problem) => problem.kind === 'missing' && problem.keys.some((key) => !secret.has(key)),
+  );
+  if (missing.length > 0)
+    throw new UsageError(
+      `missing ${vendor} connection settings: set ${missing.map((problem) => describeProblem(vendor, problem, values)).join(', and ')} (the queue keeps each target's jobs apart; no credential is needed to enqueue); or pass --sandbox`,
+    );
+  return locationOfValues(descriptor, values);
 }
 
 /** The non-secret settings that say where a connection sends (see {@link NOT_LOCATING}). */

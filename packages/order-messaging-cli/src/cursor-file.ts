@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { ValidationError, type SyncCursor } from '@org/order-messaging';
 import { writeFileAtomic } from './atomic-file.js';
 import { UsageError } from './exit-codes.js';
-import type { JournalTarget } from './journal.js';
+import { isJournalTarget, type JournalTarget } from './journal.js';
 import { targetDifferences } from './journal-target.js';
 
 /**
@@ -22,7 +22,7 @@ function isCursorFileContent(value: unknown): value is CursorFileContent {
   return (
     typeof value === 'object' &&
     value !== null &&
-    typeof (value as { target?: unknown }).target === 'object' &&
+    'target' in value &&
     typeof (value as { cursor?: unknown }).cursor === 'object'
   );
 }
@@ -50,7 +50,11 @@ export async function readCursorFile(
     return text; // the facade reports a damaged cursor, naming the field
   }
   if (!isCursorFileContent(parsed)) return text;
-  const differences = targetDifferences([parsed.target], [target]);
+  if (!isJournalTarget(parsed.target))
+    throw new UsageError(
+      `--cursor-file ${path} is damaged: its "target" is not a target (vendor, connection, sandbox, settings). Delete it and start again with --since.`,
+    );
+  const differences = targetDifferences([parsed.target], [target], 'the cursor file');
   if (differences.length > 0) {
     throw new UsageError(
       `--cursor-file ${path} was made for another target (${differences.join('; ')}). Give each target its own cursor file, or delete this one and start again with --since.`,

@@ -22,21 +22,25 @@ function sameTarget(a: JournalTarget, b: JournalTarget): boolean {
   );
 }
 
-/** What differs between the journal's targets and this run's, one phrase per vendor of the run. */
+/**
+ * What differs between the recorded targets (of a journal, or `noun`: 'the cursor file') and this
+ * run's, one phrase per vendor of the run.
+ */
 export function targetDifferences(
   recorded: readonly JournalTarget[],
   current: readonly JournalTarget[],
+  noun = 'the journal',
 ): string[] {
   const differences: string[] = [];
   for (const target of current) {
     const before = recorded.find((entry) => entry.vendor === target.vendor);
     if (!before) {
       differences.push(
-        `${target.vendor}: the journal has no ${target.vendor} target, this run sends to ${describeTarget(target)}`,
+        `${target.vendor}: ${noun} has no ${target.vendor} target, this run sends to ${describeTarget(target)}`,
       );
     } else if (!sameTarget(before, target)) {
       differences.push(
-        `${target.vendor}: the journal was made for ${describeTarget(before)}, this run sends to ${describeTarget(target)}`,
+        `${target.vendor}: ${noun} was made for ${describeTarget(before)}, this run ${noun === 'the journal' ? 'sends to' : 'reads'} ${describeTarget(target)}`,
       );
     }
   }

@@ -60,7 +60,8 @@ export function journalHeaderLine(targets: readonly JournalTarget[]): string {
   return `${JSON.stringify(journalHeader(targets))}\n`;
 }
 
-function isJournalTarget(value: unknown): value is JournalTarget {
+/** A well-formed target (of a journal header or a cursor file). */
+export function isJournalTarget(value: unknown): value is JournalTarget {
   if (value === null || typeof value !== 'object') return false;
   const target = value as Record<string, unknown>;
   return (

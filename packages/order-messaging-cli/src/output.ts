@@ -67,14 +67,34 @@ export function describeUnknown(error: unknown): string {
   return inspect(error, { depth: 2 });
 }
 
-/** Shortens text to one line for tables. */
+/** C0 and C1 controls, DEL, and the bidirectional overrides and isolates. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text from a vendor or a customer made safe for a terminal: every control character (an escape
+ * sequence could clear the screen, retitle the window or hide text) is shown as a visible escape
+ * (`\x1b`, `\u202e`), except those in `keep` (e.g. `'\n\t'` for a message body). For human
+ * output only: `--json` output is JSON-escaped already.
+ */
+export function visible(text: string, keep = ''): string {
+  return text.replace(CONTROL, (char) => {
+    if (keep.includes(char)) return char;
+    const code = char.charCodeAt(0);
+    return code <= 0xff
+      ? `\\x${code.toString(16).padStart(2, '0')}`
+      : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** Shortens text to one line for tables, its control characters made visible. */
 export function excerpt(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  const flat = visible(text.replace(/\s+/g, ' ').trim());
   return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
 }
 
 /** A plain-text table: columns padded to their widest cell. */
 export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  rows = rows.map((row) => row.map((cell) => visible(cell)));
   const widths = headers.map((header, column) =>
     Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)),
   );

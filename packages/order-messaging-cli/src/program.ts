@@ -107,7 +107,7 @@ function addGlobalOptions(program: Command, output: Output): void {
     .exitOverride()
     .configureOutput({
       writeOut: (text) => output.stdout.write(output.scrub(text)),
-      writeErr: (text) => output.stderr.write(output.scrub(text)),
+      writeErr: (text) => output.stderr.write(output.scrub(redactOptionValues(text))),
     });
 }
 
@@ -152,9 +152,20 @@ function asksForJson(argv: readonly string[]): boolean {
   return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
 }
 
+/**
+ * Commander echoes an unknown `--flag=value` whole; the value may be a credential given to a
+ * misspelt flag (`--spp-tokn=...`, or `-xVALUE`), and secrets are only known after parsing:
+ * only the flag's name is kept.
+ */
+export function redactOptionValues(text: string): string {
+  return text
+    .replace(/'(--[^'=\s]+)=[^\n]*'/g, "'$1=…'")
+    .replace(/'(-[^-'\s])[^'\n][^\n]*'/g, "'$1…'");
+}
+
 /** An argument error as `--json` prints every error: `{ exitCode, error: { kind, message } }`. */
 function usageReport(error: CommanderError) {
-  const message = error.message.replace(/^error: /, '');
+  const message = redactOptionValues(error.message.replace(/^error: /, ''));
   return { exitCode: EXIT_CODES.usage, error: { kind: 'usage', message } };
 }
 
@@ -169,7 +180,8 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) return EXIT_CODES.ok;
       // The parse failed, so the options are unknown: `--json` is looked for in the arguments.
-      if (asksForJson(argv)) output.json(usageReport(error));
+      // On one line, as every --json error: `sync --json` output is JSON lines.
+      if (asksForJson(argv)) output.out(JSON.stringify(usageReport(error)));
       return EXIT_CODES.usage;
     }
     const report = errorReport(error);

@@ -2,10 +2,12 @@
  * `--queue`: the CLI's use of `@org/order-messaging-queue`, an optional peer loaded only by the
  * commands that take `--queue`, so a CLI user without Redis never needs it (nor BullMQ).
  */
+import { createHash } from 'node:crypto';
 import type { LedgerState, LedgerStatus, QueueModule } from './queue-types.js';
 import { NetworkError } from '@org/order-messaging';
 import { UsageError } from './exit-codes.js';
 import type { Messaging } from './facade.js';
+import type { JournalTarget } from './journal.js';
 import type { Output } from './output.js';
 import { isMissingPackage } from './sandbox.js';
 import type { VendorName } from './vendors.js';
@@ -100,19 +102,44 @@ export async function onRedis<T>(url: string, call: () => Promise<T>): Promise<T
 }
 
 /**
- * The queue's view of the CLI facade: connections are named after their vendor, as `send-bulk
- * --queue` names them when it enqueues.
+ * The queue connection (account) of a target: `sandbox:<vendor>` for the embedded sandbox,
+ * `<vendor>:<id>` for a live target, the id a digest of the non-secret settings that locate it
+ * (as journals and cursor files record them). Jobs and ledger keys live under it, so a sandbox
+ * try and a live run, or two live accounts, never share a job or a "sent" mark.
  */
-export function queueMessaging(messaging: Messaging, vendors: readonly VendorName[]) {
+export function queueConnectionOf(target: JournalTarget): string {
+  if (target.sandbox) return `sandbox:${target.vendor}`;
+  const settings = Object.keys(target.settings)
+    .sort()
+    .map((key) => [key, target.settings[key]]);
+  const id = createHash('sha256').update(JSON.stringify(settings)).digest('hex').slice(0, 12);
+  return `${target.vendor}:${id}`;
+}
+
+/** A line's ledger key: its own key within its target's connection. */
+export function queueKeyOf(connection: string, key: string): string {
+  return `${connection}|${key}`;
+}
+
+/**
+ * The queue's view of the CLI facade: each queue connection (see {@link queueConnectionOf}) maps
+ * to the vendor whose facade connection sends it.
+ */
+export function queueMessaging(messaging: Messaging, connections: ReadonlyMap<string, VendorName>) {
+  const vendorOf = (connection: string): VendorName => {
+    const vendor = connections.get(connection);
+    if (!vendor) throw new Error(`queue connection ${connection} is not served by this worker`);
+    return vendor;
+  };
   return {
-    connections: vendors.map((name) => ({ name })),
+    connections: [...connections.keys()].map((name) => ({ name })),
     send: (
       connection: string,
       request: Parameters<Messaging['send']>[1],
       options?: { signal?: AbortSignal },
     ) =>
       messaging.send(
-        connection as VendorName,
+        vendorOf(connection),
         request,
         options?.signal ? { signal: options.signal } : undefined,
       ),
@@ -122,7 +149,7 @@ export function queueMessaging(messaging: Messaging, vendors: readonly VendorNam
       options: { since: Date; signal?: AbortSignal },
     ) =>
       messaging.findSent(
-        connection as VendorName,
+        vendorOf(connection),
         request,
         options.since,
         options.signal ? { signal: options.signal } : undefined,

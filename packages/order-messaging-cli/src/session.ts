@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { withLevel, type Logger, type LogLevel } from '@org/http-runtime';
 import {
   connectionSettingsFor,
+  locationFor,
   locationOf,
   secretsOf,
   type ConnectionSettings,
@@ -54,6 +55,15 @@ function stderrLogger(output: Output, level: LogLevel): Logger {
     { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') },
     level,
   );
+}
+
+/** What a command may add to the facade's runtime: a shared limiter, chosen per target. */
+export interface SessionRuntimeOptions {
+  readonly rateLimiterFor?: (
+    vendor: VendorName,
+    rules: Parameters<NonNullable<MessagingRuntimeOptions['rateLimiterFor']>>[1],
+    target: JournalTarget,
+  ) => ReturnType<NonNullable<MessagingRuntimeOptions['rateLimiterFor']>>;
 }
 
 /** Everything one invocation needs: output, the resolved connections and, with --sandbox, the sandbox. */
@@ -112,9 +122,38 @@ export class Session {
     return settings;
   }
 
+  /**
+   * Where each vendor's messages of this run go, without starting the sandbox or building a
+   * facade, nor needing a credential (what `send-bulk --queue` records); a missing locating
+   * setting fails here.
+   */
+  targetsFor(vendors: readonly VendorName[]): JournalTarget[] {
+    return vendors.map((vendor) =>
+      this.#targetOf(
+        vendor,
+        this.options.sandbox === true ? {} : locationFor(vendor, this.options),
+      ),
+    );
+  }
+
+  #targetOf(
+    vendor: VendorName,
+    location: Readonly<Record<string, string | number>>,
+  ): JournalTarget {
+    const sandbox = this.options.sandbox === true;
+    return {
+      vendor,
+      // Connections are named after their vendor (see createMessaging).
+      connection: vendor,
+      sandbox,
+      // The embedded sandbox listens on a new port every run: only "sandbox" identifies it.
+      settings: sandbox ? {} : location,
+    };
+  }
+
   async messaging(
     vendors: readonly VendorName[],
-    extra: Pick<MessagingRuntimeOptions, 'rateLimiterFor'> = {},
+    extra: SessionRuntimeOptions = {},
   ): Promise<Messaging> {
     return (await this.messagingWithTargets(vendors, extra)).messaging;
   }
@@ -122,20 +161,24 @@ export class Session {
   /** The facade for `vendors`, and where each of them sends (for the bulk journal). */
   async messagingWithTargets(
     vendors: readonly VendorName[],
-    extra: Pick<MessagingRuntimeOptions, 'rateLimiterFor'> = {},
+    extra: SessionRuntimeOptions = {},
   ): Promise<{ messaging: Messaging; targets: JournalTarget[] }> {
     const settings = await this.settingsFor(vendors);
-    const sandbox = this.options.sandbox === true;
-    const targets = [...settings].map(([vendor, connection]) => ({
-      vendor,
-      // Connections are named after their vendor (see createMessaging).
-      connection: vendor,
-      sandbox,
-      // The embedded sandbox listens on a new port every run: only "sandbox" identifies it.
-      settings: sandbox ? {} : locationOf(connection),
-    }));
+    const targets = [...settings].map(([vendor, connection]) =>
+      this.#targetOf(vendor, this.options.sandbox === true ? {} : locationOf(connection)),
+    );
+    const { rateLimiterFor } = extra;
     const runtime: MessagingRuntimeOptions = {
-      ...extra,
+      ...(rateLimiterFor
+        ? {
+            rateLimiterFor: (vendor, rules) =>
+              rateLimiterFor(
+                vendor,
+                rules,
+                targets.find((target) => target.vendor === vendor)!,
+              ),
+          }
+        : {}),
       ...(this.options.timeout !== undefined ? { timeoutMs: this.options.timeout } : {}),
       ...(this.options.totalTimeout !== undefined
         ? { totalTimeoutMs: this.options.totalTimeout }

@@ -91,9 +91,11 @@ describe.skipIf(!enabled)('the Redis queue from the CLI (built bin, sandbox)', (
       expect(sandbox.state.messages('spp').filter((m) => m.text === text)).toHaveLength(1);
     const after = await status();
     expect(after.byState).toMatchObject({ pending: 0, sending: 0, sent: 10 });
-    expect(after.byConnection).toEqual({
-      spp: { pending: 0, sending: 0, sent: 10, rejected: 0, unknown: 0 },
-    });
+    // One account per target: the vendor and a digest of the settings that locate it.
+    expect(Object.keys(after.byConnection)).toEqual([expect.stringMatching(/^spp:[0-9a-f]{12}$/)]);
+    expect(Object.values(after.byConnection)).toEqual([
+      { pending: 0, sending: 0, sent: 10, rejected: 0, unknown: 0 },
+    ]);
     expect(after.review).toBe(0);
 
     // Nothing left for spp: --exit-when-idle stops at its first look, sending nothing.

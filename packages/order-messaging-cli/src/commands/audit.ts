@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { syncKey, type OrderMessage } from '@org/order-messaging';
 import { readCursorFile } from '../cursor-file.js';
 import { EXIT_CODES, UsageError } from '../exit-codes.js';
-import { excerpt } from '../output.js';
+import { excerpt, visible } from '../output.js';
 import { ScanProgress } from '../progress.js';
 import { withSession, type CommandContext, type Session } from '../session.js';
 import { syncVendorTitles } from '../vendors.js';
@@ -88,12 +88,14 @@ function wasPassed(message: OrderMessage, passed: Passed | undefined): boolean {
 }
 
 function missedLine(message: OrderMessage): string {
-  return [
-    shortTime(message.editedAt ?? message.sentAt),
-    `order ${message.orderId}`,
-    message.author.kind,
-    `${excerpt(message.text, 80)} (${message.id})`,
-  ].join('  ');
+  return visible(
+    [
+      shortTime(message.editedAt ?? message.sentAt),
+      `order ${message.orderId}`,
+      message.author.kind,
+      `${excerpt(message.text, 80)} (${message.id})`,
+    ].join('  '),
+  );
 }
 
 async function auditCommand(session: Session, options: Record<string, unknown>): Promise<number> {

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { DEFAULT_MAX_DOWNLOAD_BYTES } from '@org/order-messaging';
 import { writeFileAtomic } from '../atomic-file.js';
 import { EXIT_CODES, UsageError } from '../exit-codes.js';
+import { visible } from '../output.js';
 import { withSession, type CommandContext } from '../session.js';
 import { positiveInteger } from './shared.js';
 
@@ -75,7 +76,10 @@ export function addDownloadCommand(program: Command, context: CommandContext): v
         if (session.json) session.output.json(saved);
         else {
           const type = file.contentType ? `, ${file.contentType}` : '';
-          session.output.out(`saved ${file.filename} (${saved.bytes} bytes${type}) to ${path}`);
+          // The vendor's name is shown with its control characters escaped, never raw.
+          session.output.out(
+            visible(`saved ${file.filename} (${saved.bytes} bytes${type}) to ${path}`),
+          );
         }
         return EXIT_CODES.ok;
       }),

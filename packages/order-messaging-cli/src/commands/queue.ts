@@ -9,6 +9,7 @@ import {
   formatStates,
   formatStatus,
   onRedis,
+  queueConnectionOf,
   queueMessaging,
   queueUrlOf,
   redactedQueueUrl,
@@ -50,9 +51,9 @@ function workerVendors(session: Session, list: string | undefined): VendorName[]
 }
 
 /** Work left for the served connections: what an idle worker waits for. */
-function outstanding(status: LedgerStatus, vendors: readonly string[]): number {
-  return vendors.reduce((sum, vendor) => {
-    const counts = status.byConnection[vendor];
+function outstanding(status: LedgerStatus, connections: readonly string[]): number {
+  return connections.reduce((sum, connection) => {
+    const counts = status.byConnection[connection];
     return sum + (counts ? counts.pending + counts.sending : 0);
   }, 0);
 }
@@ -70,26 +71,35 @@ async function runWorker(
   // documented limits through Redis; a vendor that documents none keeps each process's own
   // limiter, which at least learns from the 429s.
   const limiters: { close(): Promise<void> }[] = [];
-  const messaging = await session.messaging(vendors, {
-    rateLimiterFor: (vendor, rules) => {
+  const { messaging, targets } = await session.messagingWithTargets(vendors, {
+    rateLimiterFor: (_vendor, rules, target) => {
       if (Object.keys(rules).length === 0) return undefined;
-      const limiter = createAccountRateLimiter({ redis: url, account: vendor, rules });
+      const account = queueConnectionOf(target);
+      const limiter = createAccountRateLimiter({ redis: url, account, rules });
       limiters.push(limiter);
       return limiter;
     },
   });
+  // Only the jobs enqueued for this worker's own targets: a sandbox worker never takes a live
+  // job, nor a live worker a sandbox one or another account's.
+  const served = new Map(
+    targets.map((target) => [queueConnectionOf(target), target.vendor as VendorName] as const),
+  );
+  const connections = [...served.keys()];
   const worker = createSendWorker({
     redis: url,
-    messaging: queueMessaging(messaging, vendors),
-    connections: vendors,
+    messaging: queueMessaging(messaging, served),
+    connections,
     concurrency: options.concurrency as number,
     // One pace per account for every worker, from the vendor's documented limits (its tightest).
-    limits: Object.fromEntries(vendors.map((vendor) => [vendor, messaging.rateLimits(vendor)])),
+    limits: Object.fromEntries(
+      [...served].map(([connection, vendor]) => [connection, messaging.rateLimits(vendor)]),
+    ),
   });
   // A second client only for the progress lines and --exit-when-idle.
   const queue = createSendQueue({ redis: url });
   session.output.err(
-    `worker: sending for ${vendors.join(', ')} from ${redactedQueueUrl(url)} (concurrency ${String(options.concurrency)} per account); Ctrl-C stops after the sends in flight`,
+    `worker: sending for ${connections.join(', ')} from ${redactedQueueUrl(url)} (concurrency ${String(options.concurrency)} per account); Ctrl-C stops after the sends in flight`,
   );
   let lastLine = '';
   let polling = false;
@@ -106,7 +116,7 @@ async function runWorker(
         .then(async (status) => {
           const line = `worker: ${formatStates(status.byState)} review=${status.review}`;
           if (line !== lastLine) session.output.err((lastLine = line));
-          if (options.exitWhenIdle === true && outstanding(status, vendors) === 0) {
+          if (options.exitWhenIdle === true && outstanding(status, connections) === 0) {
             clearInterval(timer);
             unhook();
             await worker.close();
@@ -130,8 +140,10 @@ async function runWorker(
 }
 
 const WORKER_HELP = `
-Connections are named after their vendor, as send-bulk --queue enqueues them, and built from the
-same flags and environment variables as every other command; credentials never reach Redis.
+Jobs are kept per target, as send-bulk --queue enqueues them: sandbox:<vendor> with --sandbox,
+else <vendor>:<id>, the id a digest of the settings that locate the account (base URL, instance,
+shop...). A worker takes only the jobs of its own targets, built from the same flags and
+environment variables as every other command; credentials never reach Redis.
 Several workers (processes or machines) may serve one queue: the ledger makes each key post at most
 once; every worker of an account shares one pace through Redis, the tightest of the vendor's
 documented limits (none with --no-rate-limits), and every request of the account (retries and

@@ -8,7 +8,14 @@ import { requestOf } from '../facade.js';
 import type { BulkLine } from '../input.js';
 import { listenForInterrupts } from '../interrupts.js';
 import { createProgressReporter, type ProgressCounts } from '../progress.js';
-import { onRedis, redactedQueueUrl, requireQueue, shortLivedRedis } from '../queue.js';
+import {
+  onRedis,
+  queueConnectionOf,
+  queueKeyOf,
+  redactedQueueUrl,
+  requireQueue,
+  shortLivedRedis,
+} from '../queue.js';
 import type { LedgerState } from '../queue-types.js';
 import type { CommandContext, Session } from '../session.js';
 import type { VendorName } from '../vendors.js';
@@ -34,6 +41,13 @@ export async function enqueueBulk(
   },
 ): Promise<number> {
   const { createSendQueue } = await requireQueue(context.runOptions.loadQueue);
+  // Each vendor's queue connection names its target (sandbox or live, and which live account):
+  // resolved before anything is enqueued, so missing settings fail first.
+  const vendors = [...new Set(run.lines.map(run.vendorOf))];
+  const targets = session.targetsFor(vendors);
+  const connectionOf = new Map(
+    targets.map((target) => [target.vendor, queueConnectionOf(target)] as const),
+  );
   const queue = createSendQueue({ redis: shortLivedRedis(run.url) });
   const interruption = listenForInterrupts(
     session.output,
@@ -55,9 +69,13 @@ export async function enqueueBulk(
     for (const line of run.lines) {
       if (interruption.stop.aborted) break;
       const vendor = run.vendorOf(line);
-      // Connections are named after their vendor: the worker serves the same names.
+      // A worker serves the connections of its own targets only (see queueConnectionOf).
+      const connection = connectionOf.get(vendor)!;
       const result = await onRedis(run.url, () =>
-        queue.enqueue(line.key, { connection: vendor, request: requestOf(line, vendor) }),
+        queue.enqueue(queueKeyOf(connection, line.key), {
+          connection,
+          request: requestOf(line, vendor),
+        }),
       );
       counts.done += 1;
       if (result.enqueued) counts.sent += 1;

@@ -15,7 +15,7 @@ import { errorReport, formatErrorLine } from '../errors.js';
 import { EXIT_CODES, UsageError } from '../exit-codes.js';
 import type { Messaging } from '../facade.js';
 import { listenForInterrupts, type Interruption } from '../interrupts.js';
-import { excerpt } from '../output.js';
+import { excerpt, visible } from '../output.js';
 import { ScanProgress } from '../progress.js';
 import { withSession, type CommandContext, type Session } from '../session.js';
 import { syncVendorTitles, type VendorName } from '../vendors.js';
@@ -76,6 +76,8 @@ interface ScanResult {
   readonly messages: number;
   /** Stopped by a signal before the scan's end. */
   readonly interrupted: boolean;
+  /** Checkpoints this scan wrote to the cursor file (0: the file was not changed). */
+  readonly saved?: number;
 }
 
 type MessageEvent = Extract<SyncEvent, { type: 'message' }>;
@@ -103,13 +105,15 @@ export function syncLineText(event: MessageEvent): string {
     event.edited ? '[edited]' : '',
     order.needsReply ? `[needs reply since ${shortTime(order.needsReply.since)}]` : '',
   ].filter(Boolean);
-  return [
-    shortTime(message.editedAt ?? message.sentAt),
-    `order ${order.id}${orderOptionsSuffix(order.vendorOptions)}`,
-    author,
-    ...flags,
-    `${excerpt(message.text, 80)} (${message.id})`,
-  ].join('  ');
+  return visible(
+    [
+      shortTime(message.editedAt ?? message.sentAt),
+      `order ${order.id}${orderOptionsSuffix(order.vendorOptions)}`,
+      author,
+      ...flags,
+      `${excerpt(message.text, 80)} (${message.id})`,
+    ].join('  '),
+  );
 }
 
 function printMessage(settings: SyncSettings, event: MessageEvent): void {
@@ -145,18 +149,18 @@ async function scanOnce(settings: SyncSettings, start: string | undefined): Prom
         cursor = await saveCursorFile(cursorFile, event.cursor, settings.target);
         pages += 1;
         if (interruption.stop.aborted && !event.complete) {
-          return { cursor, messages, interrupted: true };
+          return { cursor, messages, interrupted: true, saved: pages };
         }
       }
       progress.update(`${pages} page(s), ${messages} new message(s)`);
     }
   } catch (error) {
-    if (interruption.abort.aborted) return { cursor, messages, interrupted: true };
+    if (interruption.abort.aborted) return { cursor, messages, interrupted: true, saved: pages };
     throw cursorFileError(error, cursorFile);
   } finally {
     progress.stop();
   }
-  return { cursor, messages, interrupted: interruption.stop.aborted };
+  return { cursor, messages, interrupted: interruption.stop.aborted, saved: pages };
 }
 
 /** In --follow, a failure a later round may not meet again is reported, not fatal. */
@@ -242,7 +246,11 @@ async function syncCommand(
     }
     const result = await scanOnce(settings, start);
     if (!session.json) {
-      session.output.err(`${result.messages} new message(s); cursor saved to ${cursorFile}`);
+      session.output.err(
+        (result.saved ?? 0) > 0
+          ? `${result.messages} new message(s); cursor saved to ${cursorFile}`
+          : `${result.messages} new message(s); ${result.interrupted ? 'interrupted before the first checkpoint: ' : ''}${cursorFile} was not changed (run the same command again)`,
+      );
     }
     return result.interrupted ? EXIT_CODES.interrupted : EXIT_CODES.ok;
   } finally {
