@@ -165,56 +165,6 @@ export function createAccountRateLimiter(options: AccountRateLimiterOptions): Ac
     return until > now ? { waitMs: until - now, rule } : undefined;
   }
 
-  /**
-   * One TAKE, for no longer than `timeLeftMs` (ioredis holds commands while Redis is away, for as
-   * long as it is away). A late answer that granted the slot gives it back.
-   */
-  async function take(
-    windows: readonly SharedWindow[],
-    member: string,
-    timeLeftMs: number,
-    maxWaitMs: number,
-    signal?: AbortSignal,
-  ) {
-    const keys = windows.map((w) => w.key);
-    const args = windows.flatMap((w) => [w.rule.limit, w.rule.windowMs]);
-    const reply = redis.eval(TAKE, windows.length, ...keys, member, ...args) as Promise<
-      [number, number]
-    >;
-    let gaveUp = false;
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      if (!Number.isFinite(timeLeftMs)) return;
-      timer = setTimeout(
-        () => {
-          gaveUp = true;
-          reject(new AccountLimiterUnavailableError('did not answer in time', maxWaitMs));
-        },
-        Math.max(timeLeftMs, MIN_REDIS_WAIT_MS),
-      );
-    });
-    reply.then(
-      ([waitMs]) => {
-        // Answered after the caller gave up: a slot it took is nobody's, so it is handed back.
-        if (gaveUp && waitMs === 0) {
-          redis.eval(UNTAKE, keys.length, ...keys, member).catch(() => {});
-        }
-      },
-      () => {}, // the caller already has its error (or gave up)
-    );
-    try {
-      const [waitMs, blocker] = await untilAborted(Promise.race([reply, late]), signal);
-      return { waitMs, rule: windows[blocker - 1]?.rule.name ?? '' };
-    } catch (error) {
-      gaveUp = true;
-      if (error instanceof LocalRateLimitError || signal?.aborted) throw error;
-      // A Redis error reply (READONLY, OOM, NOSCRIPT...) or a lost connection: nothing was sent.
-      throw new AccountLimiterUnavailableError(`failed (${describe(error)})`, maxWaitMs, error);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
   async function reserve(
     request: Request,
     signal?: AbortSignal,
@@ -231,7 +181,7 @@ export function createAccountRateLimiter(options: AccountRateLimiterOptions): Ac
       const blocked =
         held ??
         (windows.length > 0
-          ? await take(windows, member, timeLeftMs, maxWaitMs, signal)
+          ? await take(redis, windows, member, timeLeftMs, maxWaitMs, signal)
           : undefined);
       if (!blocked || blocked.waitMs === 0) {
         return sharedSlot(windows, member, Date.now() - started);
@@ -286,6 +236,57 @@ export function createAccountRateLimiter(options: AccountRateLimiterOptions): Ac
       else redis.disconnect();
     },
   };
+}
+
+/**
+ * One TAKE, for no longer than `timeLeftMs` (ioredis holds commands while Redis is away, for as
+ * long as it is away). A late answer that granted the slot gives it back.
+ */
+async function take(
+  redis: Redis,
+  windows: readonly SharedWindow[],
+  member: string,
+  timeLeftMs: number,
+  maxWaitMs: number,
+  signal?: AbortSignal,
+) {
+  const keys = windows.map((w) => w.key);
+  const args = windows.flatMap((w) => [w.rule.limit, w.rule.windowMs]);
+  const reply = redis.eval(TAKE, windows.length, ...keys, member, ...args) as Promise<
+    [number, number]
+  >;
+  let gaveUp = false;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    if (!Number.isFinite(timeLeftMs)) return;
+    timer = setTimeout(
+      () => {
+        gaveUp = true;
+        reject(new AccountLimiterUnavailableError('did not answer in time', maxWaitMs));
+      },
+      Math.max(timeLeftMs, MIN_REDIS_WAIT_MS),
+    );
+  });
+  reply.then(
+    ([waitMs]) => {
+      // Answered after the caller gave up: a slot it took is nobody's, so it is handed back.
+      if (gaveUp && waitMs === 0) {
+        redis.eval(UNTAKE, keys.length, ...keys, member).catch(() => {});
+      }
+    },
+    () => {}, // the caller already has its error (or gave up)
+  );
+  try {
+    const [waitMs, blocker] = await untilAborted(Promise.race([reply, late]), signal);
+    return { waitMs, rule: windows[blocker - 1]?.rule.name ?? '' };
+  } catch (error) {
+    gaveUp = true;
+    if (error instanceof LocalRateLimitError || signal?.aborted) throw error;
+    // A Redis error reply (READONLY, OOM, NOSCRIPT...) or a lost connection: nothing was sent.
+    throw new AccountLimiterUnavailableError(`failed (${describe(error)})`, maxWaitMs, error);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function describe(error: unknown): string {

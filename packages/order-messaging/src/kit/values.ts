@@ -28,7 +28,6 @@ export function unixSecondsDate(value: unknown): Date | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? new Date(value * 1000) : undefined;
 }
 
-/** An id as a string: a non-empty string as is, a finite number in decimal; otherwise undefined. */
 /**
  * An id for a message the vendor sent without one (every spec makes it optional), derived from
  * what tells it apart (its order, time, author and text) so that every listing gives the same one.
@@ -48,6 +47,7 @@ export function standInId(...parts: readonly unknown[]): string {
   return `~${(a >>> 0).toString(36)}${(b >>> 0).toString(36)}`;
 }
 
+/** An id as a string: a non-empty string as is, a finite number in decimal; otherwise undefined. */
 export function stringId(value: unknown): string | undefined {
   if (typeof value === 'string' && value !== '') return value;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
