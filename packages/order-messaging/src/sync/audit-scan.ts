@@ -8,40 +8,23 @@ import type { Connection } from '../connection.js';
 import type { OrderMessage, OrderRef } from '../model.js';
 import { changedAt, syncKey } from './keys.js';
 import { refKey, refOf, syncAdapter, type SyncingAdapter } from './orders.js';
-import { tools } from './tools.js';
+import { invalidOption, tools } from './tools.js';
 import type { AuditOptions, AuditReport } from './types.js';
 import type { AdapterContext } from '../adapter.js';
 
 function dateOption(connection: Connection, value: unknown, field: string): number {
   if (value instanceof Date && Number.isFinite(value.getTime())) return value.getTime();
-  throw new tools.ValidationError(
-    `${connection.name}: auditSync needs \`${field}\` as a valid Date`,
-    {
-      vendor: connection.adapter.vendor,
-      connection: connection.name,
-      field,
-      reason: value === undefined ? 'required' : 'invalid',
-      delivery: 'not_sent',
-      retryable: false,
-    },
-  );
+  const reason = value === undefined ? 'required' : 'invalid';
+  throw invalidOption(connection, `auditSync needs \`${field}\` as a valid Date`, field, reason);
 }
 
-function invalidOption(connection: Connection, field: string, message: string) {
-  return new tools.ValidationError(`${connection.name}: auditSync needs ${message}`, {
-    vendor: connection.adapter.vendor,
-    connection: connection.name,
-    field,
-    reason: 'invalid',
-    delivery: 'not_sent',
-    retryable: false,
-  });
-}
+const invalid = (connection: Connection, field: string, message: string) =>
+  invalidOption(connection, `auditSync needs ${message}`, field);
 
 function seenTest(connection: Connection, seen: unknown): (key: string) => boolean {
   if (typeof seen === 'function') return seen as (key: string) => boolean;
   if (typeof seen !== 'object' || seen === null || !(Symbol.iterator in seen)) {
-    throw invalidOption(connection, 'seen', '`seen` as keys (an iterable) or a function of a key');
+    throw invalid(connection, 'seen', '`seen` as keys (an iterable) or a function of a key');
   }
   const keys = new Set(seen as Iterable<string>);
   return (key) => keys.has(key);
@@ -58,12 +41,12 @@ async function allOrders(adapter: SyncingAdapter, ctx: AdapterContext<unknown>) 
 /** The caller's orders, each checked as `list` checks a ref, before any request. */
 function givenOrders(connection: Connection, orders: unknown): Map<string, OrderRef> {
   if (typeof orders !== 'object' || orders === null || !(Symbol.iterator in orders)) {
-    throw invalidOption(connection, 'orders', '`orders` as order ids or refs (an iterable)');
+    throw invalid(connection, 'orders', '`orders` as order ids or refs (an iterable)');
   }
   const refs = new Map<string, OrderRef>();
   for (const order of orders as Iterable<unknown>) {
     if (typeof order !== 'string' && (typeof order !== 'object' || order === null)) {
-      throw invalidOption(connection, 'orders', '`orders` entries to be order ids or refs');
+      throw invalid(connection, 'orders', '`orders` entries to be order ids or refs');
     }
     const ref = typeof order === 'string' ? { orderId: order } : refOf(order as OrderRef);
     tools.checkRef(connection, ref);

@@ -3,9 +3,8 @@
  * at or after it (the overlap window is scanned again, so these are skipped, not repeated).
  */
 import type { Connection } from '../connection.js';
-import type { ValidationError } from '../errors.js';
 import { DEFAULT_SYNC_OVERLAP_MS } from './keys.js';
-import { tools } from './tools.js';
+import { invalidOption } from './tools.js';
 import type { SyncCursor, SyncOptions } from './types.js';
 
 /** Where a scan starts: the watermark (epoch ms) and what was delivered at or after it. */
@@ -14,16 +13,8 @@ export interface SyncPosition {
   readonly seen: ReadonlyMap<string, number>;
 }
 
-function invalid(connection: Connection, message: string, field = 'cursor'): ValidationError {
-  return new tools.ValidationError(`${connection.name}: ${message}`, {
-    vendor: connection.adapter.vendor,
-    connection: connection.name,
-    field,
-    reason: 'invalid',
-    delivery: 'not_sent',
-    retryable: false,
-  });
-}
+const invalid = (connection: Connection, message: string, field = 'cursor') =>
+  invalidOption(connection, message, field);
 
 function parsed(connection: Connection, cursor: unknown): Record<string, unknown> {
   let value = cursor;

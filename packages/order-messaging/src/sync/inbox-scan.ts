@@ -4,7 +4,7 @@ import type { Connection } from '../connection.js';
 import type { OrderMessage, OrderRef } from '../model.js';
 import { earliestNeedsReply } from './needs-reply.js';
 import { refKey, resolvePage, syncAdapter } from './orders.js';
-import { tools } from './tools.js';
+import { invalidOption, tools } from './tools.js';
 import type { InboxEntry, InboxOptions, NeedsReply } from './types.js';
 
 interface Seen {
@@ -28,14 +28,7 @@ export async function inboxScan(
   const { since } = options ?? {};
   // An invalid date would be read as "no date" by some vendors' filters: every order, silently.
   if (since !== undefined && !(since instanceof Date && Number.isFinite(since.getTime()))) {
-    throw new tools.ValidationError(`${connection.name}: inbox needs \`since\` as a valid Date`, {
-      vendor: connection.adapter.vendor,
-      connection: connection.name,
-      field: 'since',
-      reason: 'invalid',
-      delivery: 'not_sent',
-      retryable: false,
-    });
+    throw invalidOption(connection, 'inbox needs `since` as a valid Date', 'since');
   }
   const record: CallRecord = { attempts: 0, writeAttempts: 0 };
   const ctx = tools.createCallContext(connection, options, record);

@@ -7,7 +7,8 @@
  */
 import type { createCallContext } from '../call-context.js';
 import type { typedAbort } from '../operations.js';
-import type { ValidationError } from '../errors.js';
+import type { ValidationError, ValidationReason } from '../errors.js';
+import type { Connection } from '../connection.js';
 import type { checkRef, unsupported } from '../request-checks.js';
 
 /** The facade's functions the sync code calls, handed over by `load.ts`. */
@@ -25,4 +26,21 @@ export const tools = {} as SyncTools;
 /** Called by `load.ts` once the sync code is loaded, before it runs. */
 export function provideTools(given: SyncTools): void {
   Object.assign(tools, given);
+}
+
+/** A sync option the caller got wrong, found before any request (`delivery: 'not_sent'`). */
+export function invalidOption(
+  connection: Connection,
+  message: string,
+  field: string,
+  reason: ValidationReason = 'invalid',
+): ValidationError {
+  return new tools.ValidationError(`${connection.name}: ${message}`, {
+    vendor: connection.adapter.vendor,
+    connection: connection.name,
+    field,
+    reason,
+    delivery: 'not_sent',
+    retryable: false,
+  });
 }
